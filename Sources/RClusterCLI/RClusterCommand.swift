@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The root of the command tree.
+public struct RClusterCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "rcluster",
+        abstract: "Create, inspect and operate Redis Cluster 7.0.",
+        version: "0.1.0",
+        subcommands: [CheckCommand.self, InfoCommand.self, CallCommand.self]
+    )
+
+    public init() {}
+}

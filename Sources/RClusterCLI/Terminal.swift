@@ -1,0 +1,38 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where output goes, and whether it may be coloured: only on a TTY, never
+/// with NO_COLOR or TERM=dumb (unlike the reference, which colours files too).
+struct Terminal: Sendable {
+    let environment: [String: String]
+    let useColour: Bool
+
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+        useColour = isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+    }
+
+    var isInteractive: Bool { isatty(STDIN_FILENO) == 1 }
+
+    func print(_ line: String) {
+        Swift.print(useColour ? colourise(line) : line)
+    }
+
+    func warn(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    func readSecret(prompt: String) -> String? {
+        guard isInteractive, let pointer = getpass(prompt) else { return nil }
+        return String(cString: pointer)
+    }
+
+    private func colourise(_ line: String) -> String {
+        let styles: [(prefix: String, code: String)] = [(">>>", "1"), ("[OK]", "32"), ("[WARNING]", "33"), ("[ERR]", "31")]
+        guard let style = styles.first(where: { line.hasPrefix($0.prefix) }) else { return line }
+        return "\u{1B}[\(style.code)m\(line)\u{1B}[0m"
+    }
+}

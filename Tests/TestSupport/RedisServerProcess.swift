@@ -1,0 +1,80 @@
+import ClusterModel
+import Foundation
+import RedisClient
+
+/// A real redis-server started for a test, in its own temporary directory.
+/// The directory name carries "rcluster-test-" so `make test` can sweep up
+/// processes that a crashed test run left behind.
+public final class RedisServerProcess: @unchecked Sendable {
+    public let port: Int
+    public let host: String
+    public let directory: URL
+    public let extraArguments: [String]
+    private var process: Process?
+
+    public var address: NodeAddress { NodeAddress(host: host, port: port) }
+
+    public init(host: String = "127.0.0.1", port: Int = PortAllocator.allocate(), cluster: Bool = true,
+                nodeTimeoutMilliseconds: Int = 5000, extraArguments: [String] = []) throws {
+        self.host = host
+        self.port = port
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-\(port)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var arguments = ["--port", "\(port)", "--bind", host, "--dir", directory.path, "--save", "",
+                         "--appendonly", "no", "--daemonize", "no", "--logfile", "redis.log",
+                         "--protected-mode", "no"]
+        if host != "127.0.0.1" { arguments += ["--bind-source-addr", host] }
+        if cluster {
+            arguments += ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                          "--cluster-node-timeout", "\(nodeTimeoutMilliseconds)"]
+        }
+        self.extraArguments = arguments + extraArguments
+        try start()
+    }
+
+    public func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try ProcessRunner.which("redis-server"))
+        process.arguments = extraArguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+    }
+
+    /// Waits until the server answers PING (it may need a moment to bind).
+    public func waitUntilReady(auth: RedisAuth? = nil) async throws {
+        for _ in 0..<200 {
+            if let connection = try? await RedisConnection.connect(to: address, options: .init(auth: auth)) {
+                defer { Task { await connection.close() } }
+                if (try? await connection.send(["PING"])) != nil { return }
+            }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        throw TestSupportError("redis-server on \(address) did not answer PING within 5 s; see \(directory.path)/redis.log")
+    }
+
+    /// SIGKILL: the node vanishes as if its host died.
+    public func kill() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    public func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    public var isRunning: Bool { process?.isRunning ?? false }
+
+    public func removeFiles() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit {
+        kill()
+        removeFiles()
+    }
+}
