@@ -10,7 +10,7 @@ struct CallCommand: AsyncParsableCommand {
     @Argument(help: "Any node of the cluster, as host:port.")
     var node: String
 
-    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments.")
+    @Argument(parsing: .allUnrecognized, help: "The command and its arguments (put them after -- if one looks like an rcluster option).")
     var command: [String] = []
 
     @Flag(name: [.customLong("only-masters"), .customLong("cluster-only-masters")], help: "Only masters.")
@@ -22,9 +22,12 @@ struct CallCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
+    /// The command without the `--` that protects option-like arguments.
+    private var arguments: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
+
     func validate() throws {
         _ = try NodeAddressArgument.parse(node)
-        guard !command.isEmpty else { throw ValidationError("name the command to run, e.g. rcluster call 127.0.0.1:7000 DBSIZE") }
+        guard !arguments.isEmpty else { throw ValidationError("name the command to run, e.g. rcluster call 127.0.0.1:7000 DBSIZE") }
         if onlyMasters && onlyReplicas { throw ValidationError("--only-masters and --only-replicas exclude each other") }
     }
 
@@ -32,11 +35,11 @@ struct CallCommand: AsyncParsableCommand {
         let context = try ClusterCommandContext(connection: connection)
         let snapshot = try await context.loadSnapshot(from: try NodeAddressArgument.parse(node))
         let target: NodeCommandRunner.Target = onlyMasters ? .masters : onlyReplicas ? .replicas : .all
-        let outcomes = await NodeCommandRunner(options: context.options).run(command, on: snapshot, target: target)
+        let outcomes = await NodeCommandRunner(options: context.options).run(arguments, on: snapshot, target: target)
         if output.json {
             print(JSONOutput.render(outcomes.map(CallOutcomeJSON.init)))
         } else {
-            context.terminal.print(">>> Calling \(command.joined(separator: " "))")
+            context.terminal.print(">>> Calling \(arguments.joined(separator: " "))")
             for outcome in outcomes {
                 switch outcome.result {
                 case .success(let reply): context.terminal.print("\(outcome.node.address): \(ReplyText.raw(reply))")
