@@ -105,9 +105,9 @@ public enum ClusterCheck {
     }
 
     private static func multipleOwners(_ snapshot: ClusterSnapshot) -> [CheckReport.SlotOwners] {
-        let masters = snapshot.masters
+        let claims = snapshot.masters.map { (id: $0.id, slots: $0.slots) }
         return HashSlot.all.compactMap { slot in
-            let owners = masters.filter { $0.slots.contains(slot) }.map(\.id)
+            let owners = claims.filter { $0.slots.contains(slot) }.map(\.id)
             return owners.count > 1 ? CheckReport.SlotOwners(slot: slot, ownerIDs: owners) : nil
         }
     }

@@ -81,11 +81,18 @@ public final class RedisConnection: Sendable {
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
         let request = RedisRequest(encoded: encoded, replyCount: commands.count, promise: promise)
         let timeout = options.commandTimeoutMilliseconds
+        // Completing a promise twice is a no-op in NIO, so the handler, the
+        // timer and a failed write may all race to settle it; the first wins.
+        // The timer and the write failure matter once the channel has closed
+        // and its handlers are gone: nothing else would ever settle it.
         let timer = channel.eventLoop.scheduleTask(in: .milliseconds(timeout)) { [channel] in
+            promise.fail(RedisHandlerError.timedOut)
             channel.pipeline.fireErrorCaught(RedisHandlerError.timedOut)
         }
         defer { timer.cancel() }
-        channel.writeAndFlush(request, promise: nil)
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { promise.fail($0) }
+        channel.writeAndFlush(request, promise: written)
         do {
             return try await promise.futureResult.get().map { reply in
                 if let message = reply.errorMessage { return .failure(RedisServerError(message: message)) }
@@ -103,7 +110,7 @@ public final class RedisConnection: Sendable {
     private func classify(_ error: any Error, commands: [[ByteBuffer]], timeout: Int64) -> RedisClientError {
         switch error {
         case RedisHandlerError.timedOut:
-            let name = commands[0].first.map { String(buffer: $0) } ?? "?"
+            let name = Self.commandName(commands[0])
             let label = commands.count > 1 ? "\(name) (and \(commands.count - 1) more pipelined)" : name
             return .commandTimedOut(address, command: label, milliseconds: timeout)
         case let error as RESPProtocolError:
@@ -111,6 +118,21 @@ public final class RedisConnection: Sendable {
         default:
             return .connectionClosed(address)
         }
+    }
+}
+
+extension RedisConnection {
+    private static let containerCommands: Set<String> = [
+        "ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION", "LATENCY", "MEMORY", "MODULE",
+        "OBJECT", "SCRIPT", "SLOWLOG", "XINFO",
+    ]
+
+    /// A command's name for messages (`GET`, `CLUSTER NODES`); never its
+    /// arguments, which may hold a password (AUTH, HELLO, MIGRATE ... AUTH).
+    static func commandName(_ arguments: [ByteBuffer]) -> String {
+        guard let first = arguments.first.map({ String(buffer: $0).uppercased() }) else { return "?" }
+        guard containerCommands.contains(first), arguments.count > 1 else { return first }
+        return "\(first) \(String(buffer: arguments[1]).uppercased())"
     }
 }
 

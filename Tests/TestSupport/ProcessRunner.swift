@@ -8,8 +8,21 @@ public struct ProcessResult: Sendable {
 }
 
 public enum ProcessRunner {
+    /// Runs on a Dispatch thread: blocking waits inside Swift concurrency's small
+    /// cooperative pool (2 threads on 2 cores) would starve every other test.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           stdin: String? = nil) throws -> ProcessResult {
+                           stdin: String? = nil) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result {
+                    try runBlocking(executable, arguments, environment: environment, stdin: stdin)
+                })
+            }
+        }
+    }
+
+    public static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                                   stdin: String? = nil) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try which(executable))
         process.arguments = arguments

@@ -42,12 +42,12 @@ public final class RedisServerProcess: @unchecked Sendable {
         self.process = process
     }
 
-    /// Waits until the server answers PING (it may need a moment to bind).
-    public func waitUntilReady(auth: RedisAuth? = nil) async throws {
+    /// Waits until the server answers PING, even with NOAUTH (it may need a moment to bind).
+    public func waitUntilReady() async throws {
         for _ in 0..<200 {
-            if let connection = try? await RedisConnection.connect(to: address, options: .init(auth: auth)) {
+            if let connection = try? await RedisConnection.connect(to: address) {
                 defer { Task { await connection.close() } }
-                if (try? await connection.send(["PING"])) != nil { return }
+                if (try? await connection.pipeline([["PING"]])) != nil { return }
             }
             try await Task.sleep(for: .milliseconds(25))
         }
@@ -59,6 +59,17 @@ public final class RedisServerProcess: @unchecked Sendable {
         guard let process, process.isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+    }
+
+    /// SIGSTOP: the node keeps its sockets but answers nothing, like a hung host.
+    public func pause() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGSTOP)
+    }
+
+    public func resume() {
+        guard let process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGCONT)
     }
 
     public func stop() {

@@ -35,7 +35,7 @@ public final class RedisTestCluster: Sendable {
         arguments += ["--cluster-replicas", "\(replicas)", "--cluster-yes"]
         var environment: [String: String] = [:]
         if let password { environment["REDISCLI_AUTH"] = password }
-        let result = try ProcessRunner.run("redis-cli", arguments, environment: environment)
+        let result = try await ProcessRunner.run("redis-cli", arguments, environment: environment)
         guard result.exitCode == 0, result.stdout.contains("[OK] All 16384 slots covered.") else {
             throw TestSupportError("redis-cli --cluster create failed (\(result.exitCode)):\n\(result.stdout)\n\(result.stderr)")
         }

@@ -1,0 +1,21 @@
+from lib import *
+m = slot_owner_map(12001)
+src = m[100]; dst = [p for p in (12001,12002,12003) if p != src][0]
+print('src', src, 'dst', dst)
+sid, did = myid(src), myid(dst)
+print(cmd(dst, 'CLUSTER', 'SETSLOT', 100, 'IMPORTING', sid))
+print(cmd(src, 'CLUSTER', 'SETSLOT', 100, 'MIGRATING', did))
+time.sleep(0.5)
+save(FIX+'/cluster-nodes/migrating-importing.txt', nodes_raw(src))
+save(FIX+'/cluster-nodes/importing.txt', nodes_raw(dst))
+# key in slot 100 for ASK
+k = next(f'k{i}' for i in range(10**6) if keyslot(f'k{i}') == 100)
+print('key', k)
+c = Conn('127.0.0.1', src); r = c.cmd_raw('GET', k); print(r); c.close()
+save(FIX+'/resp/ask-error.resp', r)
+open(BASE+'/ask.txt','w').write(f'port {src}: GET {k}\n')
+rc, out, err, dt = runcli(['--cluster', 'check', f'127.0.0.1:{src}'])
+print('check-open rc', rc, err, dt); save(FIX+'/redis-cli/check-open-slot.txt', out)
+open(BASE+'/rc.txt','a').write(f'check-open-slot {rc} {dt:.2f}s\n')
+print(cmd(dst, 'CLUSTER', 'SETSLOT', 100, 'STABLE'))
+print(cmd(src, 'CLUSTER', 'SETSLOT', 100, 'STABLE'))

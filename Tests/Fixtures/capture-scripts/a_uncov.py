@@ -1,0 +1,15 @@
+from lib import *
+ports = range(12001,12007)
+for p in ports: print(p, cmd(p, 'CLUSTER', 'DELSLOTS', 42))
+time.sleep(0.5)
+save(FIX+'/cluster-nodes/uncovered-slot-42.txt', nodes_raw(12001))
+rc, out, err, dt = runcli(['--cluster', 'check', '127.0.0.1:12001'])
+print('check-uncov rc', rc, err, dt); save(FIX+'/redis-cli/check-uncovered.txt', out)
+open(BASE+'/rc.txt','a').write(f'check-uncovered {rc} {dt:.2f}s\n')
+print(cmd(12001,'CLUSTER','INFO')[1].decode()[:200])
+owner = 12001
+print(cmd(owner, 'CLUSTER', 'ADDSLOTS', 42))
+wait(lambda: converged(list(ports)), 30)
+wait(lambda: all(' 0-5460' in nodes_raw(p).decode() for p in ports), 30)
+rc, out, err, dt = runcli(['--cluster', 'check', '127.0.0.1:12001'])
+print('check after restore', rc)
