@@ -1,0 +1,38 @@
+# rcluster: `make local` runs a local cluster, `make test` runs every test.
+# Both install the Debian packages they need first (see scripts/install-deps.sh).
+
+SWIFT ?= swift
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+TEST_PACKAGES := redis-server redis-tools libssh2-1-dev
+LOCAL_PACKAGES := redis-server redis-tools
+
+.PHONY: build release test fuzz bench deps-test deps-local clean
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+deps-test:
+	scripts/install-deps.sh $(TEST_PACKAGES)
+
+deps-local:
+	scripts/install-deps.sh $(LOCAL_PACKAGES)
+
+# Unit tests, then integration tests against real redis-server and redis-cli.
+# Leftover test nodes are swept before and after, whatever the outcome.
+test: deps-test
+	scripts/sweep-test-processes.sh
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build; status=$$?; scripts/sweep-test-processes.sh; exit $$status
+
+# Fuzz the RESP parser with a fixed seed for a minute (RESP_FUZZ_SECONDS to change).
+fuzz:
+	$(SWIFT) build --build-tests
+	RESP_FUZZ_SECONDS=$${RESP_FUZZ_SECONDS:-60} $(SWIFT) test --skip-build --filter RESPFuzzTests
+
+clean:
+	rm -rf .build
+	scripts/sweep-test-processes.sh
