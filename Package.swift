@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "ClusterAdmin",
             dependencies: [
-                "RedisClient", "ClusterModel", "RESP",
+                "Planner", "RedisClient", "ClusterModel", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -52,6 +52,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "ClusterModel", swiftSettings: swiftSettings),
+        .target(name: "Planner", dependencies: ["ClusterModel"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
             dependencies: [
@@ -63,7 +64,12 @@ let package = Package(
         ),
         .testTarget(
             name: "RESPTests",
-            dependencies: ["RESP", "TestSupport"],
+            dependencies: ["RESP", "ClusterModel", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlannerTests",
+            dependencies: ["Planner", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

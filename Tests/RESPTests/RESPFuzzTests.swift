@@ -1,3 +1,4 @@
+import ClusterModel
 import Foundation
 import NIOCore
 import RESP
@@ -10,7 +11,7 @@ import TestSupport
 @Suite struct RESPFuzzTests {
     @Test func randomAndMutatedInputNeverCrash() throws {
         let seconds = Double(ProcessInfo.processInfo.environment["RESP_FUZZ_SECONDS"] ?? "") ?? 2
-        var random = SeededRandom(seed: 20261125)
+        var random = SplitMix64(seed: 20261125)
         let seeds = try Fixtures.files(in: "resp", withExtension: "resp").map { try Fixtures.bytes($0) }
         let limits = RESPParser.Limits(maxBulkLength: 1 << 20, maxAggregateLength: 1 << 16, maxDepth: 32, maxLineLength: 4096)
         let parser = RESPParser(limits: limits)
@@ -34,7 +35,7 @@ import TestSupport
         #expect(values > 0 && errors > 0, "the fuzzer should reach both outcomes")
     }
 
-    static func mutate(_ bytes: inout [UInt8], using random: inout SeededRandom) {
+    static func mutate(_ bytes: inout [UInt8], using random: inout SplitMix64) {
         let interesting: [UInt8] = Array("\r\n*$%:-+_#,(!=~>|0123456789".utf8)
         for _ in 0..<Int.random(in: 1...4, using: &random) where !bytes.isEmpty {
             let index = Int.random(in: 0..<bytes.count, using: &random)

@@ -56,7 +56,7 @@ import TestSupport
         try await server.waitUntilReady()
         let connection = try await RedisConnection.connect(to: server.address)
         defer { Task { await connection.close() } }
-        var random = SeededRandom(seed: 7)
+        var random = SplitMix64(seed: 7)
         let value = ByteBuffer(bytes: (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &random) } + [13, 10, 0])
         let key = ByteBuffer(bytes: [0, 13, 10, 255])
         try await connection.send([ByteBuffer(string: "SET"), key, value])

@@ -1,5 +1,5 @@
-/// SplitMix64: a tiny seeded generator, so random tests replay exactly.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+/// A small seeded generator: plans must be reproducible from their printed seed.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
