@@ -1,4 +1,5 @@
 import ClusterModel
+import Foundation
 import RedisClient
 
 /// Why an operation could not start or finish, with what to do about it.
@@ -7,6 +8,9 @@ public enum ClusterAdminError: Error, Sendable, CustomStringConvertible {
     case notClusterNode(NodeAddress)
     case unreadableClusterNodes(NodeAddress, ClusterNodesParseError)
     case noMyselfLine(NodeAddress)
+    case step(NodeAddress, String, RedisServerError)
+    case convergenceTimedOut(what: String, seconds: Double, diagnosis: [String])
+    case checkFailed([CheckFinding])
 
     public var description: String {
         switch self {
@@ -18,6 +22,12 @@ public enum ClusterAdminError: Error, Sendable, CustomStringConvertible {
             return "\(address): cannot read its CLUSTER NODES reply: \(error)"
         case .noMyselfLine(let address):
             return "\(address): its CLUSTER NODES reply has no 'myself' line"
+        case .step(let address, let step, let error):
+            return "\(address): \(step) failed: \(error.message)"
+        case .convergenceTimedOut(let what, let seconds, let diagnosis):
+            return (["\(what) did not happen within \(String(format: "%.1f", seconds)) s."] + diagnosis).joined(separator: "\n")
+        case .checkFailed(let findings):
+            return (["the cluster check after the change failed:"] + findings.map { "  - \($0.message)" }).joined(separator: "\n")
         }
     }
 }

@@ -6,7 +6,7 @@ public struct RClusterCommand: AsyncParsableCommand {
         commandName: "rcluster",
         abstract: "Create, inspect and operate Redis Cluster 7.0.",
         version: "0.1.0",
-        subcommands: [CheckCommand.self, InfoCommand.self, CallCommand.self]
+        subcommands: [CreateCommand.self, CheckCommand.self, InfoCommand.self, CallCommand.self]
     )
 
     public init() {}

@@ -25,6 +25,13 @@ struct Terminal: Sendable {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// Prints a question without a newline and reads one line of answer.
+    func ask(_ question: String) -> String? {
+        Swift.print(question, terminator: "")
+        fflush(nil)  // all streams: stdout is a C global Swift 6 will not touch
+        return readLine()?.trimmingCharacters(in: .whitespaces)
+    }
+
     func readSecret(prompt: String) -> String? {
         guard isInteractive, let pointer = getpass(prompt) else { return nil }
         return String(cString: pointer)

@@ -103,6 +103,9 @@ public final class RedisConnection: Sendable {
         }
     }
 
+    /// The IP actually connected to: a hostname resolved, as CLUSTER MEET needs.
+    public var remoteIP: String? { channel.remoteAddress?.ipAddress }
+
     public func close() async {
         try? await channel.close()
     }

@@ -1,0 +1,103 @@
+import ClusterModel
+import Planner
+import RedisClient
+
+/// Applies a planned layout to probed, empty nodes: slots, config epochs,
+/// MEET, replicas, then waits until every node agrees and reports
+/// cluster_state:ok. Polling is fast (20 ms), and every wait is bounded and
+/// explains itself when it runs out.
+public struct ClusterCreator: Sendable {
+    public enum Event: Sendable {
+        case slotsAssigned
+        case epochsAssigned
+        case meetsSent
+        case joined(after: Duration)
+        case replicasAttached(after: Duration)
+        case stateOK(after: Duration)
+    }
+
+    let session: NodeSession
+    let agreement: ClusterAgreement
+    let clock = ContinuousClock()
+
+    public init(options: RedisConnectionOptions) {
+        session = NodeSession(options: options)
+        agreement = ClusterAgreement(options: options)
+    }
+
+    /// `nodes` in the order the user gave them (config epochs follow it).
+    public func create(layout: ClusterLayout, nodes: [ProbedNode], joinTimeout: Duration,
+                       progress: @Sendable (Event) -> Void) async throws(ClusterAdminError) {
+        let byAddress = Dictionary(uniqueKeysWithValues: nodes.map { ($0.address, $0) })
+        let start = clock.now
+
+        try await session.runOnEach(layout.masters.map { master in
+            (master.node.address, [["CLUSTER", "ADDSLOTSRANGE", "\(master.slots.first)", "\(master.slots.last)"]])
+        })
+        progress(.slotsAssigned)
+
+        try await session.runOnEach(nodes.enumerated().map { index, node in
+            (node.address, [["CLUSTER", "SET-CONFIG-EPOCH", "\(index + 1)"]])
+        })
+        progress(.epochsAssigned)
+
+        // Every pair meets directly, so nobody waits for gossip to learn a peer.
+        try await session.runOnEach(nodes.enumerated().map { index, node in
+            (node.address, nodes.dropFirst(index + 1).map { meet(node: $0) })
+        })
+        progress(.meetsSent)
+
+        let addresses = nodes.map(\.address)
+        let ids = nodes.map(\.id)
+        let known = await agreement.wait(for: addresses, timeout: joinTimeout) { views in
+            views.values.allSatisfy { ClusterViewCondition.knowsExactly(ids, view: $0) }
+        }
+        guard known.met else {
+            throw .convergenceTimedOut(what: "The nodes joining one cluster", seconds: joinTimeout.seconds,
+                                       diagnosis: await JoinDiagnosis.explain(expected: nodes, views: known.views))
+        }
+        progress(.joined(after: clock.now - start))
+
+        let masterIDs = layout.replicas.map { byAddress[layout.masters[$0.master].node.address]!.id }
+        try await session.runOnEach(zip(layout.replicas, masterIDs).map { replica, masterID in
+            (replica.node.address, [["CLUSTER", "REPLICATE", masterID]])
+        })
+        // A node ignores the slots and role carried by the packet that completes
+        // a handshake, and otherwise hears them only at its next ping (about a
+        // second). A second MEET in every direction reaches nodes that already
+        // know the sender, so each learns every peer's slots and role at once.
+        try await session.runOnEach(nodes.map { node in
+            (node.address, nodes.filter { $0.id != node.id }.map { meet(node: $0) })
+        })
+
+        let expectedSlots = Dictionary(uniqueKeysWithValues: layout.masters.map { (byAddress[$0.node.address]!.id, [$0.slots]) })
+        let roles = Dictionary(uniqueKeysWithValues: zip(layout.replicas.map { byAddress[$0.node.address]!.id }, masterIDs).map { ($0, $1) })
+        let agreed = await agreement.wait(for: addresses, timeout: joinTimeout) { views in
+            views.values.allSatisfy {
+                ClusterViewCondition.knowsExactly(ids, view: $0, connected: true, slots: expectedSlots)
+                    && ClusterViewCondition.agreesOnReplicas(roles, view: $0)
+            }
+        }
+        guard agreed.met else {
+            throw .convergenceTimedOut(what: "Every node agreeing on every master's slots and every replica's master",
+                                       seconds: joinTimeout.seconds,
+                                       diagnosis: await JoinDiagnosis.explain(expected: nodes, views: agreed.views))
+        }
+        progress(.replicasAttached(after: clock.now - start))
+
+        let notOK = await agreement.waitForStateOK(addresses, timeout: joinTimeout)
+        guard notOK.isEmpty else {
+            throw .convergenceTimedOut(what: "cluster_state:ok on every node", seconds: joinTimeout.seconds,
+                                       diagnosis: notOK.map { "- \($0) still reports cluster_state:fail (see CLUSTER INFO on it)" })
+        }
+        progress(.stateOK(after: clock.now - start))
+    }
+}
+
+private func meet(node: ProbedNode) -> [String] {
+    ["CLUSTER", "MEET", node.ip, "\(node.address.port)", "\(node.busPort)"]
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

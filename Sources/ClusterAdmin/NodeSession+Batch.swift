@@ -1,0 +1,33 @@
+import ClusterModel
+import RedisClient
+
+extension NodeSession {
+    /// Sends each node its commands (pipelined), all nodes at once; the first
+    /// error reply fails the step, naming the node and the command.
+    func runOnEach(_ work: [(address: NodeAddress, commands: [[String]])]) async throws(ClusterAdminError) {
+        let failure: ClusterAdminError? = await withTaskGroup(of: ClusterAdminError?.self) { group in
+            for item in work where !item.commands.isEmpty {
+                group.addTask {
+                    do throws(ClusterAdminError) {
+                        try await self.with(item.address) { connection throws(RedisClientError) in
+                            let replies = try await connection.pipeline(item.commands)
+                            for (command, reply) in zip(item.commands, replies) {
+                                if case .failure(let error) = reply {
+                                    throw RedisClientError.server(item.address, RedisServerError(
+                                        message: "\(command.prefix(2).joined(separator: " ")): \(error.message)"))
+                                }
+                            }
+                        }
+                        return nil
+                    } catch {
+                        return error
+                    }
+                }
+            }
+            var first: ClusterAdminError?
+            for await result in group where first == nil { first = result }
+            return first
+        }
+        if let failure { throw failure }
+    }
+}

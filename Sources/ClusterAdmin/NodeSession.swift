@@ -1,0 +1,58 @@
+import ClusterModel
+import NIOCore
+import RedisClient
+import RESP
+
+/// Opens a connection for one call and always closes it, mapping failures to
+/// ClusterAdminError so callers deal with one error type.
+struct NodeSession: Sendable {
+    let options: RedisConnectionOptions
+
+    func with<T: Sendable>(_ address: NodeAddress,
+                           _ body: (RedisConnection) async throws(RedisClientError) -> T) async throws(ClusterAdminError) -> T {
+        let connection: RedisConnection
+        do {
+            connection = try await RedisConnection.connect(to: address, options: options)
+        } catch {
+            throw .client(error)
+        }
+        do {
+            let result = try await body(connection)
+            await connection.close()
+            return result
+        } catch {
+            await connection.close()
+            throw .client(error)
+        }
+    }
+
+    /// One command, its reply as text.
+    func text(_ address: NodeAddress, _ arguments: [String]) async throws(ClusterAdminError) -> String {
+        try await with(address) { connection throws(RedisClientError) in
+            let reply = try await connection.send(arguments)
+            return reply.string ?? ""
+        }
+    }
+
+    /// CLUSTER NODES of one node, parsed.
+    func clusterNodes(_ address: NodeAddress) async throws(ClusterAdminError) -> [ClusterNodeEntry] {
+        let text = try await text(address, ["CLUSTER", "NODES"])
+        do {
+            return try ClusterNodesText.parse(text)
+        } catch {
+            throw .unreadableClusterNodes(address, error)
+        }
+    }
+}
+
+extension RESPValue {
+    /// INFO-style `key:value` lines as a dictionary.
+    var infoFields: [String: String] {
+        var fields: [String: String] = [:]
+        for line in (string ?? "").split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[String(line[..<colon])] = String(line[line.index(after: colon)...])
+        }
+        return fields
+    }
+}
