@@ -19,9 +19,17 @@ public final class RedisTestCluster: Sendable {
     public static func withNodes<T>(_ count: Int, host: String = "127.0.0.1", nodeTimeoutMilliseconds: Int = 5000,
                                     extraArguments: [String] = [],
                                     _ body: (RedisTestCluster) async throws -> T) async throws -> T {
+        try await withNodes(hosts: Array(repeating: host, count: count), nodeTimeoutMilliseconds: nodeTimeoutMilliseconds,
+                            extraArguments: extraArguments, body)
+    }
+
+    /// One node per entry of `hosts`, each bound to (and sourcing bus traffic
+    /// from) that loopback address, so 127.0.0.2 behaves as another machine.
+    public static func withNodes<T>(hosts: [String], nodeTimeoutMilliseconds: Int = 5000, extraArguments: [String] = [],
+                                    _ body: (RedisTestCluster) async throws -> T) async throws -> T {
         var started: [RedisServerProcess] = []
         defer { started.forEach { $0.kill(); $0.removeFiles() } }
-        for _ in 0..<count {
+        for host in hosts {
             started.append(try RedisServerProcess(host: host, nodeTimeoutMilliseconds: nodeTimeoutMilliseconds,
                                                   extraArguments: extraArguments))
         }
@@ -73,6 +81,12 @@ public final class RedisTestCluster: Sendable {
         defer { Task { await connection.close() } }
         let reply = try await connection.send(arguments)
         return reply.string ?? "\(reply)"
+    }
+
+    /// Every node's own line and the ID of the master of each replica, as node 0 sees it.
+    public func layout() async throws -> (masters: [ClusterNodeEntry], replicas: [ClusterNodeEntry]) {
+        let entries = try ClusterNodesText.parse(try await command(nodes[0], ["CLUSTER", "NODES"]))
+        return (entries.filter(\.isMaster), entries.filter(\.isReplica))
     }
 
     public func nodeID(_ node: RedisServerProcess) async throws -> String {
