@@ -7,13 +7,24 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 TEST_PACKAGES := redis-server redis-tools libssh2-1-dev
 LOCAL_PACKAGES := redis-server redis-tools
 
-.PHONY: build release test fuzz bench deps-test deps-local clean
+.PHONY: build release local local-down local-status test fuzz bench deps-test deps-local clean
 
 build:
 	$(SWIFT) build
 
 release:
 	$(SWIFT) build -c release
+
+# A 6-node cluster (3 masters, 3 replicas) on 127.0.0.1:7000-7005, created by
+# rcluster itself. Until the embedded engine lands the nodes are redis-server.
+local: deps-local build
+	.build/debug/rcluster local up
+
+local-status:
+	.build/debug/rcluster local status
+
+local-down:
+	.build/debug/rcluster local down
 
 deps-test:
 	scripts/install-deps.sh $(TEST_PACKAGES)

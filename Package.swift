@@ -24,7 +24,7 @@ let package = Package(
         .target(
             name: "RClusterCLI",
             dependencies: [
-                "ClusterAdmin", "ClusterModel", "RedisClient", "RESP",
+                "ClusterAdmin", "ClusterModel", "LocalCluster", "Planner", "RedisClient", "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -53,6 +53,7 @@ let package = Package(
         ),
         .target(name: "ClusterModel", swiftSettings: swiftSettings),
         .target(name: "Planner", dependencies: ["ClusterModel"], swiftSettings: swiftSettings),
+        .target(name: "LocalCluster", dependencies: ["ClusterModel"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
             dependencies: [

@@ -6,7 +6,7 @@ public struct RClusterCommand: AsyncParsableCommand {
         commandName: "rcluster",
         abstract: "Create, inspect and operate Redis Cluster 7.0.",
         version: "0.1.0",
-        subcommands: [CreateCommand.self, CheckCommand.self, InfoCommand.self, CallCommand.self]
+        subcommands: [CreateCommand.self, CheckCommand.self, InfoCommand.self, CallCommand.self, LocalCommand.self]
     )
 
     public init() {}

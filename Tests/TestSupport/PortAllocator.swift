@@ -23,10 +23,26 @@ public enum PortAllocator {
         fatalError("no free port pair in \(range)")
     }
 
+    /// `count` consecutive client ports, each with its bus port free.
+    public static func allocateRange(_ count: Int) -> Int {
+        for _ in 0..<range.count {
+            let base = allocate()
+            guard base + count - 1 <= range.upperBound else { continue }
+            if (base..<(base + count)).allSatisfy({ isFree($0) && isFree($0 + 10000) }) {
+                next.withLock { $0 = base + count > range.upperBound ? range.lowerBound : base + count }
+                return base
+            }
+        }
+        fatalError("no \(count) consecutive free ports in \(range)")
+    }
+
     static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
+        // As redis-server does: a port with only TIME_WAIT leftovers is free to it.
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ClusterAdmin
 import ClusterModel
-import Planner
 
 struct CreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,63 +44,11 @@ struct CreateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try ClusterCommandContext(connection: connection)
-        let addresses = try nodes.map(NodeAddressArgument.parse)
-        let probed: [ProbedNode]
-        do {
-            probed = try CreatePreparation.readyNodes(await NodeProbe(options: context.options).probe(addresses), addresses: addresses)
-        } catch {
-            throw context.fail(error.description)
+        let flow = CreateFlow(context: context, replicas: replicas, seed: seed, hostOf: try domains.hosts(),
+                              zoneOf: try domains.zones(), joinTimeout: joinTimeout, json: output.json)
+        try await flow.run(try nodes.map(NodeAddressArgument.parse), dryRun: dryRun) {
+            try confirmation.confirm("Can I set the above configuration?", terminal: context.terminal, json: output.json)
         }
-        let plannerNodes = CreatePreparation.plannerNodes(probed, hostOf: try domains.hosts(), zoneOf: try domains.zones())
-        let layout: ClusterLayout
-        do {
-            layout = try LayoutPlanner.plan(nodes: plannerNodes, replicas: replicas, seed: seed ?? UInt64.random(in: 0...UInt64.max))
-        } catch {
-            throw context.fail(error.description)
-        }
-
-        if output.json && dryRun {
-            print(JSONOutput.render(LayoutJSON(layout, nodes: probed)))
-            return
-        }
-        if !output.json { LayoutText.lines(layout, nodes: probed).forEach(context.terminal.print) }
-        if dryRun { return }
-        guard try confirmation.confirm("Can I set the above configuration?", terminal: context.terminal, json: output.json) else {
-            throw context.fail("Aborted: the configuration was not accepted; nothing was changed.")
-        }
-        try await apply(layout, probed: probed, context: context)
-    }
-
-    private func apply(_ layout: ClusterLayout, probed: [ProbedNode], context: ClusterCommandContext) async throws {
-        let terminal = context.terminal
-        let quiet = output.json
-        do {
-            try await ClusterCreator(options: context.options).create(
-                layout: layout, nodes: probed, joinTimeout: .milliseconds(Int64(joinTimeout * 1000))
-            ) { event in
-                guard !quiet else { return }
-                switch event {
-                case .slotsAssigned: terminal.print(">>> Nodes configuration updated")
-                case .epochsAssigned: terminal.print(">>> Assign a different config epoch to each node")
-                case .meetsSent:
-                    terminal.print(">>> Sending CLUSTER MEET messages to join the cluster")
-                    terminal.print("Waiting for the cluster to join")
-                case .joined(let after): terminal.print("[OK] All \(probed.count) nodes joined (\(after.milliseconds) ms)")
-                case .replicasAttached(let after): terminal.print("[OK] All replicas attached (\(after.milliseconds) ms)")
-                case .stateOK(let after): terminal.print("[OK] cluster_state:ok on every node (\(after.milliseconds) ms)")
-                }
-            }
-        } catch {
-            throw context.fail("\(error.description)\nThe nodes may be partly configured; run rcluster check \(probed[0].address) to see where they stand.")
-        }
-        let snapshot = try await context.loadSnapshot(from: probed[0].address)
-        let report = ClusterCheck.run(snapshot)
-        if quiet {
-            print(JSONOutput.render(CreateJSON(plan: LayoutJSON(layout, nodes: probed), check: CheckJSON(report))))
-        } else {
-            CheckText.lines(report).forEach(terminal.print)
-        }
-        if !report.isHealthy { throw context.fail("the new cluster does not pass its check; see above") }
     }
 }
 

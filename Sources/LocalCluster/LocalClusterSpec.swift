@@ -1,0 +1,51 @@
+import ClusterModel
+import Foundation
+
+/// A cluster of nodes on this machine, one folder per node under `directory`.
+/// Ports stay below 22768 by default so bus ports (+10000) stay out of the
+/// kernel's ephemeral range, where outgoing connections would take them.
+public struct LocalClusterSpec: Sendable, Hashable {
+    public var directory: URL
+    public var nodeCount: Int
+    public var replicas: Int
+    public var basePort: Int
+    public var nodeTimeoutMilliseconds: Int
+    public var password: String?
+
+    public init(directory: URL, nodeCount: Int = 6, replicas: Int = 1, basePort: Int = 7000,
+                nodeTimeoutMilliseconds: Int = 2000, password: String? = nil) {
+        self.directory = directory
+        self.nodeCount = nodeCount
+        self.replicas = replicas
+        self.basePort = basePort
+        self.nodeTimeoutMilliseconds = nodeTimeoutMilliseconds
+        self.password = password
+    }
+
+    public var ports: [Int] { (0..<nodeCount).map { basePort + $0 } }
+    public var addresses: [NodeAddress] { ports.map { NodeAddress(host: "127.0.0.1", port: $0) } }
+
+    public func nodeDirectory(port: Int) -> URL { directory.appendingPathComponent("\(port)") }
+
+    /// redis.conf for one node: cluster mode, AOF on (as Redis's create-cluster
+    /// script does), daemonized with a pid file so `local down` finds it.
+    public func configuration(port: Int) -> String {
+        let folder = nodeDirectory(port: port).path
+        var lines = [
+            "port \(port)",
+            "bind 127.0.0.1 -::1",
+            "dir \(folder)",
+            "daemonize yes",
+            "pidfile \(folder)/redis.pid",
+            "logfile \(folder)/redis.log",
+            "cluster-enabled yes",
+            "cluster-config-file nodes.conf",
+            "cluster-node-timeout \(nodeTimeoutMilliseconds)",
+            "appendonly yes",
+        ]
+        if let password {
+            lines += ["requirepass \(password)", "masterauth \(password)"]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import ClusterAdmin
+import ClusterModel
+import Planner
+
+/// probe -> plan -> show -> confirm -> apply -> check: shared by `create` and `local up`.
+struct CreateFlow {
+    let context: ClusterCommandContext
+    let replicas: Int
+    let seed: UInt64?
+    let hostOf: [NodeAddress: String]
+    let zoneOf: [String: String]
+    let joinTimeout: Double
+    let json: Bool
+
+    func run(_ addresses: [NodeAddress], dryRun: Bool, confirm: () throws -> Bool) async throws {
+        let probed: [ProbedNode]
+        do {
+            probed = try CreatePreparation.readyNodes(await NodeProbe(options: context.options).probe(addresses), addresses: addresses)
+        } catch {
+            throw context.fail(error.description)
+        }
+        let plannerNodes = CreatePreparation.plannerNodes(probed, hostOf: hostOf, zoneOf: zoneOf)
+        let layout: ClusterLayout
+        do {
+            layout = try LayoutPlanner.plan(nodes: plannerNodes, replicas: replicas, seed: seed ?? UInt64.random(in: 0...UInt64.max))
+        } catch {
+            throw context.fail(error.description)
+        }
+        if json && dryRun {
+            print(JSONOutput.render(LayoutJSON(layout, nodes: probed)))
+            return
+        }
+        if !json { LayoutText.lines(layout, nodes: probed).forEach(context.terminal.print) }
+        if dryRun { return }
+        guard try confirm() else {
+            throw context.fail("Aborted: the configuration was not accepted; nothing was changed.")
+        }
+        try await apply(layout, probed: probed)
+    }
+
+    private func apply(_ layout: ClusterLayout, probed: [ProbedNode]) async throws {
+        let terminal = context.terminal
+        let quiet = json
+        do {
+            try await ClusterCreator(options: context.options).create(
+                layout: layout, nodes: probed, joinTimeout: .milliseconds(Int64(joinTimeout * 1000))
+            ) { event in
+                guard !quiet else { return }
+                switch event {
+                case .slotsAssigned: terminal.print(">>> Nodes configuration updated")
+                case .epochsAssigned: terminal.print(">>> Assign a different config epoch to each node")
+                case .meetsSent:
+                    terminal.print(">>> Sending CLUSTER MEET messages to join the cluster")
+                    terminal.print("Waiting for the cluster to join")
+                case .joined(let after): terminal.print("[OK] All \(probed.count) nodes joined (\(after.milliseconds) ms)")
+                case .replicasAttached(let after):
+                    terminal.print("[OK] All nodes agree on slots and replicas (\(after.milliseconds) ms)")
+                    terminal.print(">>> Waiting for cluster_state:ok (a new master holds back for cluster-node-timeout, 0.5 to 5 s, after taking slots)")
+                case .stateOK(let after): terminal.print("[OK] cluster_state:ok on every node (\(after.milliseconds) ms)")
+                }
+            }
+        } catch {
+            throw context.fail("\(error.description)\nThe nodes may be partly configured; run rcluster check \(probed[0].address) to see where they stand.")
+        }
+        let snapshot = try await context.loadSnapshot(from: probed[0].address)
+        let report = ClusterCheck.run(snapshot)
+        if quiet {
+            print(JSONOutput.render(CreateJSON(plan: LayoutJSON(layout, nodes: probed), check: CheckJSON(report))))
+        } else {
+            CheckText.lines(report).forEach(terminal.print)
+        }
+        if !report.isHealthy { throw context.fail("the new cluster does not pass its check; see above") }
+    }
+}

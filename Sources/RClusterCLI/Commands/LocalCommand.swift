@@ -1,0 +1,125 @@
+import ArgumentParser
+import ClusterAdmin
+import ClusterModel
+import Foundation
+import LocalCluster
+
+/// A cluster on this machine, for trying rcluster out and for development.
+struct LocalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "local",
+        abstract: "Run a cluster on this machine (redis-server nodes for now; the embedded engine later).",
+        subcommands: [LocalUpCommand.self, LocalDownCommand.self, LocalStatusCommand.self])
+}
+
+struct LocalOptions: ParsableArguments {
+    @Option(help: "Folder holding one sub-folder per node.")
+    var dir = ".rcluster/local"
+
+    @Option(help: "Number of nodes.")
+    var nodes = 6
+
+    @Option(name: [.customLong("replicas"), .customLong("cluster-replicas")], help: "Replicas per master.")
+    var replicas = 1
+
+    @Option(help: "Port of the first node; the others follow. Keep it below 22768 so bus ports (+10000) stay out of the ephemeral range.")
+    var basePort = 7000
+
+    @Option(help: "cluster-node-timeout for the nodes, in milliseconds.")
+    var nodeTimeout = 2000
+
+    func validate() throws {
+        guard nodes >= 3 * (replicas + 1) else {
+            throw ValidationError("--nodes \(nodes) is too few for --replicas \(replicas): need at least \(3 * (replicas + 1))")
+        }
+        guard (1024...55535 - nodes).contains(basePort) else { throw ValidationError("--base-port must be between 1024 and \(55535 - nodes)") }
+    }
+
+    var spec: LocalClusterSpec {
+        LocalClusterSpec(directory: URL(fileURLWithPath: dir).standardizedFileURL, nodeCount: nodes, replicas: replicas,
+                         basePort: basePort, nodeTimeoutMilliseconds: nodeTimeout)
+    }
+}
+
+struct LocalUpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up", abstract: "Start the nodes and create the cluster with rcluster's own create.")
+
+    @OptionGroup var local: LocalOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let context = try ClusterCommandContext(connection: connection)
+        let spec = local.spec
+        let launcher = LocalNodeLauncher(spec: spec)
+        let started: [Int]
+        do {
+            started = try launcher.start()
+        } catch {
+            throw context.fail("\(error)")
+        }
+        context.terminal.print(">>> \(spec.nodeCount) redis-server nodes in \(spec.directory.path) (\(started.count) started now)")
+        try await waitForNodes(spec.addresses, context: context)
+        if started.isEmpty, (try? await context.loadSnapshot(from: spec.addresses[0]))?.nodes.count == spec.nodeCount {
+            context.terminal.print("[OK] The local cluster is already up; `rcluster local status` checks it.")
+            return
+        }
+        let flow = CreateFlow(context: context, replicas: spec.replicas, seed: nil, hostOf: [:], zoneOf: [:],
+                              joinTimeout: 30, json: false)
+        try await flow.run(spec.addresses, dryRun: false) { true }
+        context.terminal.print("[OK] Local cluster up: redis-cli -c -p \(spec.basePort), rcluster check 127.0.0.1:\(spec.basePort); stop it with rcluster local down")
+    }
+
+    private func waitForNodes(_ addresses: [NodeAddress], context: ClusterCommandContext) async throws {
+        for _ in 0..<100 {
+            let results = await NodeProbe(options: context.options).probe(addresses)
+            if results.allSatisfy({ if case .failure(.client(.connectFailed)) = $0 { false } else { true } }) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw context.fail("the local nodes did not start listening within 5 s; see redis.log in \(local.dir)")
+    }
+}
+
+struct LocalDownCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "down", abstract: "Stop the local nodes.")
+
+    @OptionGroup var local: LocalOptions
+
+    @Flag(help: "Also delete the nodes' folders (data, nodes.conf, logs).")
+    var purge = false
+
+    func run() async throws {
+        let spec = local.spec
+        let stopped = LocalNodeLauncher(spec: spec).stop()
+        print(stopped.isEmpty ? "No local node was running." : "Stopped \(stopped.count) node(s): ports \(stopped.map(String.init).joined(separator: ", ")).")
+        if purge {
+            try? FileManager.default.removeItem(at: spec.directory)
+            print("Removed \(spec.directory.path).")
+        }
+    }
+}
+
+struct LocalStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Which local nodes run, and the cluster check.")
+
+    @OptionGroup var local: LocalOptions
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let spec = local.spec
+        let running = LocalNodeLauncher(spec: spec).runningPorts()
+        let context = try ClusterCommandContext(connection: connection)
+        guard let first = running.first else {
+            throw context.fail("no local node is running in \(spec.directory.path); start them with rcluster local up")
+        }
+        if !output.json { context.terminal.print(">>> \(running.count) of \(spec.nodeCount) local nodes running") }
+        let report = ClusterCheck.run(try await context.loadSnapshot(from: NodeAddress(host: "127.0.0.1", port: first)))
+        if output.json {
+            print(JSONOutput.render(CheckJSON(report)))
+        } else {
+            CheckText.lines(report).forEach(context.terminal.print)
+        }
+        if !report.isHealthy || running.count < spec.nodeCount { throw ExitCode.failure }
+    }
+}
