@@ -11,6 +11,10 @@ public enum ClusterAdminError: Error, Sendable, CustomStringConvertible {
     case step(NodeAddress, String, RedisServerError)
     case convergenceTimedOut(what: String, seconds: Double, diagnosis: [String])
     case checkFailed([CheckFinding])
+    case unknownNode(String)
+    case ambiguousNode(String, matches: [String])
+    /// A precondition the operation refuses to go past; the text says what to do.
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -26,6 +30,12 @@ public enum ClusterAdminError: Error, Sendable, CustomStringConvertible {
             return "\(address): \(step) failed: \(error.message)"
         case .convergenceTimedOut(let what, let seconds, let diagnosis):
             return (["\(what) did not happen within \(String(format: "%.1f", seconds)) s."] + diagnosis).joined(separator: "\n")
+        case .unknownNode(let id):
+            return "no node of the cluster has an ID starting with '\(id)'; see rcluster check for the IDs"
+        case .ambiguousNode(let id, let matches):
+            return "'\(id)' matches several nodes (\(matches.map { String($0.prefix(12)) }.joined(separator: ", "))); give more of the ID"
+        case .refused(let reason):
+            return reason
         case .checkFailed(let findings):
             return (["the cluster check after the change failed:"] + findings.map { "  - \($0.message)" }).joined(separator: "\n")
         }

@@ -6,7 +6,10 @@ public struct RClusterCommand: AsyncParsableCommand {
         commandName: "rcluster",
         abstract: "Create, inspect and operate Redis Cluster 7.0.",
         version: "0.1.0",
-        subcommands: [CreateCommand.self, CheckCommand.self, InfoCommand.self, CallCommand.self, LocalCommand.self]
+        subcommands: [
+            CreateCommand.self, CheckCommand.self, InfoCommand.self, CallCommand.self,
+            AddNodeCommand.self, DelNodeCommand.self, SetTimeoutCommand.self, LocalCommand.self,
+        ]
     )
 
     public init() {}

@@ -80,7 +80,7 @@ public final class RedisTestCluster: Sendable {
         let connection = try await RedisConnection.connect(to: node.address, options: .init(auth: auth))
         defer { Task { await connection.close() } }
         let reply = try await connection.send(arguments)
-        return reply.string ?? "\(reply)"
+        return reply.string ?? reply.elements?.compactMap(\.string).joined(separator: " ") ?? "\(reply)"
     }
 
     /// Every node's own line and the ID of the master of each replica, as node 0 sees it.
