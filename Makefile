@@ -44,6 +44,11 @@ fuzz:
 	$(SWIFT) build --build-tests
 	RESP_FUZZ_SECONDS=$${RESP_FUZZ_SECONDS:-60} $(SWIFT) test --skip-build --filter RESPFuzzTests
 
+# Benchmarks against the reference, measured alternately in one run (Benchmarks/README.md).
+bench: deps-local
+	$(SWIFT) build -c release
+	python3 Benchmarks/create_bench.py --rcluster .build/release/rcluster
+
 clean:
 	rm -rf .build
 	scripts/sweep-test-processes.sh
