@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "RedisClient", "ClusterModel", "RESP",
+                "RedisClient", "ClusterModel", "LocalCluster", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",

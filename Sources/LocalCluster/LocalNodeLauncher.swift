@@ -90,8 +90,9 @@ public struct LocalNodeLauncher: Sendable {
     }
 }
 
-enum PortCheck {
-    static func isFree(_ port: Int) -> Bool {
+/// Can a server listen on this loopback port? Shared with the test harness.
+public enum PortCheck {
+    public static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }

@@ -142,3 +142,21 @@ import TestSupport
         Issue.record("condition not met within 5 s")
     }
 }
+
+@Suite struct CreateWithPasswordTests {
+    @Test func passwordProtectedNodesWithREDISCLI_AUTH() async throws {
+        let password = "create-pw-7"
+        try await RedisTestCluster.withNodes(6, extraArguments: ["--requirepass", password, "--masterauth", password]) { cluster in
+            let nodes = cluster.addresses.map(\.description)
+            let without = try await RClusterBinary.run(["create"] + nodes + ["--replicas", "1", "--yes"])
+            #expect(without.exitCode == 1)
+            #expect(without.stderr.contains("NOAUTH"))
+            let created = try await RClusterBinary.run(["create"] + nodes + ["--replicas", "1", "--yes"],
+                                                       environment: ["REDISCLI_AUTH": password])
+            #expect(created.exitCode == 0, "\(created.stdout)\(created.stderr)")
+            let check = try await RClusterBinary.reference(["check", nodes[0]], environment: ["REDISCLI_AUTH": password])
+            #expect(check.exitCode == 0)
+            #expect(check.stdout.contains("[OK] All 16384 slots covered."))
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import LocalCluster
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -36,21 +37,5 @@ public enum PortAllocator {
         fatalError("no \(count) consecutive free ports in \(range)")
     }
 
-    static func isFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        // As redis-server does: a port with only TIME_WAIT leftovers is free to it.
-        var reuse: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = INADDR_ANY
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
+    static func isFree(_ port: Int) -> Bool { PortCheck.isFree(port) }
 }
