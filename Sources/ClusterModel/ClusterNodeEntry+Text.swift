@@ -1,8 +1,7 @@
 extension ClusterNodeEntry: CustomStringConvertible {
     /// The line exactly as redis-server 7.0 prints it (no trailing newline).
     public var description: String {
-        let ipText = ip
-        var address = "\(ipText):\(port)@\(busPort)"
+        var address = "\(ip):\(port)@\(busPort)"
         if let hostname { address += ",\(hostname)" }
         var fields = [
             id, address, flags.map(\.rawValue).joined(separator: ","), masterID ?? "-",
