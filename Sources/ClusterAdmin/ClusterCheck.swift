@@ -82,9 +82,7 @@ public enum ClusterCheck {
         var groups: [(signature: String, nodes: [ObservedNode])] = []
         for node in snapshot.nodes {
             guard let view = node.ownView else { continue }
-            let signature = view.filter { !$0.slotRanges.isEmpty }
-                .map { "\($0.id):\($0.slotRanges.map(\.description).joined(separator: ","))" }
-                .sorted().joined(separator: "|")
+            let signature = slotSignature(view)
             if let index = groups.firstIndex(where: { $0.signature == signature }) {
                 groups[index].nodes.append(node)
             } else {
@@ -92,6 +90,13 @@ public enum ClusterCheck {
             }
         }
         return groups.map(\.nodes)
+    }
+
+    /// Who owns which slots in one node's view, as one comparable string.
+    static func slotSignature(_ view: [ClusterNodeEntry]) -> String {
+        view.filter { !$0.slotRanges.isEmpty }
+            .map { "\($0.id):\($0.slotRanges.map(\.description).joined(separator: ","))" }
+            .sorted().joined(separator: "|")
     }
 
     private static func openSlots(_ snapshot: ClusterSnapshot) -> [CheckReport.OpenSlot] {

@@ -120,6 +120,30 @@ public final class RedisTestCluster: Sendable {
         }
     }
 
+    /// Keys on all masters together.
+    public func countKeys() async throws -> Int {
+        var total = 0
+        for master in try await masters() { total += Int(try await command(master.node, ["DBSIZE"])) ?? 0 }
+        return total
+    }
+
+    /// GET through the cluster: asks the master that owns the key's slot now.
+    public func get(_ key: String) async throws -> String? {
+        let slot = HashSlot(key: key).rawValue
+        guard let owner = try await masters().first(where: { $0.slots.contains { $0.slots.contains(slot) } }) else { return nil }
+        return try await command(owner.node, ["GET", key])
+    }
+
+    /// Puts a key on a node that does not own its slot, as an interrupted
+    /// migration leaves it: import mode, ASKING + SET, then stable again.
+    public func plant(key: String, value: String, slot: Int, on node: RedisServerProcess, ownerID: String) async throws {
+        try await command(node, ["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", ownerID])
+        let connection = try await RedisConnection.connect(to: node.address)
+        defer { Task { await connection.close() } }
+        for result in try await connection.pipeline([["ASKING"], ["SET", key, value]]) { _ = try result.get() }
+        try await command(node, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"])
+    }
+
     /// Writes `count` keys through the cluster (each to the master owning its slot).
     public func fill(keys count: Int, prefix: String = "key") async throws {
         let masters = try await masters()

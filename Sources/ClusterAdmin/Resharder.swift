@@ -1,0 +1,102 @@
+import ClusterModel
+import Planner
+import RedisClient
+
+/// Moves exactly N slots from sources to one target, slot by slot, each slot's
+/// keys in large MIGRATE batches. Refuses to start on a cluster whose check
+/// fails, so it never builds on a half-repaired state.
+public struct Resharder: Sendable {
+    public struct Request: Sendable {
+        public var sourceIDs: [String]?   // nil = every master with slots except the target
+        public var targetID: String
+        public var slotCount: Int
+
+        public init(sourceIDs: [String]?, targetID: String, slotCount: Int) {
+            self.sourceIDs = sourceIDs
+            self.targetID = targetID
+            self.slotCount = slotCount
+        }
+    }
+
+    public struct Plan: Sendable {
+        public let target: ObservedNode
+        public let sources: [ObservedNode]
+        public let moves: [ReshardPlanner.Move]
+    }
+
+    public enum Event: Sendable {
+        case slotMoved(slot: Int, from: NodeAddress, to: NodeAddress, keys: Int)
+    }
+
+    let options: RedisConnectionOptions
+    let settings: SlotMigrator.Settings
+
+    public init(options: RedisConnectionOptions, settings: SlotMigrator.Settings) {
+        self.options = options
+        self.settings = settings
+    }
+
+    public func plan(_ request: Request, on snapshot: ClusterSnapshot) throws(ClusterAdminError) -> Plan {
+        let report = ClusterCheck.run(snapshot)
+        guard report.isHealthy else {
+            throw .refused((["Please fix your cluster problems before resharding:"]
+                + report.findings.filter { $0.severity == .error }.map { "  - \($0.message)" }).joined(separator: "\n"))
+        }
+        let target = try snapshot.node(matching: request.targetID)
+        guard target.isMaster else { throw .refused("the target \(target.address) is a replica; name a master") }
+        let sources: [ObservedNode]
+        if let ids = request.sourceIDs {
+            sources = try ids.map { (id: String) throws(ClusterAdminError) -> ObservedNode in try snapshot.node(matching: id) }
+            if let replica = sources.first(where: { !$0.isMaster }) { throw .refused("the source \(replica.address) is a replica; name masters") }
+            if sources.contains(where: { $0.id == target.id }) { throw .refused("the target cannot also be a source") }
+        } else {
+            sources = snapshot.masters.filter { $0.id != target.id && !$0.slots.isEmpty }
+        }
+        do {
+            let moves = try ReshardPlanner.plan(moving: request.slotCount,
+                                                from: sources.map { .init(id: $0.id, slots: Array($0.slots)) })
+            return Plan(target: target, sources: sources, moves: moves)
+        } catch {
+            throw .refused(error.description)
+        }
+    }
+
+    public func execute(_ plan: Plan, on snapshot: ClusterSnapshot,
+                        progress: @Sendable (Event) -> Void) async throws(ClusterAdminError) -> (slots: Int, keys: Int) {
+        var connections: [String: RedisConnection] = [:]
+        defer { for connection in connections.values { Task { await connection.close() } } }
+        for master in snapshot.masters where master.isReachable {
+            do {
+                connections[master.id] = try await RedisConnection.connect(to: master.address, options: options)
+            } catch {
+                throw .client(error)
+            }
+        }
+        let migrator = SlotMigrator(settings: settings)
+        let target = plan.target
+        let endpoint = SlotMigrator.Endpoint(id: target.id, address: target.address,
+                                             ip: target.current.ip.isEmpty ? target.address.host : target.current.ip)
+        var keys = 0
+        for move in plan.moves {
+            guard let source = connections[move.sourceID], let destination = connections[target.id] else {
+                throw .refused("lost the connection to a master during the reshard")
+            }
+            let others = connections.filter { $0.key != move.sourceID && $0.key != target.id }.map(\.value)
+            let moved = try await migrator.move(slot: move.slot, from: source, sourceID: move.sourceID, to: destination,
+                                                targetEndpoint: endpoint, otherMasters: others)
+            keys += moved
+            progress(.slotMoved(slot: move.slot, from: source.address, to: target.address, keys: moved))
+        }
+        // Replicas learn the new owners by gossip: wait until every node agrees,
+        // so a check (or a client's CLUSTER SLOTS) right after sees the result.
+        let everyone = snapshot.reachableNodes.map(\.address)
+        let agreed = await ClusterAgreement(options: options).wait(for: everyone, timeout: .seconds(30)) { views in
+            Set(views.values.map(ClusterCheck.slotSignature)).count == 1
+        }
+        guard agreed.met else {
+            throw .convergenceTimedOut(what: "every node agreeing on the new slot owners", seconds: 30,
+                                       diagnosis: ["- the slots moved; run rcluster check to see which nodes lag"])
+        }
+        return (plan.moves.count, keys)
+    }
+}

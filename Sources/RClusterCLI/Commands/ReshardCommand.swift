@@ -1,0 +1,101 @@
+import ArgumentParser
+import ClusterAdmin
+import ClusterModel
+import Planner
+
+struct ReshardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reshard",
+        abstract: "Move exactly N slots (and their keys) from some masters to one master.",
+        discussion: "Refuses to start on a cluster whose check fails. Keys move in batches of --pipeline per MIGRATE.")
+
+    @Argument(help: "Any node of the cluster, as host:port.")
+    var node: String
+
+    @Option(name: [.customLong("from"), .customLong("cluster-from")], help: "Source master IDs (comma-separated, prefixes allowed) or 'all'.")
+    var from: String?
+
+    @Option(name: [.customLong("to"), .customLong("cluster-to")], help: "The receiving master's ID (or a unique prefix).")
+    var to: String?
+
+    @Option(name: [.customLong("slots"), .customLong("cluster-slots")], help: "How many slots to move.")
+    var slots: Int?
+
+    @Option(name: [.customLong("timeout"), .customLong("cluster-timeout")], help: "MIGRATE timeout in milliseconds.")
+    var timeout = 60_000
+
+    @Option(name: [.customLong("pipeline"), .customLong("cluster-pipeline")], help: "Keys per GETKEYSINSLOT/MIGRATE batch.")
+    var pipeline = 1000
+
+    @Flag(name: [.customLong("replace"), .customLong("cluster-replace")], help: "Overwrite keys that exist on the target with other values.")
+    var replace = false
+
+    @Flag(help: "Print the plan and stop.")
+    var dryRun = false
+
+    @OptionGroup var confirmation: ConfirmationOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        _ = try NodeAddressArgument.parse(node)
+        if let slots, !(1...HashSlot.count).contains(slots) { throw ValidationError("--slots must be between 1 and 16384") }
+        guard pipeline > 0, timeout > 0 else { throw ValidationError("--pipeline and --timeout must be positive") }
+    }
+
+    func run() async throws {
+        let context = try ClusterCommandContext(connection: connection)
+        let terminal = context.terminal
+        let snapshot = try await context.loadSnapshot(from: try NodeAddressArgument.parse(node))
+        let count = try slots ?? askNumber(terminal, context: context)
+        let target = try to ?? ask(terminal, "What is the receiving node ID? ", missing: "--to", context: context)
+        let sourceText = try from ?? ask(terminal, "Source node IDs (comma-separated), or 'all': ", missing: "--from", context: context)
+        let sources = sourceText.lowercased() == "all" ? nil
+            : sourceText.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+
+        let resharder = Resharder(options: context.options, settings: .init(
+            batchSize: pipeline, migrateTimeoutMilliseconds: timeout, replace: replace, auth: context.options.auth))
+        let plan: Resharder.Plan
+        do {
+            plan = try resharder.plan(.init(sourceIDs: sources, targetID: target, slotCount: count), on: snapshot)
+        } catch {
+            throw context.fail(error.description)
+        }
+        terminal.print("Ready to move \(plan.moves.count) slots.")
+        terminal.print("  Source nodes:")
+        for source in plan.sources { terminal.print("    M: \(source.id) \(source.address) (\(source.slots.count) slots)") }
+        terminal.print("  Destination node:")
+        terminal.print("    M: \(plan.target.id) \(plan.target.address) (\(plan.target.slots.count) slots)")
+        terminal.print("  Resharding plan:")
+        for (sourceID, moves) in Dictionary(grouping: plan.moves, by: \.sourceID).sorted(by: { $0.key < $1.key }) {
+            let ranges = SlotSet(ranges: moves.map { SlotRange($0.slot) }).ranges.map(\.description).joined(separator: ",")
+            terminal.print("    Moving \(moves.count) slots (\(ranges)) from \(sourceID)")
+        }
+        if dryRun { return }
+        guard try confirmation.confirm("Do you want to proceed with the proposed reshard plan?", terminal: terminal, json: false) else {
+            throw context.fail("Aborted: nothing was moved.")
+        }
+        do {
+            let result = try await resharder.execute(plan, on: snapshot) { event in
+                if case .slotMoved(let slot, let source, let destination, let keys) = event {
+                    terminal.print("Moving slot \(slot) from \(source) to \(destination): \(keys) keys")
+                }
+            }
+            terminal.print("[OK] Moved \(result.slots) slots and \(result.keys) keys.")
+        } catch {
+            throw context.fail(error.description)
+        }
+    }
+
+    private func ask(_ terminal: Terminal, _ question: String, missing option: String, context: ClusterCommandContext) throws -> String {
+        guard terminal.isInteractive, let answer = terminal.ask(question), !answer.isEmpty else {
+            throw context.fail("give \(option) (no terminal to ask on)")
+        }
+        return answer
+    }
+
+    private func askNumber(_ terminal: Terminal, context: ClusterCommandContext) throws -> Int {
+        let text = try ask(terminal, "How many slots do you want to move (from 1 to 16384)? ", missing: "--slots", context: context)
+        guard let number = Int(text), (1...HashSlot.count).contains(number) else { throw context.fail("'\(text)' is not a number of slots from 1 to 16384") }
+        return number
+    }
+}

@@ -1,0 +1,69 @@
+import ClusterModel
+import Foundation
+import Testing
+import TestSupport
+
+/// `rcluster reshard` on real clusters: no key lost, every slot stable, the reference check OK.
+@Suite struct ReshardCommandTests {
+    @Test func movesExactlyNSlotsAndEveryKey() async throws {
+        try await RedisTestCluster.withNodes(6) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--replicas", "1", "--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 3000)
+            let masters = try await cluster.masters()
+            let entry = "\(cluster.addresses[0])"
+            let result = try await RClusterBinary.run(["reshard", entry, "--cluster-from", "all", "--cluster-to", masters[0].id,
+                                                       "--cluster-slots", "1001", "--cluster-yes", "--pipeline", "7"])
+            #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("[OK] Moved 1001 slots"))
+            let after = try await cluster.masters()
+            #expect(after.first { $0.id == masters[0].id }!.slots.reduce(0) { $0 + $1.count } == 5461 + 1001)
+            let check = try await RClusterBinary.reference(["check", entry])
+            #expect(check.exitCode == 0, "\(check.stdout)")
+            #expect(!check.stdout.contains("[WARNING]"))
+            #expect(try await cluster.countKeys() == 3000)
+            for index in stride(from: 0, to: 3000, by: 37) {
+                #expect(try await cluster.get("key:\(index)") == "value-\(index)")
+            }
+        }
+    }
+
+    @Test func refusesAnUnhealthyClusterAndUnknownIDs() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            let entry = "\(cluster.addresses[0])"
+            let unknown = try await RClusterBinary.run(["reshard", entry, "--from", "all", "--to", "ffffff", "--slots", "1", "--yes"])
+            #expect(unknown.exitCode == 1)
+            #expect(unknown.stderr.contains("no node of the cluster has an ID starting with 'ffffff'"))
+            try await cluster.openSlot(7)
+            let target = try await cluster.masters()[1].id
+            let refused = try await RClusterBinary.run(["reshard", entry, "--from", "all", "--to", target, "--slots", "1", "--yes"])
+            #expect(refused.exitCode == 1)
+            #expect(refused.stderr.contains("Please fix your cluster problems before resharding"))
+        }
+    }
+
+    @Test func busyKeysWithEqualValuesAreReplacedWithoutDebugAndDifferentOnesStop() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            let masters = try await cluster.masters()
+            let (source, target) = (masters[0], masters[1])
+            let key = (0...).lazy.map { "busy\($0)" }.first { HashSlot(key: $0).rawValue == 0 }!
+            try await cluster.command(source.node, ["SET", key, "same"])
+            // The same key and value already on the target (as a failed earlier move can leave it).
+            try await cluster.plant(key: key, value: "same", slot: 0, on: target.node, ownerID: source.id)
+            let entry = "\(cluster.addresses[0])"
+            let first = try await RClusterBinary.run(["reshard", entry, "--from", source.id, "--to", target.id, "--slots", "1", "--yes"])
+            #expect(first.exitCode == 0, "\(first.stdout)\(first.stderr)")
+            #expect(try await cluster.get(key) == "same")
+
+            // Now a different value on the other side: the move stops and says which key.
+            let other = (0...).lazy.map { "clash\($0)" }.first { HashSlot(key: $0).rawValue == 1 }!
+            try await cluster.command(source.node, ["SET", other, "mine"])
+            try await cluster.plant(key: other, value: "theirs", slot: 1, on: target.node, ownerID: source.id)
+            let second = try await RClusterBinary.run(["reshard", entry, "--from", source.id, "--to", target.id, "--slots", "1", "--yes"])
+            #expect(second.exitCode == 1)
+            #expect(second.stderr.contains("exist on \(target.node.address) with different values (\(other))"))
+            #expect(try await cluster.command(source.node, ["GET", other]) == "mine")
+        }
+    }
+}
