@@ -25,8 +25,11 @@ public struct Resharder: Sendable {
     }
 
     public enum Event: Sendable {
-        case slotMoved(slot: Int, from: NodeAddress, to: NodeAddress, keys: Int)
+        case slotsMoved(slots: [Int], from: NodeAddress, to: NodeAddress, keys: Int)
     }
+
+    /// Slots moved together; bounds how many are open at once if a run is cut short.
+    static let windowSize = 128
 
     let options: RedisConnectionOptions
     let settings: SlotMigrator.Settings
@@ -77,15 +80,24 @@ public struct Resharder: Sendable {
         let endpoint = SlotMigrator.Endpoint(id: target.id, address: target.address,
                                              ip: target.current.ip.isEmpty ? target.address.host : target.current.ip)
         var keys = 0
+        // Consecutive moves from one source form windows that move together.
+        var windows: [(sourceID: String, slots: [Int])] = []
         for move in plan.moves {
-            guard let source = connections[move.sourceID], let destination = connections[target.id] else {
+            if let last = windows.last, last.sourceID == move.sourceID, last.slots.count < Self.windowSize {
+                windows[windows.count - 1].slots.append(move.slot)
+            } else {
+                windows.append((move.sourceID, [move.slot]))
+            }
+        }
+        for window in windows {
+            guard let source = connections[window.sourceID], let destination = connections[target.id] else {
                 throw .refused("lost the connection to a master during the reshard")
             }
-            let others = connections.filter { $0.key != move.sourceID && $0.key != target.id }.map(\.value)
-            let moved = try await migrator.move(slot: move.slot, from: source, sourceID: move.sourceID, to: destination,
+            let others = connections.filter { $0.key != window.sourceID && $0.key != target.id }.map(\.value)
+            let moved = try await migrator.move(slots: window.slots, from: source, sourceID: window.sourceID, to: destination,
                                                 targetEndpoint: endpoint, otherMasters: others)
             keys += moved
-            progress(.slotMoved(slot: move.slot, from: source.address, to: target.address, keys: moved))
+            progress(.slotsMoved(slots: window.slots, from: source.address, to: target.address, keys: moved))
         }
         // Replicas learn the new owners by gossip: wait until every node agrees,
         // so a check (or a client's CLUSTER SLOTS) right after sees the result.

@@ -42,57 +42,77 @@ public struct SlotMigrator: Sendable {
         self.settings = settings
     }
 
-    /// Returns the number of keys moved.
-    public func move(slot: Int, from source: RedisConnection, sourceID: String, to target: RedisConnection,
+    /// Moves a window of slots from one source to one target and returns the
+    /// number of keys moved. Every step is pipelined over the whole window, so
+    /// a slot costs a few bytes on the wire rather than eight round trips; the
+    /// keys of several slots share one MIGRATE.
+    public func move(slots: [Int], from source: RedisConnection, sourceID: String, to target: RedisConnection,
                      targetEndpoint: Endpoint, otherMasters: [RedisConnection]) async throws(ClusterAdminError) -> Int {
-        try await expectOK(target, ["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", sourceID])
-        try await expectOK(source, ["CLUSTER", "SETSLOT", "\(slot)", "MIGRATING", targetEndpoint.id])
+        try await allOK(target, slots.map { ["CLUSTER", "SETSLOT", "\($0)", "IMPORTING", sourceID] })
+        try await allOK(source, slots.map { ["CLUSTER", "SETSLOT", "\($0)", "MIGRATING", targetEndpoint.id] })
         var moved = 0
-        while true {
-            let keys = try await call(source, ["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(settings.batchSize)"]).elements ?? []
-            guard !keys.isEmpty else { break }
-            let names = keys.compactMap { value -> ByteBuffer? in if case .bulkString(let key) = value { key } else { nil } }
-            moved += try await migrate(names, slot: slot, from: source, to: target, endpoint: targetEndpoint)
+        var pending = slots
+        while !pending.isEmpty {
+            let replies = try await pipelineReplies(source, pending.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(settings.batchSize)"] }
+                .map { $0.map { ByteBuffer(string: $0) } })
+            var batches: [(slot: Int, keys: [ByteBuffer])] = []
+            var again: [Int] = []
+            for (slot, reply) in zip(pending, replies) {
+                let found = try reply.get(address: source.address, step: "GETKEYSINSLOT \(slot)").elements?.compactMap { value -> ByteBuffer? in
+                    if case .bulkString(let key) = value { key } else { nil }
+                } ?? []
+                if !found.isEmpty { batches.append((slot, found)) }
+                // A full batch means the slot may hold more: ask again next round.
+                if found.count == settings.batchSize { again.append(slot) }
+            }
+            moved += try await migrate(batches, from: source, to: target, endpoint: targetEndpoint)
+            pending = again
         }
-        // Target first, so the slot is never owned by nobody; the source may
+        // Target first, so the slots are never owned by nobody; the source may
         // then answer ASK no more. Replicas refuse SETSLOT: that is harmless.
-        try await expectOK(target, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", targetEndpoint.id])
-        try await expectOK(source, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", targetEndpoint.id])
+        let assign = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetEndpoint.id] }
+        try await allOK(target, assign)
+        try await allOK(source, assign)
         for master in otherMasters {
-            do {
-                try await master.send(["CLUSTER", "SETSLOT", "\(slot)", "NODE", targetEndpoint.id])
-            } catch let error where error.serverError?.message.contains("only with masters") == true {
-                continue
-            } catch {
-                throw .client(error)
+            try await allOK(master, assign, tolerating: "only with masters")
+        }
+        return moved
+    }
+
+    /// One MIGRATE per slot (MIGRATE refuses keys of several slots), all
+    /// pipelined; busy keys are then settled slot by slot.
+    private func migrate(_ batches: [(slot: Int, keys: [ByteBuffer])], from source: RedisConnection,
+                         to target: RedisConnection, endpoint: Endpoint) async throws(ClusterAdminError) -> Int {
+        let replies = try await pipelineReplies(source, batches.map { migrateCommand($0.keys, endpoint: endpoint, replace: settings.replace) })
+        var moved = 0
+        for (batch, reply) in zip(batches, replies) {
+            switch reply {
+            case .success: moved += batch.keys.count
+            case .failure(let error) where error.message.contains("BUSYKEY"):
+                moved += try await settleBusyKeys(batch.keys, slot: batch.slot, from: source, to: target, endpoint: endpoint)
+            case .failure(let error) where error.message.hasPrefix("NOKEY"):
+                continue  // the keys expired or were deleted meanwhile
+            case .failure(let error):
+                throw .step(source.address, "MIGRATE of slot \(batch.slot) to \(endpoint.address)", error)
             }
         }
         return moved
     }
 
-    private func migrate(_ keys: [ByteBuffer], slot: Int, from source: RedisConnection, to target: RedisConnection,
-                         endpoint: Endpoint) async throws(ClusterAdminError) -> Int {
-        let reply = try await pipelineReplies(source, [migrateCommand(keys, endpoint: endpoint, replace: settings.replace)])[0]
-        switch reply {
-        case .success: return keys.count
-        case .failure(let error) where error.message.contains("BUSYKEY"):
-            // Some keys exist on the target: identical values may be replaced;
-            // different ones stop the move unless --replace.
-            var different: [String] = []
-            for key in keys where try await !sameValue(key, source: source, target: target) {
-                different.append(String(buffer: key))
-            }
-            guard different.isEmpty else {
-                throw .refused("slot \(slot): \(different.count) key(s) exist on \(endpoint.address) with different values (\(different.prefix(5).joined(separator: ", "))\(different.count > 5 ? ", ..." : "")); nothing was overwritten. The slot stays open (MIGRATING/IMPORTING) until repaired: redis-cli --cluster fix closes it today; rcluster fix will.")
-            }
-            let retry = try await pipelineReplies(source, [migrateCommand(keys, endpoint: endpoint, replace: true)])[0]
-            if case .failure(let error) = retry { throw .step(source.address, "MIGRATE", error) }
-            return keys.count
-        case .failure(let error) where error.message.hasPrefix("NOKEY"):
-            return 0  // the keys expired or were deleted meanwhile
-        case .failure(let error):
-            throw .step(source.address, "MIGRATE of slot \(slot) to \(endpoint.address)", error)
+    /// Some keys exist on the target: identical values may be replaced;
+    /// different ones stop the move unless --replace.
+    private func settleBusyKeys(_ keys: [ByteBuffer], slot: Int, from source: RedisConnection, to target: RedisConnection,
+                                endpoint: Endpoint) async throws(ClusterAdminError) -> Int {
+        var different: [String] = []
+        for key in keys where try await !sameValue(key, source: source, target: target) {
+            different.append(String(buffer: key))
         }
+        guard different.isEmpty else {
+            throw .refused("slot \(slot): \(different.count) key(s) exist on \(endpoint.address) with different values (\(different.prefix(5).joined(separator: ", "))\(different.count > 5 ? ", ..." : "")); nothing was overwritten. The slot stays open (MIGRATING/IMPORTING) until repaired: redis-cli --cluster fix closes it today; rcluster fix will.")
+        }
+        let retry = try await pipelineReplies(source, [migrateCommand(keys, endpoint: endpoint, replace: true)])[0]
+        if case .failure(let error) = retry { throw .step(source.address, "MIGRATE ... REPLACE of slot \(slot)", error) }
+        return keys.count
     }
 
     private func migrateCommand(_ keys: [ByteBuffer], endpoint: Endpoint, replace: Bool) -> [ByteBuffer] {
@@ -123,11 +143,22 @@ public struct SlotMigrator: Sendable {
         do { return try await connection.pipeline(commands) } catch { throw .client(error) }
     }
 
-    private func call(_ connection: RedisConnection, _ arguments: [String]) async throws(ClusterAdminError) -> RESPValue {
-        do { return try await connection.send(arguments) } catch { throw .client(error) }
+    /// Pipelines the commands; any error reply (but the tolerated one) fails the step.
+    private func allOK(_ connection: RedisConnection, _ commands: [[String]], tolerating tolerated: String? = nil) async throws(ClusterAdminError) {
+        let replies = try await pipelineReplies(connection, commands.map { $0.map { ByteBuffer(string: $0) } })
+        for (command, reply) in zip(commands, replies) {
+            guard case .failure(let error) = reply else { continue }
+            if let tolerated, error.message.contains(tolerated) { continue }
+            throw .step(connection.address, command.prefix(4).joined(separator: " "), error)
+        }
     }
+}
 
-    private func expectOK(_ connection: RedisConnection, _ arguments: [String]) async throws(ClusterAdminError) {
-        _ = try await call(connection, arguments)
+extension Result where Success == RESPValue, Failure == RedisServerError {
+    func get(address: NodeAddress, step: String) throws(ClusterAdminError) -> RESPValue {
+        switch self {
+        case .success(let value): return value
+        case .failure(let error): throw .step(address, step, error)
+        }
     }
 }

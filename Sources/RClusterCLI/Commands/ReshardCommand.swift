@@ -76,8 +76,9 @@ struct ReshardCommand: AsyncParsableCommand {
         }
         do {
             let result = try await resharder.execute(plan, on: snapshot) { event in
-                if case .slotMoved(let slot, let source, let destination, let keys) = event {
-                    terminal.print("Moving slot \(slot) from \(source) to \(destination): \(keys) keys")
+                if case .slotsMoved(let slots, let source, let destination, let keys) = event {
+                    let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")
+                    terminal.print("Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
                 }
             }
             terminal.print("[OK] Moved \(result.slots) slots and \(result.keys) keys.")
