@@ -13,13 +13,13 @@ public enum ClusterCheck {
             let described = groups.map { group in group.map { "\($0.address)" }.joined(separator: ", ") }
             findings.append(CheckFinding(.error, .configDisagreement,
                 "nodes don't agree about the slots configuration: " + described.map { "[\($0)]" }.joined(separator: " vs ")
-                    + "; wait for gossip to settle, then run rcluster fix if it persists"))
+                    + "; wait a few seconds for gossip to settle and check again"))
         }
 
         let open = openSlots(snapshot)
         for slot in open {
             findings.append(CheckFinding(.error, .openSlot,
-                "\(slot.node) has slot \(slot.slot) in \(slot.state.rawValue) state (\(slot.state == .migrating ? "to" : "from") \(slot.peerID.prefix(8))...); run rcluster fix to close it",
+                "\(slot.node) has slot \(slot.slot) in \(slot.state.rawValue) state (\(slot.state == .migrating ? "to" : "from") \(slot.peerID.prefix(8))...); repair it with redis-cli --cluster fix (rcluster fix is not there yet)",
                 node: "\(slot.node)", slots: [slot.slot]))
         }
 
@@ -27,7 +27,7 @@ public enum ClusterCheck {
         let uncovered = SlotSet.full.subtracting(covered)
         if !uncovered.isEmpty {
             findings.append(CheckFinding(.error, .uncoveredSlots,
-                "\(uncovered.count) slot(s) are not covered by any node: \(uncovered.ranges.map(\.description).joined(separator: ",")); run rcluster fix to assign them",
+                "\(uncovered.count) slot(s) are not covered by any node: \(uncovered.ranges.map(\.description).joined(separator: ",")); repair it with redis-cli --cluster fix (rcluster fix is not there yet)",
                 slots: Array(uncovered)))
         }
 
@@ -37,7 +37,7 @@ public enum ClusterCheck {
             owners = found
             for entry in found {
                 findings.append(CheckFinding(.error, .multipleOwners,
-                    "slot \(entry.slot) has \(entry.ownerIDs.count) owners: \(entry.ownerIDs.map { String($0.prefix(8)) }.joined(separator: ", ")); run rcluster fix --search-multiple-owners",
+                    "slot \(entry.slot) has \(entry.ownerIDs.count) owners: \(entry.ownerIDs.map { String($0.prefix(8)) }.joined(separator: ", ")); repair it with redis-cli --cluster fix --cluster-search-multiple-owners",
                     slots: [entry.slot]))
             }
         }

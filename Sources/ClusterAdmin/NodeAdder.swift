@@ -32,13 +32,16 @@ public struct NodeAdder: Sendable {
 
     public func add(_ newAddress: NodeAddress, to snapshot: ClusterSnapshot, role: Role,
                     timeout: Duration) async throws(ClusterAdminError) -> Outcome {
-        let report = ClusterCheck.run(snapshot)
-        guard report.isHealthy else { throw .checkFailed(report.findings.filter { $0.severity == .error }) }
         let node = try await probe.probe(newAddress)
+        if snapshot.node(id: node.id) != nil { throw .refused("\(newAddress) is already a member of this cluster") }
+        let report = ClusterCheck.run(snapshot)
+        guard report.isHealthy else {
+            throw .refused((["the cluster at \(snapshot.entry.address) does not pass its check, so nothing was changed (new node first, then any node of the cluster):"]
+                + report.findings.filter { $0.severity == .error }.map { "  - \($0.message)" }).joined(separator: "\n"))
+        }
         guard node.problems.isEmpty else {
             throw .refused("\(newAddress) cannot join: " + node.problems.joined(separator: "; "))
         }
-        if snapshot.node(id: node.id) != nil { throw .refused("\(newAddress) is already a member of this cluster") }
 
         var master: ObservedNode?
         var automatic = false

@@ -68,8 +68,8 @@ public struct NodeProbe: Sendable {
         if let known = Int(clusterInfo["cluster_known_nodes"] ?? "1"), known > 1 {
             problems.append("it already knows \(known - 1) other node(s) (see CLUSTER NODES); run CLUSTER RESET on it if it should start afresh")
         }
-        if let assigned = Int(clusterInfo["cluster_slots_assigned"] ?? "0"), assigned > 0 {
-            problems.append("it already serves \(assigned) slot(s)")
+        if !myself.slotRanges.isEmpty {
+            problems.append("it already serves \(myself.slots.count) slot(s)")
         }
         return ProbedNode(address: address, ip: remoteIP ?? address.host, id: myself.id,
                           busPort: myself.busPort, problems: problems)

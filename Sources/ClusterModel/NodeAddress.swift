@@ -21,7 +21,9 @@ public struct NodeAddress: Hashable, Sendable, Comparable, CustomStringConvertib
             guard rest.hasPrefix(":") else { throw .init(text, .missingPort) }
             portPart = rest.dropFirst()
         } else {
-            guard let colon = trimmed.lastIndex(of: ":") else { throw .init(text, .missingPort) }
+            guard let colon = trimmed.lastIndex(of: ":") else {
+                throw .init(text, Int(trimmed) != nil ? .missingHost : .missingPort)
+            }
             hostPart = trimmed[..<colon]
             portPart = trimmed[trimmed.index(after: colon)...]
         }
@@ -59,7 +61,7 @@ public struct NodeAddressError: Error, Equatable, CustomStringConvertible {
         let why: String
         switch reason {
         case .missingPort: why = "no port; write host:port, e.g. 127.0.0.1:7000 or [::1]:7000"
-        case .missingHost: why = "no host before the port"
+        case .missingHost: why = "no host; write host:port, e.g. 127.0.0.1:\(text.trimmingSpaces().filter(\.isNumber))"
         case .unclosedBracket: why = "an IPv6 address opened with '[' needs a closing ']', e.g. [::1]:7000"
         case .invalidPort(let port): why = "'\(port)' is not a port between 1 and 65535"
         }

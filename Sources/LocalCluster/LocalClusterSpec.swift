@@ -23,6 +23,11 @@ public struct LocalClusterSpec: Sendable, Hashable {
     }
 
     public var ports: [Int] { (0..<nodeCount).map { basePort + $0 } }
+
+    /// Ports of node folders an earlier `local up` left in `directory`, ascending.
+    public static func existingPorts(in directory: URL) -> [Int] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).compactMap(Int.init).sorted()
+    }
     public var addresses: [NodeAddress] { ports.map { NodeAddress(host: "127.0.0.1", port: $0) } }
 
     public func nodeDirectory(port: Int) -> URL { directory.appendingPathComponent("\(port)") }

@@ -21,6 +21,7 @@ import Testing
     @Test(arguments: [
         ("localhost", NodeAddressError.Reason.missingPort),
         (":7000", .missingHost),
+        ("7000", .missingHost),
         ("[::1:7000", .unclosedBracket),
         ("[::1]7000", .missingPort),
         ("host:0", .invalidPort("0")),

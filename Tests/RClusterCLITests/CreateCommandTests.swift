@@ -85,6 +85,9 @@ import TestSupport
             #expect(json["schema"] as? String == "rcluster.create-plan/1")
             #expect(json["seed"] as? String == "4242")
             #expect((json["masters"] as? [[String: Any]])?.compactMap { $0["slots"] as? String } == ["0-5460", "5461-10922", "10923-16383"])
+            let unknownHost = try await RClusterBinary.run(arguments + ["--host-of", "127.0.0.1:1=rack9"])
+            #expect(unknownHost.exitCode == 1)
+            #expect(unknownHost.stderr.contains("--host-of 127.0.0.1:1 names no node of the list"))
             let text = try await RClusterBinary.run(Array(arguments.dropLast(3)) + ["--seed", "4242"])
             #expect(text.stdout.contains("add --seed 4242 to reproduce"))
             for node in cluster.nodes {
@@ -107,8 +110,9 @@ import TestSupport
             for node in cluster.nodes {
                 #expect(try await cluster.command(node, ["CLUSTER", "INFO"]).contains("cluster_slots_assigned:0"))
             }
-            let accepted = try await ProcessRunner.run("script", ["-qfec", command, "/dev/null"], stdin: "yes\n")
-            #expect(accepted.exitCode == 0, "\(accepted.stdout)")
+            // As with redis-cli, a "yes" piped on stdin is an answer too.
+            let piped = try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description), stdin: "yes\n")
+            #expect(piped.exitCode == 0, "\(piped.stdout)\(piped.stderr)")
         }
     }
 

@@ -23,6 +23,14 @@ import TestSupport
         #expect(status.exitCode == 0)
         #expect(status.stdout.contains(">>> 6 of 6 local nodes running"))
 
+        // Stopped without --purge, the nodes keep their cluster and rejoin on the next up;
+        // down and status find the ports from the folder alone.
+        let stop = try await RClusterBinary.run(["local", "down", "--dir", directory.path])
+        #expect(stop.stdout.contains("Stopped 6 node(s)"))
+        let restart = try await RClusterBinary.run(["local", "up", "--dir", directory.path])
+        #expect(restart.exitCode == 0, "\(restart.stdout)\(restart.stderr)")
+        #expect(restart.stdout.contains("up again"))
+
         let down = try await RClusterBinary.run(["local", "down", "--purge"] + options)
         #expect(down.stdout.contains("Stopped 6 node(s)"))
         #expect(!FileManager.default.fileExists(atPath: directory.path))

@@ -70,7 +70,7 @@ import TestSupport
             #expect(busy.stderr.contains("is not empty!"))
 
             let replica = try #require(layout.replicas.first { $0.port != cluster.addresses[0].port })
-            let removed = try await RClusterBinary.run(["del-node", entry, replica.id])
+            let removed = try await RClusterBinary.run(["del-node", entry, "\(replica.address)"])
             #expect(removed.exitCode == 0, "\(removed.stdout)\(removed.stderr)")
             #expect(removed.stdout.contains("CLUSTER RESET SOFT"))
             let gone = try #require(cluster.nodes.first { $0.port == replica.port })

@@ -18,7 +18,7 @@ struct AddNodeCommand: AsyncParsableCommand {
     var replica = false
 
     @Option(name: [.customLong("master-id"), .customLong("cluster-master-id")],
-            help: "The master to replicate (full ID or a unique prefix); default: the one with the fewest replicas.")
+            help: "The master to replicate (full ID or a unique prefix); default: the master with slots that has the fewest replicas, preferring another host.")
     var masterID: String?
 
     @Option(help: "Seconds to wait for the cluster to accept the node.")

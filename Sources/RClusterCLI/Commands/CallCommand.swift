@@ -28,6 +28,9 @@ struct CallCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try NodeAddressArgument.parse(node)
         guard !arguments.isEmpty else { throw ValidationError("name the command to run, e.g. rcluster call 127.0.0.1:7000 DBSIZE") }
+        if command.first != "--", let typo = command.first(where: { $0.hasPrefix("--only") || $0.hasPrefix("--cluster-") }) {
+            throw ValidationError("'\(typo)' is not an rcluster option (did you mean --only-masters or --only-replicas?); put the command after -- to send it as it is")
+        }
         if onlyMasters && onlyReplicas { throw ValidationError("--only-masters and --only-replicas exclude each other") }
     }
 

@@ -20,7 +20,13 @@ struct CreateFlow {
         } catch {
             throw context.fail(error.description)
         }
+        for address in hostOf.keys where !probed.contains(where: { $0.address == address || $0.meetAddress == address }) {
+            throw context.fail("--host-of \(address) names no node of the list; use the address as given (or its IP)")
+        }
         let plannerNodes = CreatePreparation.plannerNodes(probed, hostOf: hostOf, zoneOf: zoneOf)
+        for host in zoneOf.keys where !plannerNodes.contains(where: { $0.host == host }) {
+            throw context.fail("--zone-of \(host) names no host of the nodes (hosts: \(Set(plannerNodes.map(\.host)).sorted().joined(separator: ", ")))")
+        }
         let layout: ClusterLayout
         do {
             layout = try LayoutPlanner.plan(nodes: plannerNodes, replicas: replicas, seed: seed ?? UInt64.random(in: 0...UInt64.max))

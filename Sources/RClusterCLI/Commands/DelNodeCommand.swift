@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import ClusterAdmin
+import ClusterModel
 
 struct DelNodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +11,7 @@ struct DelNodeCommand: AsyncParsableCommand {
     @Argument(help: "Any node of the cluster, as host:port.")
     var node: String
 
-    @Argument(help: "The ID (or a unique prefix) of the node to remove.")
+    @Argument(help: "The ID (or a unique prefix) of the node to remove, or its host:port.")
     var nodeID: String
 
     @Option(help: "Seconds to wait for every node to forget it.")
@@ -17,7 +19,10 @@ struct DelNodeCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    func validate() throws { _ = try NodeAddressArgument.parse(node) }
+    func validate() throws {
+        _ = try NodeAddressArgument.parse(node)
+        guard !nodeID.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("give the ID of the node to remove") }
+    }
 
     func run() async throws {
         let context = try ClusterCommandContext(connection: connection)
@@ -25,7 +30,9 @@ struct DelNodeCommand: AsyncParsableCommand {
         let terminal = context.terminal
         terminal.print(">>> Removing node \(nodeID) from cluster \(snapshot.entry.address)")
         do {
-            let outcome = try await NodeRemover(options: context.options).remove(nodeID, from: snapshot,
+            // host:port works too, when it names a node of the cluster.
+            let byAddress = (try? NodeAddress(parsing: nodeID)).flatMap { address in snapshot.nodes.first { $0.address == address } }
+            let outcome = try await NodeRemover(options: context.options).remove(byAddress?.id ?? nodeID, from: snapshot,
                                                                                  timeout: .milliseconds(Int64(timeout * 1000)))
             for (replica, master) in outcome.movedReplicas {
                 terminal.print(">>> \(replica.address) now replicates \(master.address)")

@@ -22,8 +22,8 @@ struct LocalOptions: ParsableArguments {
     @Option(name: [.customLong("replicas"), .customLong("cluster-replicas")], help: "Replicas per master.")
     var replicas = 1
 
-    @Option(help: "Port of the first node; the others follow. Keep it below 22768 so bus ports (+10000) stay out of the ephemeral range.")
-    var basePort = 7000
+    @Option(help: "Port of the first node (default 7000, or the lowest port already in --dir); the others follow. Keep it below 22768 so bus ports (+10000) stay out of the ephemeral range.")
+    var basePort: Int?
 
     @Option(help: "cluster-node-timeout for the nodes, in milliseconds.")
     var nodeTimeout = 2000
@@ -32,12 +32,16 @@ struct LocalOptions: ParsableArguments {
         guard nodes >= 3 * (replicas + 1) else {
             throw ValidationError("--nodes \(nodes) is too few for --replicas \(replicas): need at least \(3 * (replicas + 1))")
         }
-        guard (1024...55535 - nodes).contains(basePort) else { throw ValidationError("--base-port must be between 1024 and \(55535 - nodes)") }
+        if let basePort, !(1024...55535 - nodes).contains(basePort) {
+            throw ValidationError("--base-port must be between 1024 and \(55535 - nodes)")
+        }
     }
 
     var spec: LocalClusterSpec {
-        LocalClusterSpec(directory: URL(fileURLWithPath: dir).standardizedFileURL, nodeCount: nodes, replicas: replicas,
-                         basePort: basePort, nodeTimeoutMilliseconds: nodeTimeout)
+        let directory = URL(fileURLWithPath: dir).standardizedFileURL
+        let existing = LocalClusterSpec.existingPorts(in: directory)
+        return LocalClusterSpec(directory: directory, nodeCount: nodes, replicas: replicas,
+                                basePort: basePort ?? existing.first ?? 7000, nodeTimeoutMilliseconds: nodeTimeout)
     }
 }
 
@@ -60,8 +64,10 @@ struct LocalUpCommand: AsyncParsableCommand {
         }
         context.terminal.print(">>> \(spec.nodeCount) redis-server nodes in \(spec.directory.path) (\(started.count) started now)")
         try await waitForNodes(spec.addresses, context: context)
-        if started.isEmpty, (try? await context.loadSnapshot(from: spec.addresses[0]))?.nodes.count == spec.nodeCount {
-            context.terminal.print("[OK] The local cluster is already up; `rcluster local status` checks it.")
+        // Nodes that were stopped keep their nodes.conf and rejoin on start.
+        if (try? await ClusterLoader(options: context.options).load(from: spec.addresses[0]))?.nodes.count == spec.nodeCount {
+            context.terminal.print(started.isEmpty ? "[OK] The local cluster is already up; `rcluster local status` checks it."
+                                                   : "[OK] The local cluster is up again (its nodes rejoined); `rcluster local status` checks it.")
             return
         }
         let flow = CreateFlow(context: context, replicas: spec.replicas, seed: nil, hostOf: [:], zoneOf: [:],

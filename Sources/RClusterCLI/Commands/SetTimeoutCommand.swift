@@ -30,7 +30,7 @@ struct SetTimeoutCommand: AsyncParsableCommand {
             case .notSaved(let why): context.terminal.print("[WARNING] \(node.address): timeout set but not saved (CONFIG REWRITE: \(why))")
             case .failed(let error):
                 failed += 1
-                context.terminal.print("[ERR] \(node.address): \(error)")
+                context.terminal.print("[ERR] \(error)")
             }
         }
         context.terminal.print(failed == 0 ? "[OK] \(snapshot.nodes.count) nodes updated." : "[ERR] \(failed) node(s) not updated.")

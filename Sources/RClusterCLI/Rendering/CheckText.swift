@@ -35,10 +35,10 @@ enum CheckText {
                 }
             }
         }
-        let others = report.findings.filter { ![.openSlot, .uncoveredSlots, .configDisagreement, .multipleOwners].contains($0.kind) }
-        if !others.isEmpty {
-            lines.append(">>> Check nodes...")
-            lines += others.map { "[\($0.severity == .error ? "ERR" : "WARNING")] \($0.message)" }
+        // Every finding once more, each with what to do about it.
+        if !report.findings.isEmpty {
+            lines.append(">>> Findings...")
+            lines += report.findings.map { "[\($0.severity == .error ? "ERR" : "WARNING")] \($0.message)" }
         }
         let errors = report.findings.filter { $0.severity == .error }.count
         lines.append(errors == 0 ? "[OK] Cluster is healthy."
