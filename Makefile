@@ -48,6 +48,7 @@ fuzz:
 bench: deps-local
 	$(SWIFT) build -c release
 	python3 Benchmarks/create_bench.py --rcluster .build/release/rcluster
+	python3 Benchmarks/reshard_bench.py --rcluster .build/release/rcluster
 
 clean:
 	rm -rf .build

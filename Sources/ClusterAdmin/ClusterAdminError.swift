@@ -10,7 +10,6 @@ public enum ClusterAdminError: Error, Sendable, CustomStringConvertible {
     case noMyselfLine(NodeAddress)
     case step(NodeAddress, String, RedisServerError)
     case convergenceTimedOut(what: String, seconds: Double, diagnosis: [String])
-    case checkFailed([CheckFinding])
     case unknownNode(String)
     case ambiguousNode(String, matches: [String])
     /// A precondition the operation refuses to go past; the text says what to do.
@@ -36,8 +35,6 @@ public enum ClusterAdminError: Error, Sendable, CustomStringConvertible {
             return "'\(id)' matches several nodes (\(matches.map { String($0.prefix(12)) }.joined(separator: ", "))); give more of the ID"
         case .refused(let reason):
             return reason
-        case .checkFailed(let findings):
-            return (["the cluster check after the change failed:"] + findings.map { "  - \($0.message)" }).joined(separator: "\n")
         }
     }
 }

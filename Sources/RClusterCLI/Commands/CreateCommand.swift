@@ -51,13 +51,3 @@ struct CreateCommand: AsyncParsableCommand {
         }
     }
 }
-
-struct CreateJSON: Encodable {
-    let schema = "rcluster.create/1"
-    let plan: LayoutJSON
-    let check: CheckJSON
-}
-
-extension Duration {
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-}

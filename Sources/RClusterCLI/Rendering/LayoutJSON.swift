@@ -66,3 +66,10 @@ struct LayoutJSON: Encodable {
             reasons: layout.antiAffinity.reasons)
     }
 }
+
+/// `create --json --yes`: schema `rcluster.create/1`.
+struct CreateJSON: Encodable {
+    let schema = "rcluster.create/1"
+    let plan: LayoutJSON
+    let check: CheckJSON
+}
