@@ -76,6 +76,15 @@ public struct NodeAdder: Sendable {
             throw .convergenceTimedOut(what: "\(newAddress) joining the cluster", seconds: timeout.seconds,
                                        diagnosis: await JoinDiagnosis.explain(expected: expected, views: joined.views))
         }
+        if master == nil {
+            // A new master answers CLUSTERDOWN (and refuses imported keys) until
+            // its rejoin delay has passed: report success once it can be used.
+            let notOK = await agreement.waitForStateOK([newAddress], timeout: timeout)
+            guard notOK.isEmpty else {
+                throw .convergenceTimedOut(what: "cluster_state:ok on \(newAddress)", seconds: timeout.seconds,
+                                           diagnosis: ["- it joined but still reports cluster_state:fail; see CLUSTER INFO on it"])
+            }
+        }
         if let master {
             try await session.runOnEach([(newAddress, [["CLUSTER", "REPLICATE", master.id]])])
             // Meeting the members again tells each of them the new role at once.

@@ -75,6 +75,12 @@ public struct Resharder: Sendable {
                 throw .client(error)
             }
         }
+        // A master that has just joined refuses imported keys (CLUSTERDOWN)
+        // until its rejoin delay is over, at most 5 s.
+        let notOK = await ClusterAgreement(options: options).waitForStateOK([plan.target.address], timeout: .seconds(10))
+        guard notOK.isEmpty else {
+            throw .refused("the target \(plan.target.address) reports cluster_state:fail, so it cannot take keys; see CLUSTER INFO on it")
+        }
         let migrator = SlotMigrator(settings: settings)
         let target = plan.target
         let endpoint = SlotMigrator.Endpoint(id: target.id, address: target.address,

@@ -67,3 +67,30 @@ import TestSupport
         }
     }
 }
+
+@Suite struct RebalanceCommandTests {
+    @Test func useEmptyMastersEndsAt4096EachWithEveryKey() async throws {
+        try await RedisTestCluster.withNodes(4) { cluster in
+            let founders = Array(cluster.addresses.prefix(3)).map(\.description)
+            #expect(try await RClusterBinary.run(["create"] + founders + ["--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 2000)
+            #expect(try await RClusterBinary.run(["add-node", "\(cluster.addresses[3])", founders[0]]).exitCode == 0)
+
+            let without = try await RClusterBinary.run(["rebalance", founders[0]])
+            #expect(without.exitCode == 0)
+            #expect(without.stdout.contains("*** No rebalancing needed! All nodes are within the 2.00% threshold."))
+
+            let simulated = try await RClusterBinary.run(["rebalance", founders[0], "--cluster-use-empty-masters", "--cluster-simulate"])
+            #expect(simulated.stdout.contains("Moving "))
+            #expect(try await cluster.command(cluster.nodes[3], ["CLUSTER", "INFO"]).contains("cluster_slots_assigned:16384"))
+            #expect(try await cluster.command(cluster.nodes[3], ["DBSIZE"]) == "0")
+
+            let result = try await RClusterBinary.run(["rebalance", founders[0], "--use-empty-masters"])
+            #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+            let counts = try await cluster.masters().map { $0.slots.reduce(0) { $0 + $1.count } }
+            #expect(counts == [4096, 4096, 4096, 4096])
+            #expect(try await cluster.countKeys() == 2000)
+            #expect(try await RClusterBinary.reference(["check", founders[0]]).exitCode == 0)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ClusterModel
+import Planner
+import RedisClient
+
+/// Rebalance: the reference's computation (RebalancePlanner), each move run by
+/// the Resharder, so it shares its batching, BUSYKEY handling and checks.
+public struct Rebalancer: Sendable {
+    public struct Request: Sendable {
+        /// ID prefix -> weight; each prefix must name exactly one master.
+        public var weights: [String: Double]
+        public var useEmptyMasters: Bool
+        public var thresholdPercent: Double
+
+        public init(weights: [String: Double], useEmptyMasters: Bool, thresholdPercent: Double) {
+            self.weights = weights
+            self.useEmptyMasters = useEmptyMasters
+            self.thresholdPercent = thresholdPercent
+        }
+    }
+
+    let resharder: Resharder
+
+    public init(options: RedisConnectionOptions, settings: SlotMigrator.Settings) {
+        resharder = Resharder(options: options, settings: settings)
+    }
+
+    public func plan(_ request: Request, on snapshot: ClusterSnapshot) throws(ClusterAdminError) -> RebalancePlanner.Outcome {
+        let report = ClusterCheck.run(snapshot)
+        guard report.isHealthy else {
+            throw .refused((["Please fix your cluster problems before rebalancing:"]
+                + report.findings.filter { $0.severity == .error }.map { "  - \($0.message)" }).joined(separator: "\n"))
+        }
+        var weights: [String: Double] = [:]
+        for (prefix, weight) in request.weights {
+            let node = try snapshot.node(matching: prefix)
+            guard node.isMaster else { throw .refused("--weight \(prefix) names a replica (\(node.address)); weights are for masters") }
+            weights[node.id] = weight
+        }
+        let masters = snapshot.masters.filter { !$0.listed.isFailing }.compactMap { master -> RebalancePlanner.Master? in
+            let weight = master.slots.isEmpty && !request.useEmptyMasters ? 0 : weights[master.id] ?? 1
+            guard weight > 0 || !master.slots.isEmpty else { return nil }
+            return .init(id: master.id, slots: master.slots.count, weight: weight)
+        }
+        return RebalancePlanner.plan(masters, thresholdPercent: request.thresholdPercent)
+    }
+
+    /// Runs the moves in order; the snapshot is reloaded between moves so each
+    /// plan starts from what the cluster really holds.
+    public func execute(_ moves: [RebalancePlanner.Move], entry: NodeAddress, loader: ClusterLoader,
+                        progress: @Sendable (RebalancePlanner.Move) -> Void) async throws(ClusterAdminError) -> Int {
+        var keys = 0
+        for move in moves {
+            progress(move)
+            let snapshot = try await loader.load(from: entry)
+            let plan = try resharder.plan(.init(sourceIDs: [move.sourceID], targetID: move.targetID, slotCount: move.count),
+                                          on: snapshot)
+            keys += try await resharder.execute(plan, on: snapshot) { _ in }.keys
+        }
+        return keys
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import ClusterAdmin
+import Planner
+
+struct RebalanceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebalance",
+        abstract: "Even out slots across masters by weight (the reference's computation), moving keys along.")
+
+    @Argument(help: "Any node of the cluster, as host:port.")
+    var node: String
+
+    @Option(name: [.customLong("weight"), .customLong("cluster-weight")], parsing: .singleValue,
+            help: ArgumentHelp("A master's weight, as ID-prefix=weight (the prefix must name one master).", valueName: "ID=W"))
+    var weights: [String] = []
+
+    @Flag(name: [.customLong("use-empty-masters"), .customLong("cluster-use-empty-masters")],
+          help: "Give slots to masters that have none.")
+    var useEmptyMasters = false
+
+    @Option(name: [.customLong("threshold"), .customLong("cluster-threshold")],
+            help: "Only rebalance when a master is off its share by more than this percentage (0 disables).")
+    var threshold = 2.0
+
+    @Flag(name: [.customLong("simulate"), .customLong("cluster-simulate")], help: "Print the moves, move nothing.")
+    var simulate = false
+
+    @Option(name: [.customLong("pipeline"), .customLong("cluster-pipeline")], help: "Keys per GETKEYSINSLOT/MIGRATE batch.")
+    var pipeline = 1000
+
+    @Option(name: [.customLong("timeout"), .customLong("cluster-timeout")], help: "MIGRATE timeout in milliseconds.")
+    var timeout = 60_000
+
+    @Flag(name: [.customLong("replace"), .customLong("cluster-replace")], help: "Overwrite keys that exist on the target with other values.")
+    var replace = false
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        _ = try NodeAddressArgument.parse(node)
+        _ = try parsedWeights()
+        guard threshold >= 0 else { throw ValidationError("--threshold must be 0 or more") }
+    }
+
+    private func parsedWeights() throws -> [String: Double] {
+        var result: [String: Double] = [:]
+        for item in weights {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let weight = Double(parts[1]), weight >= 0 else {
+                throw ValidationError("--weight '\(item)' must look like 3f2a=2.0 (a master ID prefix, =, a weight of 0 or more)")
+            }
+            result[parts[0]] = weight
+        }
+        return result
+    }
+
+    func run() async throws {
+        let context = try ClusterCommandContext(connection: connection)
+        let entry = try NodeAddressArgument.parse(node)
+        let snapshot = try await context.loadSnapshot(from: entry)
+        let rebalancer = Rebalancer(options: context.options, settings: .init(
+            batchSize: pipeline, migrateTimeoutMilliseconds: timeout, replace: replace, auth: context.options.auth))
+        let request = Rebalancer.Request(weights: try parsedWeights(), useEmptyMasters: useEmptyMasters, thresholdPercent: threshold)
+        let outcome: RebalancePlanner.Outcome
+        do {
+            outcome = try rebalancer.plan(request, on: snapshot)
+        } catch {
+            throw context.fail(error.description)
+        }
+        guard case .moves(let moves) = outcome else {
+            context.terminal.print("*** No rebalancing needed! All nodes are within the \(String(format: "%.2f", threshold))% threshold.")
+            return
+        }
+        let address: @Sendable (String) -> String = { id in snapshot.node(id: id).map { "\($0.address)" } ?? id }
+        context.terminal.print(">>> Rebalancing across \(snapshot.masters.count) masters: \(moves.count) move(s), \(moves.reduce(0) { $0 + $1.count }) slots")
+        if simulate {
+            moves.forEach { context.terminal.print("Moving \($0.count) slots from \(address($0.sourceID)) to \(address($0.targetID))") }
+            return
+        }
+        do {
+            let keys = try await rebalancer.execute(moves, entry: entry, loader: ClusterLoader(options: context.options)) { move in
+                context.terminal.print("Moving \(move.count) slots from \(address(move.sourceID)) to \(address(move.targetID))")
+            }
+            context.terminal.print("[OK] Rebalanced: \(moves.reduce(0) { $0 + $1.count }) slots and \(keys) keys moved.")
+        } catch {
+            throw context.fail(error.description)
+        }
+    }
+}
