@@ -28,13 +28,7 @@ public struct NodeProbe: Sendable {
     public func probe(_ addresses: [NodeAddress]) async -> [Result<ProbedNode, ClusterAdminError>] {
         await withTaskGroup(of: (Int, Result<ProbedNode, ClusterAdminError>).self) { group in
             for (index, address) in addresses.enumerated() {
-                group.addTask {
-                    do throws(ClusterAdminError) {
-                        return (index, .success(try await self.probe(address)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
+                group.addTask { (index, await Result(catching: { () async throws(ClusterAdminError) in try await self.probe(address) })) }
             }
             var results = [Result<ProbedNode, ClusterAdminError>?](repeating: nil, count: addresses.count)
             for await (index, result) in group { results[index] = result }

@@ -8,7 +8,7 @@ extension NodeSession {
         let failure: ClusterAdminError? = await withTaskGroup(of: ClusterAdminError?.self) { group in
             for item in work where !item.commands.isEmpty {
                 group.addTask {
-                    do throws(ClusterAdminError) {
+                    let outcome = await Result(catching: { () async throws(ClusterAdminError) in
                         try await self.with(item.address) { connection throws(RedisClientError) in
                             let replies = try await connection.pipeline(item.commands)
                             for (command, reply) in zip(item.commands, replies) {
@@ -18,10 +18,9 @@ extension NodeSession {
                                 }
                             }
                         }
-                        return nil
-                    } catch {
-                        return error
-                    }
+                    })
+                    if case .failure(let error) = outcome { return error }
+                    return nil
                 }
             }
             var first: ClusterAdminError?
