@@ -30,6 +30,14 @@ public struct CheckReport: Sendable {
     public var nodesAgree: Bool { agreementGroups.count <= 1 }
     public var isHealthy: Bool { !findings.contains { $0.severity == .error } }
 
+    /// Refuses an operation on a cluster that does not pass its check,
+    /// listing every error with what to do.
+    public func requireHealthy(before operation: String) throws(ClusterAdminError) {
+        guard !isHealthy else { return }
+        throw .refused((["Please fix your cluster problems before \(operation):"]
+            + findings.filter { $0.severity == .error }.map { "  - \($0.message)" }).joined(separator: "\n"))
+    }
+
     /// Distinct slots that are open on some node, ascending.
     public var openSlotNumbers: [Int] { Set(openSlots.map(\.slot)).sorted() }
 }

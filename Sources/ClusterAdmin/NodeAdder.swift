@@ -34,11 +34,7 @@ public struct NodeAdder: Sendable {
                     timeout: Duration) async throws(ClusterAdminError) -> Outcome {
         let node = try await probe.probe(newAddress)
         if snapshot.node(id: node.id) != nil { throw .refused("\(newAddress) is already a member of this cluster") }
-        let report = ClusterCheck.run(snapshot)
-        guard report.isHealthy else {
-            throw .refused((["the cluster at \(snapshot.entry.address) does not pass its check, so nothing was changed (new node first, then any node of the cluster):"]
-                + report.findings.filter { $0.severity == .error }.map { "  - \($0.message)" }).joined(separator: "\n"))
-        }
+        try ClusterCheck.run(snapshot).requireHealthy(before: "adding a node (nothing was changed; the new node comes first, then any node of the cluster)")
         guard node.problems.isEmpty else {
             throw .refused("\(newAddress) cannot join: " + node.problems.joined(separator: "; "))
         }

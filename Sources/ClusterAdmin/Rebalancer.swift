@@ -25,11 +25,7 @@ public struct Rebalancer: Sendable {
     }
 
     public func plan(_ request: Request, on snapshot: ClusterSnapshot) throws(ClusterAdminError) -> RebalancePlanner.Outcome {
-        let report = ClusterCheck.run(snapshot)
-        guard report.isHealthy else {
-            throw .refused((["Please fix your cluster problems before rebalancing:"]
-                + report.findings.filter { $0.severity == .error }.map { "  - \($0.message)" }).joined(separator: "\n"))
-        }
+        try ClusterCheck.run(snapshot).requireHealthy(before: "rebalancing")
         var weights: [String: Double] = [:]
         for (prefix, weight) in request.weights {
             let node = try snapshot.node(matching: prefix)

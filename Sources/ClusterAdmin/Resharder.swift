@@ -40,11 +40,7 @@ public struct Resharder: Sendable {
     }
 
     public func plan(_ request: Request, on snapshot: ClusterSnapshot) throws(ClusterAdminError) -> Plan {
-        let report = ClusterCheck.run(snapshot)
-        guard report.isHealthy else {
-            throw .refused((["Please fix your cluster problems before resharding:"]
-                + report.findings.filter { $0.severity == .error }.map { "  - \($0.message)" }).joined(separator: "\n"))
-        }
+        try ClusterCheck.run(snapshot).requireHealthy(before: "resharding")
         let target = try snapshot.node(matching: request.targetID)
         guard target.isMaster else { throw .refused("the target \(target.address) is a replica; name a master") }
         let sources: [ObservedNode]

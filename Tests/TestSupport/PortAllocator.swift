@@ -12,27 +12,19 @@ public enum PortAllocator {
     private static let range = 13000...22767
     private static let next = Mutex<Int>(13000 + Int(getpid() % 97) * 97)
 
-    public static func allocate() -> Int {
-        for _ in 0..<range.count {
-            let port = next.withLock { value -> Int in
-                let port = value
-                value = value + 1 > range.upperBound ? range.lowerBound : value + 1
-                return port
-            }
-            if isFree(port) && isFree(port + 10000) { return port }
-        }
-        fatalError("no free port pair in \(range)")
-    }
+    public static func allocate() -> Int { allocateRange(1) }
 
-    /// `count` consecutive client ports, each with its bus port free.
+    /// `count` consecutive client ports, each with its bus port free. The
+    /// range is reserved under the lock before it is probed, so tests running
+    /// in parallel never get overlapping ranges.
     public static func allocateRange(_ count: Int) -> Int {
         for _ in 0..<range.count {
-            let base = allocate()
-            guard base + count - 1 <= range.upperBound else { continue }
-            if (base..<(base + count)).allSatisfy({ isFree($0) && isFree($0 + 10000) }) {
-                next.withLock { $0 = base + count > range.upperBound ? range.lowerBound : base + count }
+            let base = next.withLock { value -> Int in
+                let base = value + count - 1 > range.upperBound ? range.lowerBound : value
+                value = base + count > range.upperBound ? range.lowerBound : base + count
                 return base
             }
+            if (base..<(base + count)).allSatisfy({ isFree($0) && isFree($0 + 10000) }) { return base }
         }
         fatalError("no \(count) consecutive free ports in \(range)")
     }

@@ -25,15 +25,7 @@ struct RebalanceCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("simulate"), .customLong("cluster-simulate")], help: "Print the moves, move nothing.")
     var simulate = false
 
-    @Option(name: [.customLong("pipeline"), .customLong("cluster-pipeline")], help: "Keys per GETKEYSINSLOT/MIGRATE batch.")
-    var pipeline = 1000
-
-    @Option(name: [.customLong("timeout"), .customLong("cluster-timeout")], help: "MIGRATE timeout in milliseconds.")
-    var timeout = 60_000
-
-    @Flag(name: [.customLong("replace"), .customLong("cluster-replace")], help: "Overwrite keys that exist on the target with other values.")
-    var replace = false
-
+    @OptionGroup var migration: MigrationOptions
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -58,8 +50,7 @@ struct RebalanceCommand: AsyncParsableCommand {
         let context = try ClusterCommandContext(connection: connection)
         let entry = try NodeAddressArgument.parse(node)
         let snapshot = try await context.loadSnapshot(from: entry)
-        let rebalancer = Rebalancer(options: context.options, settings: .init(
-            batchSize: pipeline, migrateTimeoutMilliseconds: timeout, replace: replace, auth: context.options.auth))
+        let rebalancer = Rebalancer(options: context.options, settings: migration.settings(auth: context.options.auth))
         let request = Rebalancer.Request(weights: try parsedWeights(), useEmptyMasters: useEmptyMasters, thresholdPercent: threshold)
         let outcome: RebalancePlanner.Outcome
         do {

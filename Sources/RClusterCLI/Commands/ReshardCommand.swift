@@ -21,25 +21,16 @@ struct ReshardCommand: AsyncParsableCommand {
     @Option(name: [.customLong("slots"), .customLong("cluster-slots")], help: "How many slots to move.")
     var slots: Int?
 
-    @Option(name: [.customLong("timeout"), .customLong("cluster-timeout")], help: "MIGRATE timeout in milliseconds.")
-    var timeout = 60_000
-
-    @Option(name: [.customLong("pipeline"), .customLong("cluster-pipeline")], help: "Keys per GETKEYSINSLOT/MIGRATE batch.")
-    var pipeline = 1000
-
-    @Flag(name: [.customLong("replace"), .customLong("cluster-replace")], help: "Overwrite keys that exist on the target with other values.")
-    var replace = false
-
     @Flag(help: "Print the plan and stop.")
     var dryRun = false
 
     @OptionGroup var confirmation: ConfirmationOptions
+    @OptionGroup var migration: MigrationOptions
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
         _ = try NodeAddressArgument.parse(node)
         if let slots, !(1...HashSlot.count).contains(slots) { throw ValidationError("--slots must be between 1 and 16384") }
-        guard pipeline > 0, timeout > 0 else { throw ValidationError("--pipeline and --timeout must be positive") }
     }
 
     func run() async throws {
@@ -52,8 +43,7 @@ struct ReshardCommand: AsyncParsableCommand {
         let sources = sourceText.lowercased() == "all" ? nil
             : sourceText.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
 
-        let resharder = Resharder(options: context.options, settings: .init(
-            batchSize: pipeline, migrateTimeoutMilliseconds: timeout, replace: replace, auth: context.options.auth))
+        let resharder = Resharder(options: context.options, settings: migration.settings(auth: context.options.auth))
         let plan: Resharder.Plan
         do {
             plan = try resharder.plan(.init(sourceIDs: sources, targetID: target, slotCount: count), on: snapshot)

@@ -1,0 +1,23 @@
+import ArgumentParser
+import ClusterAdmin
+import RedisClient
+
+/// How keys move, for reshard and rebalance (redis-cli's spellings too).
+struct MigrationOptions: ParsableArguments {
+    @Option(name: [.customLong("timeout"), .customLong("cluster-timeout")], help: "MIGRATE timeout in milliseconds.")
+    var timeout = 60_000
+
+    @Option(name: [.customLong("pipeline"), .customLong("cluster-pipeline")], help: "Keys per GETKEYSINSLOT/MIGRATE batch.")
+    var pipeline = 1000
+
+    @Flag(name: [.customLong("replace"), .customLong("cluster-replace")], help: "Overwrite keys that exist on the target with other values.")
+    var replace = false
+
+    func validate() throws {
+        guard pipeline > 0, timeout > 0 else { throw ValidationError("--pipeline and --timeout must be positive") }
+    }
+
+    func settings(auth: RedisAuth?) -> SlotMigrator.Settings {
+        .init(batchSize: pipeline, migrateTimeoutMilliseconds: timeout, replace: replace, auth: auth)
+    }
+}
