@@ -79,6 +79,29 @@ public struct SlotMigrator: Sendable {
         return moved
     }
 
+    /// Moves the keys a node holds in a slot it does not own (left by an
+    /// interrupted move or a hand edit) to the owner. The node is made to
+    /// import the slot for the while, so that ASKING lets it serve MIGRATE.
+    public func coldMove(slot: Int, from holder: RedisConnection, ownerID: String, to owner: Endpoint) async throws(ClusterAdminError) -> Int {
+        try await allOK(holder, [["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", ownerID]])
+        var moved = 0
+        while true {
+            let reply = try await pipelineReplies(holder, [["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(settings.batchSize)"].map { ByteBuffer(string: $0) }])[0]
+            let keys = try reply.get(address: holder.address, step: "GETKEYSINSLOT \(slot)").elements?.compactMap { value -> ByteBuffer? in
+                if case .bulkString(let key) = value { key } else { nil }
+            } ?? []
+            guard !keys.isEmpty else { break }
+            let replies = try await pipelineReplies(holder, [[ByteBuffer(string: "ASKING")], migrateCommand(keys, endpoint: owner, replace: settings.replace)])
+            if case .failure(let error) = replies[1] {
+                let hint = error.message.contains("BUSYKEY") ? " (the owner has other values under the same names; --replace overwrites them)" : ""
+                throw .step(holder.address, "moving slot \(slot)'s stray keys to \(owner.address)\(hint)", error)
+            }
+            moved += keys.count
+        }
+        try await allOK(holder, [["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]])
+        return moved
+    }
+
     /// One MIGRATE per slot (MIGRATE refuses keys of several slots), all
     /// pipelined; busy keys are then settled slot by slot.
     private func migrate(_ batches: [(slot: Int, keys: [ByteBuffer])], from source: RedisConnection,

@@ -47,7 +47,7 @@ import TestSupport
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
             let masters = try await cluster.masters()
             let (source, target) = (masters[0], masters[1])
-            let key = (0...).lazy.map { "busy\($0)" }.first { HashSlot(key: $0).rawValue == 0 }!
+            let key = keyNames(inSlot: 0, prefix: "busy")[0]
             try await cluster.command(source.node, ["SET", key, "same"])
             // The same key and value already on the target (as a failed earlier move can leave it).
             try await cluster.plant(key: key, value: "same", slot: 0, on: target.node, ownerID: source.id)
@@ -57,7 +57,7 @@ import TestSupport
             #expect(try await cluster.get(key) == "same")
 
             // Now a different value on the other side: the move stops and says which key.
-            let other = (0...).lazy.map { "clash\($0)" }.first { HashSlot(key: $0).rawValue == 1 }!
+            let other = keyNames(inSlot: 1, prefix: "clash")[0]
             try await cluster.command(source.node, ["SET", other, "mine"])
             try await cluster.plant(key: other, value: "theirs", slot: 1, on: target.node, ownerID: source.id)
             let second = try await RClusterBinary.run(["reshard", entry, "--from", source.id, "--to", target.id, "--slots", "1", "--yes"])

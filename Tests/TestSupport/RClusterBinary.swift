@@ -22,3 +22,16 @@ public enum RClusterBinary {
         try await ProcessRunner.run("redis-cli", ["--cluster"] + arguments, environment: environment)
     }
 }
+
+extension RClusterBinary {
+    /// Starts rcluster without waiting, for tests that interrupt it.
+    public static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}

@@ -163,3 +163,15 @@ public final class RedisTestCluster: Sendable {
         }
     }
 }
+
+/// `count` key names that hash to `slot`, found by trying prefix0, prefix1, ...
+public func keyNames(inSlot slot: Int, count: Int = 1, prefix: String = "key") -> [String] {
+    var names: [String] = []
+    var index = 0
+    while names.count < count {
+        let name = "\(prefix)\(index)"
+        if HashSlot(key: name).rawValue == slot { names.append(name) }
+        index += 1
+    }
+    return names
+}

@@ -1,0 +1,78 @@
+import ClusterModel
+
+/// What `fix` does about one slot, decided from what every master says about
+/// it (pure, so each case can be tested without servers).
+public enum SlotRepair: Sendable, Hashable {
+    /// An interrupted move: finish moving the keys, then give the slot to the target.
+    case finishMigration(slot: Int, sourceID: String, targetID: String)
+    /// The owner keeps the slot: clear migrating/importing states, bring stray keys home.
+    case close(slot: Int, ownerID: String, stableOn: [String], moveKeysFrom: [String])
+    /// Nobody owns the slot: give it to a master, bring keys elsewhere to it.
+    case assign(slot: Int, ownerID: String, moveKeysFrom: [String])
+    case unsupported(slot: Int, reason: String)
+
+    public struct SlotState: Sendable, Hashable {
+        public let slot: Int
+        /// Masters claiming the slot in their own view.
+        public let owners: [String]
+        public let migrating: [(node: String, to: String)]
+        public let importing: [(node: String, from: String)]
+        /// Keys each reachable master holds in the slot.
+        public let keyCounts: [String: Int]
+
+        public init(slot: Int, owners: [String], migrating: [(node: String, to: String)],
+                    importing: [(node: String, from: String)], keyCounts: [String: Int]) {
+            self.slot = slot
+            self.owners = owners
+            self.migrating = migrating
+            self.importing = importing
+            self.keyCounts = keyCounts
+        }
+
+        public static func == (lhs: SlotState, rhs: SlotState) -> Bool {
+            lhs.slot == rhs.slot && lhs.owners == rhs.owners && lhs.keyCounts == rhs.keyCounts
+                && lhs.migrating.map { "\($0.node)>\($0.to)" } == rhs.migrating.map { "\($0.node)>\($0.to)" }
+                && lhs.importing.map { "\($0.node)<\($0.from)" } == rhs.importing.map { "\($0.node)<\($0.from)" }
+        }
+
+        public func hash(into hasher: inout Hasher) { hasher.combine(slot) }
+    }
+
+    /// `masters` in cluster order, with their slot counts, break ties.
+    public static func decide(_ state: SlotState, masters: [(id: String, slots: Int)]) -> SlotRepair {
+        let slot = state.slot
+        let holders = state.keyCounts.filter { $0.value > 0 }.map(\.key)
+        let open = Set(state.migrating.map(\.node) + state.importing.map(\.node))
+        let known = Set(masters.map(\.id))
+        switch state.owners.count {
+        case 1:
+            let owner = state.owners[0]
+            if state.migrating.count == 1, state.migrating[0].node == owner, known.contains(state.migrating[0].to),
+               state.importing.allSatisfy({ $0.node == state.migrating[0].to && $0.from == owner }) {
+                return .finishMigration(slot: slot, sourceID: owner, targetID: state.migrating[0].to)
+            }
+            return .close(slot: slot, ownerID: owner, stableOn: ordered(open, masters),
+                          moveKeysFrom: ordered(Set(holders).subtracting([owner]), masters))
+        case 0:
+            let owner: String
+            if let most = holders.max(by: { (state.keyCounts[$0]!, rank($1, masters)) < (state.keyCounts[$1]!, rank($0, masters)) }) {
+                owner = most
+            } else if let fewest = masters.min(by: { ($0.slots, rank($0.id, masters)) < ($1.slots, rank($1.id, masters)) }) {
+                owner = fewest.id
+            } else {
+                return .unsupported(slot: slot, reason: "no reachable master to own it")
+            }
+            return .assign(slot: slot, ownerID: owner, moveKeysFrom: ordered(Set(holders).subtracting([owner]), masters))
+        default:
+            return .unsupported(slot: slot, reason: "claimed by \(state.owners.count) masters; redis-cli --cluster fix --cluster-search-multiple-owners repairs it until rcluster does")
+        }
+    }
+
+    private static func rank(_ id: String, _ masters: [(id: String, slots: Int)]) -> Int {
+        masters.firstIndex { $0.id == id } ?? Int.max
+    }
+
+    private static func ordered(_ ids: Set<String>, _ masters: [(id: String, slots: Int)]) -> [String] {
+        ids.sorted { rank($0, masters) < rank($1, masters) }
+    }
+}

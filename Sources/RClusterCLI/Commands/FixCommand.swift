@@ -1,0 +1,79 @@
+import ArgumentParser
+import ClusterAdmin
+import ClusterModel
+
+struct FixCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fix",
+        abstract: "Repair open and uncovered slots: finish interrupted moves, close stray states, assign orphan slots.",
+        discussion: "Each repair is explained before anything changes and needs --yes or a typed yes.")
+
+    @Argument(help: "Any node of the cluster, as host:port.")
+    var node: String
+
+    @Flag(name: [.customLong("fix-with-unreachable-masters"), .customLong("cluster-fix-with-unreachable-masters")],
+          help: "Repair even though a master does not answer (its slots may be taken over).")
+    var withUnreachableMasters = false
+
+    @OptionGroup var confirmation: ConfirmationOptions
+    @OptionGroup var migration: MigrationOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws { _ = try NodeAddressArgument.parse(node) }
+
+    func run() async throws {
+        let context = try ClusterCommandContext(connection: connection)
+        let terminal = context.terminal
+        let entry = try NodeAddressArgument.parse(node)
+        let snapshot = try await context.loadSnapshot(from: entry)
+        let unreachable = snapshot.masters.filter { !$0.isReachable && !$0.slots.isEmpty }
+        if !unreachable.isEmpty && !withUnreachableMasters {
+            throw context.fail("master(s) \(unreachable.map { "\($0.address)" }.joined(separator: ", ")) do not answer; a repair now could hand their slots to others. Bring them back, or add --fix-with-unreachable-masters.")
+        }
+        let fixer = ClusterFixer(options: context.options, settings: migration.settings(auth: context.options.auth))
+        let repairs: [SlotRepair]
+        do {
+            repairs = try await fixer.assess(snapshot)
+        } catch {
+            throw context.fail(error.description)
+        }
+        guard !repairs.isEmpty else {
+            terminal.print("[OK] No open or uncovered slot: nothing to fix.")
+            return
+        }
+        let name: @Sendable (String) -> String = { id in snapshot.node(id: id).map { "\($0.address)" } ?? String(id.prefix(8)) }
+        terminal.print(">>> \(repairs.count) slot(s) to repair:")
+        for repair in repairs { terminal.print("   " + Self.explain(repair, name: name)) }
+        guard try confirmation.confirm("Apply these repairs?", terminal: terminal, json: false) else {
+            throw context.fail("Aborted: nothing was changed.")
+        }
+        do {
+            try await fixer.apply(repairs.filter { if case .unsupported = $0 { false } else { true } }, on: snapshot) { repair, keys in
+                terminal.print("[OK] \(Self.explain(repair, name: name)) (\(keys) keys moved)")
+            }
+        } catch {
+            throw context.fail(error.description)
+        }
+        let report = ClusterCheck.run(try await context.loadSnapshot(from: entry))
+        CheckText.lines(report).forEach(terminal.print)
+        if !report.isHealthy { throw ExitCode.failure }
+    }
+
+    static func explain(_ repair: SlotRepair, name: (String) -> String) -> String {
+        switch repair {
+        case .finishMigration(let slot, let source, let target):
+            return "slot \(slot): finish the interrupted move from \(name(source)) to \(name(target))"
+        case .close(let slot, let owner, let stableOn, let holders):
+            var text = "slot \(slot): stays with \(name(owner))"
+            if !stableOn.isEmpty { text += "; clear migrating/importing on \(stableOn.map(name).joined(separator: ", "))" }
+            if !holders.isEmpty { text += "; move its keys from \(holders.map(name).joined(separator: ", ")) to the owner" }
+            return text
+        case .assign(let slot, let owner, let holders):
+            var text = "slot \(slot): owned by no one; give it to \(name(owner))"
+            if !holders.isEmpty { text += " and move its keys there from \(holders.map(name).joined(separator: ", "))" }
+            return text
+        case .unsupported(let slot, let reason):
+            return "slot \(slot): left as it is: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import ClusterModel
+import Foundation
+import Testing
+import TestSupport
+
+/// `rcluster fix` on real clusters left broken on purpose.
+@Suite struct FixCommandTests {
+    @Test func reshardKilledWithSIGKILLIsFinishedByFixWithNoKeyLost() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 30000)
+            let masters = try await cluster.masters()
+            let entry = "\(cluster.addresses[0])"
+            let reshard = try RClusterBinary.start(["reshard", entry, "--from", masters[0].id, "--to", masters[1].id,
+                                                    "--slots", "5000", "--pipeline", "2", "--yes"])
+            try await Task.sleep(for: .milliseconds(400))
+            let interrupted = reshard.isRunning
+            kill(reshard.processIdentifier, SIGKILL)
+            reshard.waitUntilExit()
+            try #require(interrupted, "the reshard finished before it could be interrupted; give it more work")
+
+            let fixed = try await RClusterBinary.run(["fix", entry, "--yes"])
+            #expect(fixed.exitCode == 0, "\(fixed.stdout)\(fixed.stderr)")
+            #expect(try await RClusterBinary.reference(["check", entry]).exitCode == 0)
+            #expect(try await cluster.countKeys() == 30000)
+            for index in stride(from: 0, to: 30000, by: 97) {
+                #expect(try await cluster.get("key:\(index)") == "value-\(index)")
+            }
+            // Nothing left to do.
+            #expect(try await RClusterBinary.run(["fix", entry, "--yes"]).stdout.contains("nothing to fix"))
+        }
+    }
+
+    @Test func handMadeMessIsRepairedAndCheckPasses() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            let masters = try await cluster.masters()
+            let (a, b, c) = (masters[0], masters[1], masters[2])
+            let entry = "\(cluster.addresses[0])"
+            // 1. Migrating without importing (slot 10 of a, towards b).
+            try await cluster.command(a.node, ["CLUSTER", "SETSLOT", "10", "MIGRATING", b.id])
+            // 2. Importing only (c imports slot 20 from a).
+            try await cluster.command(c.node, ["CLUSTER", "SETSLOT", "20", "IMPORTING", a.id])
+            // 3. A key in a slot owned elsewhere (slot 30 is a's; the key sits on b).
+            let stray = keyNames(inSlot: 30, prefix: "stray")[0]
+            try await cluster.plant(key: stray, value: "lost?", slot: 30, on: b.node, ownerID: a.id)
+            // 4. An uncovered slot with keys on two nodes (slot 40: one key on a, two on c).
+            let names = keyNames(inSlot: 40, count: 3, prefix: "orphan")
+            try await cluster.command(a.node, ["SET", names[0], "0"])
+            try await cluster.plant(key: names[1], value: "1", slot: 40, on: c.node, ownerID: a.id)
+            try await cluster.plant(key: names[2], value: "2", slot: 40, on: c.node, ownerID: a.id)
+            try await cluster.uncoverSlot(40)
+            #expect(try await RClusterBinary.run(["check", entry]).exitCode == 1)
+
+            let fixed = try await RClusterBinary.run(["fix", entry, "--yes"])
+            #expect(fixed.exitCode == 0, "\(fixed.stdout)\(fixed.stderr)")
+            #expect(fixed.stdout.contains("slot 40: owned by no one; give it to \(c.node.address)"))
+            #expect(try await RClusterBinary.run(["check", entry]).exitCode == 0)
+            #expect(try await RClusterBinary.reference(["check", entry]).exitCode == 0)
+            #expect(try await cluster.get(stray) == "lost?")
+            for (index, name) in names.enumerated() { #expect(try await cluster.get(name) == "\(index)") }
+        }
+    }
+
+    @Test func refusesWithAnUnreachableMasterUnlessTold() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            try await cluster.masters()[2].node.kill()
+            let refused = try await RClusterBinary.run(["fix", "\(cluster.addresses[0])", "--yes"])
+            #expect(refused.exitCode == 1)
+            #expect(refused.stderr.contains("--fix-with-unreachable-masters"))
+        }
+    }
+}
