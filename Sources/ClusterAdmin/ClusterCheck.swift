@@ -19,7 +19,7 @@ public enum ClusterCheck {
         let open = openSlots(snapshot)
         for slot in open {
             findings.append(CheckFinding(.error, .openSlot,
-                "\(slot.node) has slot \(slot.slot) in \(slot.state.rawValue) state (\(slot.state == .migrating ? "to" : "from") \(slot.peerID.prefix(8))...); repair it with redis-cli --cluster fix (rcluster fix is not there yet)",
+                "\(slot.node) has slot \(slot.slot) in \(slot.state.rawValue) state (\(slot.state == .migrating ? "to" : "from") \(slot.peerID.prefix(8))...); run rcluster fix to repair it",
                 node: "\(slot.node)", slots: [slot.slot]))
         }
 
@@ -27,7 +27,7 @@ public enum ClusterCheck {
         let uncovered = SlotSet.full.subtracting(covered)
         if !uncovered.isEmpty {
             findings.append(CheckFinding(.error, .uncoveredSlots,
-                "\(uncovered.count) slot(s) are not covered by any node: \(uncovered.ranges.map(\.description).joined(separator: ",")); repair it with redis-cli --cluster fix (rcluster fix is not there yet)",
+                "\(uncovered.count) slot(s) are not covered by any node: \(uncovered.ranges.map(\.description).joined(separator: ",")); run rcluster fix to repair it",
                 slots: Array(uncovered)))
         }
 

@@ -131,7 +131,7 @@ public struct SlotMigrator: Sendable {
             different.append(String(buffer: key))
         }
         guard different.isEmpty else {
-            throw .refused("slot \(slot): \(different.count) key(s) exist on \(endpoint.address) with different values (\(different.prefix(5).joined(separator: ", "))\(different.count > 5 ? ", ..." : "")); nothing was overwritten. The slot stays open (MIGRATING/IMPORTING) until repaired: redis-cli --cluster fix closes it today; rcluster fix will.")
+            throw .refused("slot \(slot): \(different.count) key(s) exist on \(endpoint.address) with different values (\(different.prefix(5).joined(separator: ", "))\(different.count > 5 ? ", ..." : "")); nothing was overwritten. The slot stays open (MIGRATING/IMPORTING): rcluster fix --replace finishes the move overwriting them, rcluster fix alone stops on them again.")
         }
         let retry = try await pipelineReplies(source, [migrateCommand(keys, endpoint: endpoint, replace: true)])[0]
         if case .failure(let error) = retry { throw .step(source.address, "MIGRATE ... REPLACE of slot \(slot)", error) }
