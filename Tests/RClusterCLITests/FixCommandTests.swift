@@ -13,11 +13,18 @@ import TestSupport
             let entry = "\(cluster.addresses[0])"
             let reshard = try RClusterBinary.start(["reshard", entry, "--from", masters[0].id, "--to", masters[1].id,
                                                     "--slots", "5000", "--pipeline", "2", "--yes"])
-            try await Task.sleep(for: .milliseconds(400))
-            let interrupted = reshard.isRunning
+            // Kill it the moment a slot is seen half-moved on the source.
+            var open = false
+            for _ in 0..<2000 where !open && reshard.isRunning {
+                open = try await cluster.command(masters[0].node, ["CLUSTER", "NODES"]).contains("->-")
+                if !open { try await Task.sleep(for: .milliseconds(5)) }
+            }
             kill(reshard.processIdentifier, SIGKILL)
             reshard.waitUntilExit()
-            try #require(interrupted, "the reshard finished before it could be interrupted; give it more work")
+            try #require(open, "the reshard finished before a slot was seen open; give it more work")
+            let broken = try await RClusterBinary.run(["check", entry])
+            #expect(broken.exitCode == 1)
+            #expect(broken.stdout.contains("in migrating state"))
 
             let fixed = try await RClusterBinary.run(["fix", entry, "--yes"])
             #expect(fixed.exitCode == 0, "\(fixed.stdout)\(fixed.stderr)")
