@@ -60,4 +60,17 @@ public struct ClusterAgreement: Sendable {
             try? await clock.sleep(for: pollInterval)
         }
     }
+
+    /// Waits until every node of the snapshot that answered agrees on who
+    /// owns which slots (replicas learn new owners by gossip), or fails.
+    public func requireSlotAgreement(_ snapshot: ClusterSnapshot, after change: String,
+                                     timeout: Duration = .seconds(30)) async throws(ClusterAdminError) {
+        let agreed = await wait(for: snapshot.reachableNodes.map(\.address), timeout: timeout) { views in
+            Set(views.values.map(ClusterCheck.slotSignature)).count == 1
+        }
+        guard agreed.met else {
+            throw .convergenceTimedOut(what: "every node agreeing on the slot owners after \(change)", seconds: timeout.seconds,
+                                       diagnosis: ["- run rcluster check to see which nodes lag"])
+        }
+    }
 }

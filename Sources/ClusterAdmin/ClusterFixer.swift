@@ -46,15 +46,9 @@ public struct ClusterFixer: Sendable {
 
     public func apply(_ repairs: [SlotRepair], on snapshot: ClusterSnapshot,
                       progress: @Sendable (SlotRepair, Int) -> Void) async throws(ClusterAdminError) {
-        var connections: [String: RedisConnection] = [:]
-        defer { for connection in connections.values { Task { await connection.close() } } }
-        for master in snapshot.masters where master.isReachable && !master.listed.isFailing {
-            do {
-                connections[master.id] = try await RedisConnection.connect(to: master.address, options: options)
-            } catch {
-                throw .client(error)
-            }
-        }
+        let connections = try await MasterConnections.open(
+            snapshot.masters.filter { $0.isReachable && !$0.listed.isFailing }, options: options)
+        defer { connections.closeAll() }
         func connection(_ id: String) throws(ClusterAdminError) -> RedisConnection {
             guard let connection = connections[id] else { throw .refused("master \(id.prefix(8))... does not answer") }
             return connection
@@ -90,7 +84,7 @@ public struct ClusterFixer: Sendable {
             var keys = 0
             switch repair {
             case .finishMigration(let slot, let sourceID, let targetID):
-                let others = connections.filter { $0.key != sourceID && $0.key != targetID }.map(\.value)
+                let others = connections.others(than: sourceID, targetID)
                 keys = try await migrator.move(slots: [slot], from: try connection(sourceID), sourceID: sourceID,
                                                to: try connection(targetID), targetEndpoint: endpoint(targetID), otherMasters: others)
             case .close(let slot, let ownerID, _, let holders), .assign(let slot, let ownerID, let holders):
@@ -102,14 +96,7 @@ public struct ClusterFixer: Sendable {
             }
             progress(repair, keys)
         }
-        let everyone = snapshot.reachableNodes.map(\.address)
-        let agreed = await ClusterAgreement(options: options).wait(for: everyone, timeout: .seconds(30)) { views in
-            Set(views.values.map(ClusterCheck.slotSignature)).count == 1
-        }
-        guard agreed.met else {
-            throw .convergenceTimedOut(what: "every node agreeing after the repairs", seconds: 30,
-                                       diagnosis: ["- run rcluster check to see which nodes lag"])
-        }
+        try await ClusterAgreement(options: options).requireSlotAgreement(snapshot, after: "the repairs")
     }
 
     private func send(_ connection: RedisConnection, _ arguments: [String]) async throws(ClusterAdminError) {

@@ -62,15 +62,8 @@ public struct Resharder: Sendable {
 
     public func execute(_ plan: Plan, on snapshot: ClusterSnapshot,
                         progress: @Sendable (Event) -> Void) async throws(ClusterAdminError) -> (slots: Int, keys: Int) {
-        var connections: [String: RedisConnection] = [:]
-        defer { for connection in connections.values { Task { await connection.close() } } }
-        for master in snapshot.masters where master.isReachable {
-            do {
-                connections[master.id] = try await RedisConnection.connect(to: master.address, options: options)
-            } catch {
-                throw .client(error)
-            }
-        }
+        let connections = try await MasterConnections.open(snapshot.masters.filter(\.isReachable), options: options)
+        defer { connections.closeAll() }
         // A master that has just joined refuses imported keys (CLUSTERDOWN)
         // until its rejoin delay is over, at most 5 s.
         let notOK = await ClusterAgreement(options: options).waitForStateOK([plan.target.address], timeout: .seconds(10))
@@ -95,22 +88,14 @@ public struct Resharder: Sendable {
             guard let source = connections[window.sourceID], let destination = connections[target.id] else {
                 throw .refused("lost the connection to a master during the reshard")
             }
-            let others = connections.filter { $0.key != window.sourceID && $0.key != target.id }.map(\.value)
+            let others = connections.others(than: window.sourceID, target.id)
             let moved = try await migrator.move(slots: window.slots, from: source, sourceID: window.sourceID, to: destination,
                                                 targetEndpoint: endpoint, otherMasters: others)
             keys += moved
             progress(.slotsMoved(slots: window.slots, from: source.address, to: target.address, keys: moved))
         }
-        // Replicas learn the new owners by gossip: wait until every node agrees,
-        // so a check (or a client's CLUSTER SLOTS) right after sees the result.
-        let everyone = snapshot.reachableNodes.map(\.address)
-        let agreed = await ClusterAgreement(options: options).wait(for: everyone, timeout: .seconds(30)) { views in
-            Set(views.values.map(ClusterCheck.slotSignature)).count == 1
-        }
-        guard agreed.met else {
-            throw .convergenceTimedOut(what: "every node agreeing on the new slot owners", seconds: 30,
-                                       diagnosis: ["- the slots moved; run rcluster check to see which nodes lag"])
-        }
+        // So a check (or a client's CLUSTER SLOTS) right after sees the result.
+        try await ClusterAgreement(options: options).requireSlotAgreement(snapshot, after: "the reshard")
         return (plan.moves.count, keys)
     }
 }
