@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .executableTarget(
@@ -24,7 +25,7 @@ let package = Package(
         .target(
             name: "RClusterCLI",
             dependencies: [
-                "ClusterAdmin", "ClusterModel", "LocalCluster", "Planner", "RedisClient", "RESP",
+                "ClusterAdmin", "ClusterModel", "LocalCluster", "Planner", "Provisioning", "RedisClient", "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -53,6 +54,16 @@ let package = Package(
         ),
         .target(name: "ClusterModel", swiftSettings: swiftSettings),
         .target(name: "Planner", dependencies: ["ClusterModel"], swiftSettings: swiftSettings),
+        .systemLibrary(
+            name: "CLibSSH2",
+            pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"])]
+        ),
+        .target(
+            name: "Provisioning",
+            dependencies: ["ClusterModel", "CLibSSH2", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "LocalCluster", dependencies: ["ClusterModel"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
@@ -86,6 +97,11 @@ let package = Package(
         .testTarget(
             name: "ClusterAdminTests",
             dependencies: ["ClusterAdmin", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProvisioningTests",
+            dependencies: ["Provisioning", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,6 +5,9 @@ public enum Fixtures {
     public static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
 
+    /// The repository's top folder (Inventory/, scripts/ ...).
+    public static let repositoryRoot = root.deletingLastPathComponent().deletingLastPathComponent().path
+
     public static func bytes(_ path: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: root.appendingPathComponent(path)))
     }
