@@ -14,6 +14,11 @@ struct ClusterCommandContext {
         options = try connection.makeOptions(terminal: terminal)
     }
 
+    init(terminal: Terminal, options: RedisConnectionOptions) {
+        self.terminal = terminal
+        self.options = options
+    }
+
     func loadSnapshot(from address: NodeAddress) async throws -> ClusterSnapshot {
         do {
             return try await ClusterLoader(options: options).load(from: address)
