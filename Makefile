@@ -4,10 +4,10 @@
 SWIFT ?= swift
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-TEST_PACKAGES := redis-server redis-tools libssh2-1-dev
+TEST_PACKAGES := redis-server redis-tools libssh2-1-dev docker.io openssh-server openssh-client iproute2
 LOCAL_PACKAGES := redis-server redis-tools
 
-.PHONY: build release local local-down local-status test fuzz bench deps-test deps-local clean
+.PHONY: build release local local-down local-status test testbed-up testbed-down fuzz bench deps-test deps-local clean
 
 build:
 	$(SWIFT) build
@@ -32,12 +32,22 @@ deps-test:
 deps-local:
 	scripts/install-deps.sh $(LOCAL_PACKAGES)
 
-# Unit tests, then integration tests against real redis-server and redis-cli.
+# Unit tests, then integration tests against real redis-server and redis-cli,
+# and the deploy tests on the netns testbed (scripts/testbed.sh: sshd and
+# dockerd per host; the tests bring it up, this target takes it down).
 # Leftover test nodes are swept before and after, whatever the outcome.
 test: deps-test
 	scripts/sweep-test-processes.sh
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build; status=$$?; scripts/sweep-test-processes.sh; exit $$status
+	$(SWIFT) test --skip-build; status=$$?; scripts/testbed.sh down; scripts/sweep-test-processes.sh; exit $$status
+
+# The multi-host testbed by hand: make testbed-up, then e.g.
+#   .build/debug/rcluster deploy -i Inventory/testbed.yml --known-hosts /tmp/rcluster-testbed/known_hosts
+testbed-up: deps-test
+	scripts/testbed.sh up
+
+testbed-down:
+	scripts/testbed.sh down
 
 # Fuzz the RESP parser with a fixed seed for a minute (RESP_FUZZ_SECONDS to change).
 fuzz:
