@@ -96,6 +96,27 @@ import TestSupport
         }
     }
 
+    @Test func anInventoryNamesTheHostsOfTheNodes() async throws {
+        try await RedisTestCluster.withNodes(hosts: ["127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.1", "127.0.0.2", "127.0.0.3"]) { cluster in
+            var yaml = "hosts:\n"
+            for (index, address) in ["127.0.0.1", "127.0.0.2", "127.0.0.3"].enumerated() {
+                let ports = cluster.addresses.filter { $0.host == address }.map { String($0.port) }
+                yaml += "  - {name: server\(index + 1), address: \(address), zone: rack\(index + 1), ports: [\(ports.joined(separator: ", "))]}\n"
+            }
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-inventory-\(UUID().uuidString).yml").path
+            try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let result = try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description)
+                                                      + ["--replicas", "1", "--dry-run", "--json", "--seed", "7", "-i", path])
+            #expect(result.exitCode == 0, "\(result.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let hosts = ((json["masters"] as? [[String: Any]]) ?? []).compactMap { $0["host"] as? String }
+            #expect(Set(hosts) == ["server1", "server2", "server3"], "\(result.stdout)")
+            let broken = try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--dry-run", "-i", "/nonexistent.yml"])
+            #expect(broken.exitCode != 0 && broken.stderr.contains("/nonexistent.yml: no such file"))
+        }
+    }
+
     @Test func decliningThePromptChangesNothingAndFails() async throws {
         try await RedisTestCluster.withNodes(3) { cluster in
             let command = ([RClusterBinary.path, "create"] + cluster.addresses.map(\.description)).joined(separator: " ")

@@ -44,9 +44,10 @@ struct CreateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try ClusterCommandContext(connection: connection)
-        let flow = CreateFlow(context: context, replicas: replicas, seed: seed, hostOf: try domains.hosts(),
+        let addresses = try nodes.map(NodeAddressArgument.parse)
+        let flow = CreateFlow(context: context, replicas: replicas, seed: seed, hostOf: try domains.hosts(for: addresses),
                               zoneOf: try domains.zones(), joinTimeout: joinTimeout, json: output.json)
-        try await flow.run(try nodes.map(NodeAddressArgument.parse), dryRun: dryRun) {
+        try await flow.run(addresses, dryRun: dryRun) {
             try confirmation.confirm("Can I set the above configuration?", terminal: context.terminal, json: output.json)
         }
     }

@@ -38,10 +38,12 @@ struct DestroyCommand: AsyncParsableCommand {
                 terminal.warn("[ERR] \(error)")
                 return .unreachable(DeployFlow.shortReason(error))
             case .success(let remote):
-                defer { Task { await remote.client.close() } }
                 let removed = await Result(catching: { () async throws(ProvisioningError) in
                     try await remote.destroy(clusterName: clusterName, nodes: nodes, purgeData: purge)
                 })
+                // Closed before returning: a close still running at exit races
+                // OpenSSL's atexit cleanup and crashes (seen here).
+                await remote.client.close()
                 switch removed {
                 case .success(let names):
                     terminal.print("\(remote.host.name): removed \(names.isEmpty ? "nothing (no container of this cluster)" : names.joined(separator: ", "))\(purge ? "; data deleted" : "")")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterModel
+import Provisioning
 
 /// Overrides of the failure domains the planner keeps replicas apart by.
 struct FailureDomainOptions: ParsableArguments {
@@ -13,13 +14,27 @@ struct FailureDomainOptions: ParsableArguments {
                                valueName: "HOST=ZONE"))
     var zoneOf: [String] = []
 
+    @Option(name: [.customShort("i"), .customLong("inventory")],
+            help: ArgumentHelp("Take each node's host (and zone) from a deploy inventory; --host-of and --zone-of still win.",
+                               valueName: "FILE"))
+    var inventory: String?
+
     func validate() throws {
-        _ = try hosts()
+        _ = try hosts(for: [])
         _ = try zones()
     }
 
-    func hosts() throws -> [NodeAddress: String] {
+    /// Host names for the nodes: the inventory's (for the listed nodes it
+    /// knows), then --host-of.
+    func hosts(for nodes: [NodeAddress]) throws -> [NodeAddress: String] {
         var result: [NodeAddress: String] = [:]
+        if let inventory = try loadInventory() {
+            for host in inventory.hosts {
+                for port in host.ports where nodes.contains(NodeAddress(host: host.address, port: port)) {
+                    result[NodeAddress(host: host.address, port: port)] = host.name
+                }
+            }
+        }
         for item in hostOf {
             let (left, right) = try split(item, option: "--host-of", example: "127.0.0.1:7000=server-a")
             result[try NodeAddressArgument.parse(left)] = right
@@ -29,11 +44,23 @@ struct FailureDomainOptions: ParsableArguments {
 
     func zones() throws -> [String: String] {
         var result: [String: String] = [:]
+        for host in try loadInventory()?.hosts ?? [] {
+            if let zone = host.zone { result[host.name] = zone }
+        }
         for item in zoneOf {
             let (left, right) = try split(item, option: "--zone-of", example: "server-a=zone-1")
             result[left] = right
         }
         return result
+    }
+
+    private func loadInventory() throws -> Inventory? {
+        guard let inventory else { return nil }
+        do {
+            return try InventoryLoader.load(path: inventory)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     private func split(_ item: String, option: String, example: String) throws -> (String, String) {
