@@ -28,6 +28,21 @@ public struct ClusterCreator: Sendable {
     /// `nodes` in the order the user gave them (config epochs follow it).
     public func create(layout: ClusterLayout, nodes: [ProbedNode], joinTimeout: Duration,
                        progress: @Sendable (Event) -> Void) async throws(ClusterAdminError) {
+        let shortcut = RejoinDelayShortcut(session: session)
+        let originals = await shortcut.lower(nodes.map(\.address))
+        let outcome = await Result(catching: { () async throws(ClusterAdminError) in
+            try await build(layout: layout, nodes: nodes, joinTimeout: joinTimeout, progress: progress)
+        })
+        let unrestored = await shortcut.restore(originals)
+        try outcome.get()
+        guard unrestored.isEmpty else {
+            let commands = unrestored.map { "rcluster set-timeout \($0) \(originals[$0] ?? "15000")" }
+            throw .refused("the cluster is up, but cluster-node-timeout (lowered to \(RejoinDelayShortcut.createTimeoutMilliseconds) ms during create) could not be put back on \(unrestored.map(\.description).joined(separator: ", ")); run: \(commands.joined(separator: "; "))")
+        }
+    }
+
+    private func build(layout: ClusterLayout, nodes: [ProbedNode], joinTimeout: Duration,
+                       progress: @Sendable (Event) -> Void) async throws(ClusterAdminError) {
         let byAddress = Dictionary(uniqueKeysWithValues: nodes.map { ($0.address, $0) })
         let start = clock.now
 

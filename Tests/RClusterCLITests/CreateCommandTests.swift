@@ -20,6 +20,8 @@ import TestSupport
             #expect(Set(layout.masters.map(\.configEpoch)).count == 3)
             for node in cluster.nodes {
                 #expect(try await cluster.command(node, ["CLUSTER", "INFO"]).contains("cluster_state:ok"))
+                // Lowered to 500 ms during create (the rejoin-delay shortcut), then put back.
+                #expect(try await cluster.command(node, ["CONFIG", "GET", "cluster-node-timeout"]).contains("5000"))
             }
         }
     }

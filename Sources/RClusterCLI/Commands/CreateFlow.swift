@@ -62,7 +62,7 @@ struct CreateFlow {
                 case .joined(let after): terminal.print("[OK] All \(probed.count) nodes joined (\(after.milliseconds) ms)")
                 case .replicasAttached(let after):
                     terminal.print("[OK] All nodes agree on slots and replicas (\(after.milliseconds) ms)")
-                    terminal.print(">>> Waiting for cluster_state:ok (a new master holds back for cluster-node-timeout, 0.5 to 5 s, after taking slots)")
+                    terminal.print(">>> Waiting for cluster_state:ok (a new master holds back 0.5 s after taking slots; cluster-node-timeout is lowered for that during create, then restored)")
                 case .stateOK(let after): terminal.print("[OK] cluster_state:ok on every node (\(after.milliseconds) ms)")
                 }
             }
