@@ -2,7 +2,7 @@ import ClusterModel
 import RedisClient
 
 /// Each node's own word on its role, for status displays: "master (5461
-/// slots)", "replica", or nothing for a node that does not answer.
+/// slots)", "replica of HOST:PORT", or nothing for a node that does not answer.
 public enum NodeRoles {
     public static func read(_ addresses: [NodeAddress], options: RedisConnectionOptions) async -> [NodeAddress: String] {
         let session = NodeSession(options: options)
@@ -12,7 +12,8 @@ public enum NodeRoles {
                     let view = await Result(catching: { () async throws(ClusterAdminError) in try await session.clusterNodes(address) })
                     guard case .success(let entries) = view, let myself = entries.first(where: \.isMyself) else { return (address, nil) }
                     if myself.isMaster { return (address, "master (\(myself.slots.count) slots)") }
-                    return (address, "replica")
+                    let master = entries.first { $0.id == myself.masterID }
+                    return (address, master.map { "replica of \($0.address)" } ?? "replica")
                 }
             }
             var roles: [NodeAddress: String] = [:]
