@@ -28,6 +28,7 @@ local-down:
 
 deps-test:
 	scripts/install-deps.sh $(TEST_PACKAGES)
+	python3 -c 'import redis' 2>/dev/null || python3 -m pip install -q redis
 
 deps-local:
 	scripts/install-deps.sh $(LOCAL_PACKAGES)

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The issue's acceptance test: 4,000 slots move while a cluster-aware
+/// client (redis-py's RedisCluster) keeps writing and reading.
+@Suite struct LiveReshardTests {
+    @Test func reshard4000SlotsUnderALiveClientLosesNoAcknowledgedWrite() async throws {
+        try await RedisTestCluster.withNodes(6) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--replicas", "1", "--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 20000)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-live-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let stopFile = folder.appendingPathComponent("stop").path
+            let report = folder.appendingPathComponent("report.json").path
+            let writer = Process()
+            writer.executableURL = URL(fileURLWithPath: try ProcessRunner.which("python3"))
+            writer.arguments = [Fixtures.repositoryRoot + "/Tests/Scripts/cluster_writer.py", "--startup", "\(cluster.addresses[0])",
+                                "--keys", "2000", "--stop-file", stopFile, "--report", report]
+            writer.standardOutput = FileHandle.nullDevice
+            writer.standardError = try FileHandle(forWritingTo: { () -> URL in
+                let url = folder.appendingPathComponent("writer.log")
+                FileManager.default.createFile(atPath: url.path, contents: nil)
+                return url
+            }())
+            try writer.run()
+            defer { if writer.isRunning { writer.terminate() } }
+            try await Task.sleep(for: .seconds(1))  // the client is connected and writing
+
+            let masters = try await cluster.masters()
+            let result = try await RClusterBinary.run(["reshard", "\(cluster.addresses[0])", "--from", "all", "--to", masters[0].id,
+                                                       "--slots", "4000", "--yes"])
+            #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("[OK] Moved 4000 slots"))
+
+            FileManager.default.createFile(atPath: stopFile, contents: nil)
+            for _ in 0..<600 where writer.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+            let log = (try? String(contentsOfFile: folder.appendingPathComponent("writer.log").path, encoding: .utf8)) ?? ""
+            let data = try #require(FileManager.default.contents(atPath: report), "the writer left no report: \(log)")
+            let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            print("live client during the reshard: \(summary.filter { $0.key != "lost" && $0.key != "stale" })")
+            #expect((summary["writes"] as? Int ?? 0) > 2000, "\(summary)")
+            #expect((summary["lost"] as? [String])?.isEmpty == true, "\(summary)")
+            #expect((summary["stale"] as? [String])?.isEmpty == true, "\(summary)")
+            #expect(summary["bad_reads"] as? Int == 0, "\(summary)")
+
+            let check = try await RClusterBinary.reference(["check", "\(cluster.addresses[0])"])
+            #expect(check.exitCode == 0, "\(check.stdout)")
+            #expect(!check.stdout.contains("[WARNING]"))
+            #expect(try await cluster.countKeys() == 22000)
+        }
+    }
+}

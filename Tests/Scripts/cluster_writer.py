@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""A cluster-aware client (redis-py's RedisCluster) that keeps writing and
+reading while a test moves slots under it. Stops when --stop-file appears,
+then re-reads every key and writes a JSON report: every acknowledged write
+must be there with its last value (or with a later write whose reply was
+lost to an error, which may have been applied)."""
+import argparse, json, os, sys, time
+
+import redis
+from redis.cluster import RedisCluster, ClusterNode
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--startup", required=True)
+parser.add_argument("--keys", type=int, default=2000)
+parser.add_argument("--stop-file", required=True)
+parser.add_argument("--report", required=True)
+options = parser.parse_args()
+
+host, port = options.startup.rsplit(":", 1)
+client = RedisCluster(startup_nodes=[ClusterNode(host, int(port))], decode_responses=True,
+                      socket_timeout=5, cluster_error_retry_attempts=10)
+acked = {}      # key -> last acknowledged value
+pending = {}    # key -> values written after the last ack whose reply never came
+writes = reads = errors = bad_reads = 0
+iteration = 0
+started = time.monotonic()
+while not os.path.exists(options.stop_file) and time.monotonic() - started < 600:
+    iteration += 1
+    for index in range(options.keys):
+        key = f"live:{index}"
+        value = f"{index}:{iteration}"
+        try:
+            client.set(key, value)
+            acked[key] = value
+            pending.pop(key, None)
+            writes += 1
+        except redis.RedisError:
+            pending.setdefault(key, []).append(value)
+            errors += 1
+        if index % 10 == 0:
+            try:
+                seen = client.get(key)
+                reads += 1
+                if key in acked and seen != acked[key] and seen not in pending.get(key, []):
+                    bad_reads += 1
+            except redis.RedisError:
+                errors += 1
+
+lost, stale = [], []
+for key, value in acked.items():
+    for attempt in range(20):
+        try:
+            seen = client.get(key)
+            break
+        except redis.RedisError:
+            time.sleep(0.1)
+    else:
+        seen = None
+    if seen is None:
+        lost.append(key)
+    elif seen != value and seen not in pending.get(key, []):
+        stale.append(f"{key}: {seen} != {value}")
+json.dump({"iterations": iteration, "writes": writes, "reads": reads, "errors": errors, "bad_reads": bad_reads,
+           "lost": lost, "stale": stale}, open(options.report, "w"))
