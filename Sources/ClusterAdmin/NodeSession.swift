@@ -61,7 +61,7 @@ extension Result where Failure == ClusterAdminError {
     /// Runs a typed-throwing async body into a Result. (A `do throws(...)`
     /// inside a task-group child was miscompiled in release builds of Swift
     /// 6.3: the child's result came back garbled.)
-    init(catching body: () async throws(ClusterAdminError) -> Success) async {
+    public init(catching body: () async throws(ClusterAdminError) -> Success) async {
         do {
             self = .success(try await body())
         } catch {

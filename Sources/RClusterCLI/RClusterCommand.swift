@@ -8,7 +8,7 @@ public struct RClusterCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             CreateCommand.self, CheckCommand.self, InfoCommand.self, CallCommand.self,
-            AddNodeCommand.self, DelNodeCommand.self, SetTimeoutCommand.self, ReshardCommand.self, RebalanceCommand.self, FixCommand.self, ImportCommand.self, LocalCommand.self,
+            AddNodeCommand.self, DelNodeCommand.self, SetTimeoutCommand.self, ReshardCommand.self, RebalanceCommand.self, FixCommand.self, ImportCommand.self, BackupCommand.self, LocalCommand.self,
             DeployCommand.self, StatusCommand.self, DestroyCommand.self,
         ]
     )

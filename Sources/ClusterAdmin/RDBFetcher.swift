@@ -1,0 +1,175 @@
+import ClusterModel
+import Foundation
+import RedisClient
+
+/// Fetches a node's RDB snapshot the way a replica gets it: AUTH, REPLCONF
+/// rdb-only 1 (the node then sends only the RDB, no command stream), SYNC,
+/// then the payload, either `$<length>` bytes or, for a diskless transfer,
+/// bytes up to a 40-byte end mark. Plain blocking socket I/O on a Dispatch
+/// thread: the payload is a byte stream, not RESP, and may be large.
+public struct RDBFetcher: Sendable {
+    public let auth: RedisAuth?
+    public let timeoutSeconds: Int
+
+    public init(auth: RedisAuth?, timeoutSeconds: Int = 60) {
+        self.auth = auth
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// Writes the node's RDB to `path` (via a temporary file, then rename); returns its size.
+    public func fetch(_ address: NodeAddress, to path: String) async throws(ClusterAdminError) -> Int {
+        let result: Result<Int, ClusterAdminError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { () throws(ClusterAdminError) in try self.fetchBlocking(address, to: path) })
+            }
+        }
+        return try result.get()
+    }
+
+    private func fetchBlocking(_ address: NodeAddress, to path: String) throws(ClusterAdminError) -> Int {
+        let fail = { (reason: String) in ClusterAdminError.refused("\(address): fetching its RDB failed: \(reason)") }
+        var stream = try BlockingSocket.connect(address, timeoutSeconds: timeoutSeconds, fail: fail)
+        defer { stream.close() }
+        if let auth {
+            let words = ["AUTH"] + (auth.username.map { [$0] } ?? []) + [auth.password]
+            try stream.write(resp(words), fail: fail)
+            let reply = try stream.readLine(fail: fail)
+            guard reply.hasPrefix("+") else { throw fail("AUTH refused: \(reply)") }
+        }
+        try stream.write(resp(["REPLCONF", "rdb-only", "1"]), fail: fail)
+        _ = try stream.readLine(fail: fail)  // older servers refuse it; the RDB comes anyway
+        try stream.write(Array("SYNC\r\n".utf8), fail: fail)
+        var header = ""
+        while header.isEmpty { header = try stream.readLine(fail: fail) }  // newlines keep the link alive while the node saves
+        guard header.hasPrefix("$") else { throw fail("SYNC answered \(header)") }
+
+        let temporary = path + ".part"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw fail("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var written = 0
+        do throws(ClusterAdminError) {
+            if header.hasPrefix("$EOF:") {
+                let mark = Array(header.dropFirst(5).utf8)
+                written = try stream.copyUntilMark(mark, to: fd, fail: fail)
+            } else {
+                guard let length = Int(header.dropFirst()) else { throw fail("bad length in \(header)") }
+                written = try stream.copy(length, to: fd, fail: fail)
+            }
+            guard fsync(fd) == 0 else { throw fail("fsync \(temporary): \(String(cString: strerror(errno)))") }
+        } catch {
+            Glibc.close(fd)
+            unlink(temporary)
+            throw error
+        }
+        Glibc.close(fd)
+        guard rename(temporary, path) == 0 else { throw fail("rename to \(path): \(String(cString: strerror(errno)))") }
+        return written
+    }
+
+    private func resp(_ words: [String]) -> [UInt8] {
+        var text = "*\(words.count)\r\n"
+        for word in words { text += "$\(word.utf8.count)\r\n\(word)\r\n" }
+        return Array(text.utf8)
+    }
+}
+
+/// A blocking TCP stream with receive/send timeouts and a small read buffer.
+struct BlockingSocket {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    private init(fd: Int32) { self.fd = fd }
+
+    static func connect(_ address: NodeAddress, timeoutSeconds: Int, fail: (String) -> ClusterAdminError) throws(ClusterAdminError) -> BlockingSocket {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(address.host, "\(address.port)", &hints, &list) == 0, let info = list else { throw fail("cannot resolve \(address.host)") }
+        defer { freeaddrinfo(list) }
+        let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        guard fd >= 0 else { throw fail(String(cString: strerror(errno))) }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(fd)
+            throw fail("connect: \(reason)")
+        }
+        return BlockingSocket(fd: fd)
+    }
+
+    func close() { Glibc.close(fd) }
+
+    func write(_ bytes: [UInt8], fail: (String) -> ClusterAdminError) throws(ClusterAdminError) {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { throw fail("send: \(String(cString: strerror(errno)))") }
+            offset += sent
+        }
+    }
+
+    private mutating func fill(fail: (String) -> ClusterAdminError) throws(ClusterAdminError) {
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { throw fail(count == 0 ? "the node closed the connection" : "recv: \(String(cString: strerror(errno)))") }
+        buffer += chunk[0..<count]
+    }
+
+    /// One line without its CR LF ("" for a bare keep-alive newline).
+    mutating func readLine(fail: (String) -> ClusterAdminError) throws(ClusterAdminError) -> String {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                var line = Array(buffer[..<newline])
+                buffer.removeFirst(newline + 1)
+                if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                return String(decoding: line, as: UTF8.self)
+            }
+            try fill(fail: fail)
+        }
+    }
+
+    mutating func copy(_ length: Int, to fd: Int32, fail: (String) -> ClusterAdminError) throws(ClusterAdminError) -> Int {
+        var remaining = length
+        while remaining > 0 {
+            if buffer.isEmpty { try fill(fail: fail) }
+            let take = min(remaining, buffer.count)
+            try writeAll(Array(buffer[0..<take]), to: fd, fail: fail)
+            buffer.removeFirst(take)
+            remaining -= take
+        }
+        return length
+    }
+
+    /// Diskless transfers end with the 40-byte mark announced in the header.
+    mutating func copyUntilMark(_ mark: [UInt8], to fd: Int32, fail: (String) -> ClusterAdminError) throws(ClusterAdminError) -> Int {
+        var held: [UInt8] = []
+        var written = 0
+        while true {
+            if buffer.isEmpty { try fill(fail: fail) }
+            held += buffer
+            buffer.removeAll()
+            if held.count >= mark.count && Array(held.suffix(mark.count)) == mark {
+                let payload = Array(held.dropLast(mark.count))
+                try writeAll(payload, to: fd, fail: fail)
+                return written + payload.count
+            }
+            if held.count > mark.count {
+                let flush = Array(held.dropLast(mark.count))
+                try writeAll(flush, to: fd, fail: fail)
+                written += flush.count
+                held = Array(held.suffix(mark.count))
+            }
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8], to fd: Int32, fail: (String) -> ClusterAdminError) throws(ClusterAdminError) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { throw fail("write: \(String(cString: strerror(errno)))") }
+            offset += count
+        }
+    }
+}
