@@ -60,6 +60,15 @@ public struct Resharder: Sendable {
         }
     }
 
+    /// The rest of an interrupted reshard, once its open slot is repaired.
+    public func plan(resuming journal: ReshardJournal, on snapshot: ClusterSnapshot) throws(ClusterAdminError) -> Plan {
+        try ClusterCheck.run(snapshot).requireHealthy(before: "resuming the reshard")
+        let target = try snapshot.node(matching: journal.targetID)
+        let moves = try journal.remaining(in: snapshot)
+        let sourceIDs = Set(moves.map(\.sourceID))
+        return Plan(target: target, sources: snapshot.masters.filter { sourceIDs.contains($0.id) }, moves: moves)
+    }
+
     public func execute(_ plan: Plan, on snapshot: ClusterSnapshot,
                         progress: @Sendable (Event) -> Void) async throws(ClusterAdminError) -> (slots: Int, keys: Int) {
         let connections = try await MasterConnections.open(snapshot.masters.filter(\.isReachable), options: options)

@@ -16,6 +16,11 @@ public enum ReshardPlanner {
     public struct Move: Sendable, Hashable {
         public let slot: Int
         public let sourceID: String
+
+        public init(slot: Int, sourceID: String) {
+            self.slot = slot
+            self.sourceID = sourceID
+        }
     }
 
     public enum PlanError: Error, Equatable, CustomStringConvertible {

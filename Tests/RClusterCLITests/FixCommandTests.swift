@@ -5,22 +5,37 @@ import TestSupport
 
 /// `rcluster fix` on real clusters left broken on purpose.
 @Suite struct FixCommandTests {
+    /// Freezes the reshard (SIGSTOP) and looks: if a slot is half-moved on the
+    /// source right then, SIGKILL, so the kill surely lands mid-move; if not,
+    /// lets it run a little and looks again.
+    private func killWhileASlotIsOpen(_ reshard: Process, source: RedisServerProcess, in cluster: RedisTestCluster) async throws -> Bool {
+        for _ in 0..<2000 where reshard.isRunning {
+            kill(reshard.processIdentifier, SIGSTOP)
+            if try await cluster.command(source, ["CLUSTER", "NODES"]).contains("->-") {
+                kill(reshard.processIdentifier, SIGKILL)
+                reshard.waitUntilExit()
+                return true
+            }
+            kill(reshard.processIdentifier, SIGCONT)
+            try await Task.sleep(for: .milliseconds(3))
+        }
+        kill(reshard.processIdentifier, SIGKILL)
+        reshard.waitUntilExit()
+        return false
+    }
+
     @Test func reshardKilledWithSIGKILLIsFinishedByFixWithNoKeyLost() async throws {
         try await RedisTestCluster.withNodes(3) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
             try await cluster.fill(keys: 30000)
             let masters = try await cluster.masters()
             let entry = "\(cluster.addresses[0])"
+            // Its journal goes to a scratch folder (fix leaves it for a later --resume).
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-state-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: state) }
             let reshard = try RClusterBinary.start(["reshard", entry, "--from", masters[0].id, "--to", masters[1].id,
-                                                    "--slots", "5000", "--pipeline", "2", "--yes"])
-            // Kill it the moment a slot is seen half-moved on the source.
-            var open = false
-            for _ in 0..<2000 where !open && reshard.isRunning {
-                open = try await cluster.command(masters[0].node, ["CLUSTER", "NODES"]).contains("->-")
-                if !open { try await Task.sleep(for: .milliseconds(5)) }
-            }
-            kill(reshard.processIdentifier, SIGKILL)
-            reshard.waitUntilExit()
+                                                    "--slots", "5000", "--pipeline", "2", "--yes"], environment: ["RCLUSTER_STATE_DIR": state])
+            let open = try await killWhileASlotIsOpen(reshard, source: masters[0].node, in: cluster)
             try #require(open, "the reshard finished before a slot was seen open; give it more work")
             let broken = try await RClusterBinary.run(["check", entry])
             #expect(broken.exitCode == 1)
@@ -35,6 +50,37 @@ import TestSupport
             }
             // Nothing left to do.
             #expect(try await RClusterBinary.run(["fix", entry, "--yes"]).stdout.contains("nothing to fix"))
+        }
+    }
+
+    @Test func reshardKilledWithSIGKILLIsResumedFromItsJournal() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 30000)
+            let masters = try await cluster.masters()
+            let entry = "\(cluster.addresses[0])"
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-state-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: state) }
+            let environment = ["RCLUSTER_STATE_DIR": state]
+            let reshard = try RClusterBinary.start(["reshard", entry, "--from", masters[0].id, "--to", masters[1].id,
+                                                    "--slots", "3000", "--pipeline", "2", "--yes"], environment: environment)
+            let open = try await killWhileASlotIsOpen(reshard, source: masters[0].node, in: cluster)
+            try #require(open, "the reshard finished before a slot was seen open; give it more work")
+            let journal = state + "/reshard-\(masters[1].id).json"
+            #expect(FileManager.default.fileExists(atPath: journal))
+
+            let resumed = try await RClusterBinary.run(["reshard", entry, "--resume", "--yes"], environment: environment)
+            #expect(resumed.exitCode == 0, "\(resumed.stdout)\(resumed.stderr)")
+            #expect(resumed.stdout.contains(">>> Resuming the reshard of 3000 slots"))
+            #expect(resumed.stdout.contains(">>> Repairing"))
+            #expect(!FileManager.default.fileExists(atPath: journal))
+            let after = try await cluster.masters()
+            // Exactly the 3000 slots asked for reached the target, whatever the kill interrupted.
+            #expect(after.first { $0.id == masters[1].id }!.slots.reduce(0) { $0 + $1.count } == masters[1].slots.reduce(0) { $0 + $1.count } + 3000)
+            #expect(try await RClusterBinary.reference(["check", entry]).exitCode == 0)
+            #expect(try await cluster.countKeys() == 30000)
+            let again = try await RClusterBinary.run(["reshard", entry, "--resume", "--yes"], environment: environment)
+            #expect(again.exitCode == 1 && again.stderr.contains("nothing to resume"))
         }
     }
 

@@ -24,6 +24,9 @@ struct ReshardCommand: AsyncParsableCommand {
     @Flag(help: "Print the plan and stop.")
     var dryRun = false
 
+    @Flag(help: "Continue an interrupted reshard (recorded in a journal): repair its open slot, then move the rest.")
+    var resume = false
+
     @OptionGroup var confirmation: ConfirmationOptions
     @OptionGroup var migration: MigrationOptions
     @OptionGroup var connection: ConnectionOptions
@@ -36,19 +39,28 @@ struct ReshardCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try ClusterCommandContext(connection: connection)
         let terminal = context.terminal
-        let snapshot = try await context.loadSnapshot(from: try NodeAddressArgument.parse(node))
-        let count = try slots ?? askNumber(terminal, context: context)
-        let target = try to ?? ask(terminal, "What is the receiving node ID? ", missing: "--to", context: context)
-        let sourceText = try from ?? ask(terminal, "Source node IDs (comma-separated), or 'all': ", missing: "--from", context: context)
-        let sources = sourceText.lowercased() == "all" ? nil
-            : sourceText.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
-
+        let entry = try NodeAddressArgument.parse(node)
+        var snapshot = try await context.loadSnapshot(from: entry)
         let resharder = Resharder(options: context.options, settings: migration.settings(auth: context.options.auth))
         let plan: Resharder.Plan
-        do {
-            plan = try resharder.plan(.init(sourceIDs: sources, targetID: target, slotCount: count), on: snapshot)
-        } catch {
-            throw context.fail(error.description)
+        let journal: ReshardJournal
+        if resume {
+            (plan, journal, snapshot) = try await resumedPlan(snapshot, entry: entry, resharder: resharder, context: context)
+        } else {
+            let count = try slots ?? askNumber(terminal, context: context)
+            let target = try to ?? ask(terminal, "What is the receiving node ID? ", missing: "--to", context: context)
+            let sourceText = try from ?? ask(terminal, "Source node IDs (comma-separated), or 'all': ", missing: "--from", context: context)
+            let sources = sourceText.lowercased() == "all" ? nil
+                : sourceText.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            do {
+                plan = try resharder.plan(.init(sourceIDs: sources, targetID: target, slotCount: count), on: snapshot)
+            } catch {
+                throw context.fail(error.description)
+            }
+            if let pending = try? ReshardJournal.find(for: snapshot), pending.targetID == plan.target.id {
+                throw context.fail("an interrupted reshard into \(plan.target.address) is recorded in \(ReshardJournal.path(targetID: pending.targetID)); finish it with --resume (or delete the file after rcluster fix)")
+            }
+            journal = ReshardJournal(targetID: plan.target.id, moves: plan.moves)
         }
         terminal.print("Ready to move \(plan.moves.count) slots.")
         terminal.print("  Source nodes:")
@@ -65,14 +77,49 @@ struct ReshardCommand: AsyncParsableCommand {
             throw context.fail("Aborted: nothing was moved.")
         }
         do {
+            try journal.save()
+        } catch {
+            throw context.fail(error.description)
+        }
+        do {
             let result = try await resharder.execute(plan, on: snapshot) { event in
                 if case .slotsMoved(let slots, let source, let destination, let keys) = event {
                     let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")
                     terminal.print("Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
                 }
             }
+            journal.remove()
             terminal.print("[OK] Moved \(result.slots) slots and \(result.keys) keys.")
         } catch {
+            throw context.fail("\(error.description)\nThe reshard is recorded in \(ReshardJournal.path(targetID: journal.targetID)): rcluster reshard \(node) --resume continues it.")
+        }
+    }
+
+    /// Repairs what the interrupted run left open (as fix does), then plans the slots still to move.
+    private func resumedPlan(_ snapshot: ClusterSnapshot, entry: NodeAddress, resharder: Resharder,
+                             context: ClusterCommandContext) async throws -> (Resharder.Plan, ReshardJournal, ClusterSnapshot) {
+        let terminal = context.terminal
+        let journal: ReshardJournal
+        do {
+            guard let found = try ReshardJournal.find(for: snapshot) else {
+                throw context.fail("no interrupted reshard of this cluster is recorded in \(ReshardJournal.directory); nothing to resume")
+            }
+            journal = found
+        } catch let error as ClusterAdminError {
+            throw context.fail(error.description)
+        }
+        terminal.print(">>> Resuming the reshard of \(journal.moves.count) slots into \(journal.targetID) started \(journal.createdAt)")
+        let fixer = ClusterFixer(options: context.options, settings: migration.settings(auth: context.options.auth))
+        var current = snapshot
+        do {
+            let repairs = try await fixer.assess(snapshot).filter { if case .unsupported = $0 { false } else { true } }
+            if !repairs.isEmpty {
+                terminal.print(">>> Repairing \(repairs.count) slot(s) the interrupted run left open")
+                try await fixer.apply(repairs, on: snapshot) { _, _ in }
+                current = try await context.loadSnapshot(from: entry)
+            }
+            return (try resharder.plan(resuming: journal, on: current), journal, current)
+        } catch let error as ClusterAdminError {
             throw context.fail(error.description)
         }
     }
