@@ -27,6 +27,28 @@ import TestSupport
         }
     }
 
+    @Test func jsonSummaryAndNoJournalLeftBehind() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 2000)
+            let masters = try await cluster.masters()
+            let state = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-state-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: state) }
+            let result = try await RClusterBinary.run(["reshard", "\(cluster.addresses[0])", "--from", masters[0].id, "--to", masters[2].id,
+                                                       "--slots", "100", "--yes", "--json"], environment: ["RCLUSTER_STATE_DIR": state])
+            #expect(result.exitCode == 0, "\(result.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+            #expect(json["schema"] as? String == "rcluster.reshard/1")
+            #expect(json["slots"] as? Int == 100)
+            #expect(json["target"] as? String == "\(masters[2].node.address)")
+            #expect((json["keys"] as? Int ?? 0) > 0)
+            #expect((try? FileManager.default.contentsOfDirectory(atPath: state))?.isEmpty ?? true)
+            let withoutYes = try await RClusterBinary.run(["reshard", "\(cluster.addresses[0])", "--from", masters[0].id, "--to", masters[2].id,
+                                                           "--slots", "1", "--json"])
+            #expect(withoutYes.exitCode != 0 && withoutYes.stderr.contains("--yes"))
+        }
+    }
+
     @Test func refusesAnUnhealthyClusterAndUnknownIDs() async throws {
         try await RedisTestCluster.withNodes(3) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)

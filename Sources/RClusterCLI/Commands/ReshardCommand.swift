@@ -30,6 +30,7 @@ struct ReshardCommand: AsyncParsableCommand {
     @OptionGroup var confirmation: ConfirmationOptions
     @OptionGroup var migration: MigrationOptions
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         _ = try NodeAddressArgument.parse(node)
@@ -39,13 +40,15 @@ struct ReshardCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try ClusterCommandContext(connection: connection)
         let terminal = context.terminal
+        let json = output.json
+        let say: (String) -> Void = { if !json { terminal.print($0) } }
         let entry = try NodeAddressArgument.parse(node)
         var snapshot = try await context.loadSnapshot(from: entry)
         let resharder = Resharder(options: context.options, settings: migration.settings(auth: context.options.auth))
         let plan: Resharder.Plan
         let journal: ReshardJournal
         if resume {
-            (plan, journal, snapshot) = try await resumedPlan(snapshot, entry: entry, resharder: resharder, context: context)
+            (plan, journal, snapshot) = try await resumedPlan(snapshot, entry: entry, resharder: resharder, context: context, say: say)
         } else {
             let count = try slots ?? askNumber(terminal, context: context)
             let target = try to ?? ask(terminal, "What is the receiving node ID? ", missing: "--to", context: context)
@@ -62,18 +65,18 @@ struct ReshardCommand: AsyncParsableCommand {
             }
             journal = ReshardJournal(targetID: plan.target.id, moves: plan.moves)
         }
-        terminal.print("Ready to move \(plan.moves.count) slots.")
-        terminal.print("  Source nodes:")
-        for source in plan.sources { terminal.print("    M: \(source.id) \(source.address) (\(source.slots.count) slots)") }
-        terminal.print("  Destination node:")
-        terminal.print("    M: \(plan.target.id) \(plan.target.address) (\(plan.target.slots.count) slots)")
-        terminal.print("  Resharding plan:")
+        say("Ready to move \(plan.moves.count) slots.")
+        say("  Source nodes:")
+        for source in plan.sources { say("    M: \(source.id) \(source.address) (\(source.slots.count) slots)") }
+        say("  Destination node:")
+        say("    M: \(plan.target.id) \(plan.target.address) (\(plan.target.slots.count) slots)")
+        say("  Resharding plan:")
         for (sourceID, moves) in Dictionary(grouping: plan.moves, by: \.sourceID).sorted(by: { $0.key < $1.key }) {
             let ranges = SlotSet(ranges: moves.map { SlotRange($0.slot) }).ranges.map(\.description).joined(separator: ",")
-            terminal.print("    Moving \(moves.count) slots (\(ranges)) from \(sourceID)")
+            say("    Moving \(moves.count) slots (\(ranges)) from \(sourceID)")
         }
         if dryRun { return }
-        guard try confirmation.confirm("Do you want to proceed with the proposed reshard plan?", terminal: terminal, json: false) else {
+        guard try confirmation.confirm("Do you want to proceed with the proposed reshard plan?", terminal: terminal, json: output.json) else {
             throw context.fail("Aborted: nothing was moved.")
         }
         do {
@@ -81,24 +84,33 @@ struct ReshardCommand: AsyncParsableCommand {
         } catch {
             throw context.fail(error.description)
         }
+        let progress = MigrationProgress(totalSlots: plan.moves.count, terminal: terminal, quiet: output.json)
         do {
             let result = try await resharder.execute(plan, on: snapshot) { event in
                 if case .slotsMoved(let slots, let source, let destination, let keys) = event {
                     let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")
-                    terminal.print("Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
+                    progress.moved(slots: slots.count, keys: keys, line: "Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
                 }
             }
+            progress.finish()
             journal.remove()
-            terminal.print("[OK] Moved \(result.slots) slots and \(result.keys) keys.")
+            let seconds = progress.elapsedSeconds
+            if output.json {
+                print(JSONOutput.render(ReshardJSON(
+                    target: "\(plan.target.address)", sources: plan.sources.map { "\($0.address)" }, slots: result.slots, keys: result.keys,
+                    seconds: (seconds * 1000).rounded() / 1000, keysPerSecond: (Double(result.keys) / max(seconds, 0.001)).rounded(), resumed: resume)))
+            } else {
+                terminal.print(String(format: "[OK] Moved %d slots and %d keys in %.2f s (%.0f keys/s).", result.slots, result.keys, seconds, Double(result.keys) / max(seconds, 0.001)))
+            }
         } catch {
+            progress.finish()
             throw context.fail("\(error.description)\nThe reshard is recorded in \(ReshardJournal.path(targetID: journal.targetID)): rcluster reshard \(node) --resume continues it.")
         }
     }
 
     /// Repairs what the interrupted run left open (as fix does), then plans the slots still to move.
     private func resumedPlan(_ snapshot: ClusterSnapshot, entry: NodeAddress, resharder: Resharder,
-                             context: ClusterCommandContext) async throws -> (Resharder.Plan, ReshardJournal, ClusterSnapshot) {
-        let terminal = context.terminal
+                             context: ClusterCommandContext, say: (String) -> Void) async throws -> (Resharder.Plan, ReshardJournal, ClusterSnapshot) {
         let journal: ReshardJournal
         do {
             guard let found = try ReshardJournal.find(for: snapshot) else {
@@ -108,13 +120,13 @@ struct ReshardCommand: AsyncParsableCommand {
         } catch let error as ClusterAdminError {
             throw context.fail(error.description)
         }
-        terminal.print(">>> Resuming the reshard of \(journal.moves.count) slots into \(journal.targetID) started \(journal.createdAt)")
+        say(">>> Resuming the reshard of \(journal.moves.count) slots into \(journal.targetID) started \(journal.createdAt)")
         let fixer = ClusterFixer(options: context.options, settings: migration.settings(auth: context.options.auth))
         var current = snapshot
         do {
             let repairs = try await fixer.assess(snapshot).filter { if case .unsupported = $0 { false } else { true } }
             if !repairs.isEmpty {
-                terminal.print(">>> Repairing \(repairs.count) slot(s) the interrupted run left open")
+                say(">>> Repairing \(repairs.count) slot(s) the interrupted run left open")
                 try await fixer.apply(repairs, on: snapshot) { _, _ in }
                 current = try await context.loadSnapshot(from: entry)
             }

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Reshard progress: on a terminal, one line on stderr redrawn in place
+/// (slots, keys, keys/s, ETA); otherwise a plain line per window on stdout;
+/// nothing at all with --json (the summary says it).
+final class MigrationProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let totalSlots: Int
+    private let terminal: Terminal
+    private let quiet: Bool
+    private let live: Bool
+    private let started = ContinuousClock.now
+    private var slots = 0
+    private var keys = 0
+
+    init(totalSlots: Int, terminal: Terminal, quiet: Bool) {
+        self.totalSlots = totalSlots
+        self.terminal = terminal
+        self.quiet = quiet
+        live = !quiet && isatty(STDERR_FILENO) == 1 && terminal.environment["TERM"] != "dumb"
+    }
+
+    var elapsedSeconds: Double {
+        let (seconds, attoseconds) = (ContinuousClock.now - started).components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    func moved(slots count: Int, keys moved: Int, line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots += count
+        keys += moved
+        guard !quiet else { return }
+        guard live else {
+            terminal.print(line)
+            return
+        }
+        let elapsed = max(elapsedSeconds, 0.001)
+        let rate = Double(keys) / elapsed
+        let remaining = Double(totalSlots - slots) * elapsed / Double(max(slots, 1))
+        let width = 30
+        let filled = totalSlots == 0 ? width : width * slots / totalSlots
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let text = String(format: "\r\u{1B}[K[%@] %d/%d slots, %d keys, %.0f keys/s, ETA %.0f s", bar, slots, totalSlots, keys, rate, remaining)
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    func finish() {
+        if live { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// `rcluster reshard --json` (`rcluster.reshard/1`).
+struct ReshardJSON: Encodable {
+    let schema = "rcluster.reshard/1"
+    let target: String
+    let sources: [String]
+    let slots: Int
+    let keys: Int
+    let seconds: Double
+    let keysPerSecond: Double
+    let resumed: Bool
+}
