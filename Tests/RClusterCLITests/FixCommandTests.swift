@@ -8,7 +8,7 @@ import TestSupport
     /// Freezes the reshard (SIGSTOP) and looks: if a slot is half-moved on the
     /// source right then, SIGKILL, so the kill surely lands mid-move; if not,
     /// lets it run a little and looks again.
-    private func killWhileASlotIsOpen(_ reshard: Process, source: RedisServerProcess, in cluster: RedisTestCluster) async throws -> Bool {
+    private func killWhileASlotIsOpen(_ reshard: ChildProcess, source: RedisServerProcess, in cluster: RedisTestCluster) async throws -> Bool {
         for _ in 0..<2000 where reshard.isRunning {
             kill(reshard.processIdentifier, SIGSTOP)
             if try await cluster.command(source, ["CLUSTER", "NODES"]).contains("->-") {

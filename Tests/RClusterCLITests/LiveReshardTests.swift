@@ -14,18 +14,10 @@ import TestSupport
             defer { try? FileManager.default.removeItem(at: folder) }
             let stopFile = folder.appendingPathComponent("stop").path
             let report = folder.appendingPathComponent("report.json").path
-            let writer = Process()
-            writer.executableURL = URL(fileURLWithPath: try ProcessRunner.which("python3"))
-            writer.arguments = [Fixtures.repositoryRoot + "/Tests/Scripts/cluster_writer.py", "--startup", "\(cluster.addresses[0])",
-                                "--keys", "2000", "--stop-file", stopFile, "--report", report]
-            writer.standardOutput = FileHandle.nullDevice
-            writer.standardError = try FileHandle(forWritingTo: { () -> URL in
-                let url = folder.appendingPathComponent("writer.log")
-                FileManager.default.createFile(atPath: url.path, contents: nil)
-                return url
-            }())
-            try writer.run()
-            defer { if writer.isRunning { writer.terminate() } }
+            let writer = try ChildProcess.spawn("python3", [Fixtures.repositoryRoot + "/Tests/Scripts/cluster_writer.py", "--startup", "\(cluster.addresses[0])",
+                                                            "--keys", "2000", "--stop-file", stopFile, "--report", report],
+                                                stderr: .file(folder.appendingPathComponent("writer.log").path)).process
+            defer { writer.signal(SIGKILL); writer.waitUntilExit() }
             try await Task.sleep(for: .seconds(1))  // the client is connected and writing
 
             let masters = try await cluster.masters()

@@ -10,7 +10,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     public let host: String
     public let directory: URL
     public let extraArguments: [String]
-    private var process: Process?
+    private var process: ChildProcess?
 
     public var address: NodeAddress { NodeAddress(host: host, port: port) }
 
@@ -33,13 +33,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     public func start() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try ProcessRunner.which("redis-server"))
-        process.arguments = extraArguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = process
+        process = try ChildProcess.spawn("redis-server", extraArguments).process
     }
 
     /// Waits until the server answers PING, even with NOAUTH (it may need a moment to bind).
@@ -74,7 +68,7 @@ public final class RedisServerProcess: @unchecked Sendable {
 
     public func stop() {
         guard let process, process.isRunning else { return }
-        process.terminate()
+        Foundation.kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
     }
 

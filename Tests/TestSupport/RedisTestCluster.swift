@@ -27,14 +27,23 @@ public final class RedisTestCluster: Sendable {
     /// from) that loopback address, so 127.0.0.2 behaves as another machine.
     public static func withNodes<T>(hosts: [String], nodeTimeoutMilliseconds: Int = 5000, extraArguments: [String] = [],
                                     _ body: (RedisTestCluster) async throws -> T) async throws -> T {
+        await TestLoad.clusters.acquire()
         var started: [RedisServerProcess] = []
-        defer { started.forEach { $0.kill(); $0.removeFiles() } }
-        for host in hosts {
-            started.append(try RedisServerProcess(host: host, nodeTimeoutMilliseconds: nodeTimeoutMilliseconds,
-                                                  extraArguments: extraArguments))
+        do {
+            for host in hosts {
+                started.append(try RedisServerProcess(host: host, nodeTimeoutMilliseconds: nodeTimeoutMilliseconds,
+                                                      extraArguments: extraArguments))
+            }
+            for node in started { try await node.waitUntilReady() }
+            let result = try await body(RedisTestCluster(nodes: started))
+            started.forEach { $0.kill(); $0.removeFiles() }
+            await TestLoad.clusters.release()
+            return result
+        } catch {
+            started.forEach { $0.kill(); $0.removeFiles() }
+            await TestLoad.clusters.release()
+            throw error
         }
-        for node in started { try await node.waitUntilReady() }
-        return try await body(RedisTestCluster(nodes: started))
     }
 
     /// Creates the cluster with the reference tool, exactly as a user would.
