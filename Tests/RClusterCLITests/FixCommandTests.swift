@@ -5,6 +5,26 @@ import TestSupport
 
 /// `rcluster fix` on real clusters left broken on purpose.
 @Suite struct FixCommandTests {
+    private func scratchStateDirectory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-state-\(UUID().uuidString)").path
+    }
+
+    /// Creates a 3-master cluster with 30,000 keys, starts a reshard of
+    /// `slots` slots from the first master to the second and kills it with
+    /// SIGKILL while a slot is half-moved. Returns the masters as they were.
+    private func killedReshard(_ cluster: RedisTestCluster, slots: Int, stateDirectory: String) async throws
+        -> [(node: RedisServerProcess, id: String, slots: [SlotRange])] {
+        #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+        try await cluster.fill(keys: 30000)
+        let masters = try await cluster.masters()
+        let reshard = try RClusterBinary.start(["reshard", "\(cluster.addresses[0])", "--from", masters[0].id, "--to", masters[1].id,
+                                                "--slots", "\(slots)", "--pipeline", "2", "--yes"],
+                                               environment: ["RCLUSTER_STATE_DIR": stateDirectory])
+        let open = try await killWhileASlotIsOpen(reshard, source: masters[0].node, in: cluster)
+        try #require(open, "the reshard finished before a slot was seen open; give it more work")
+        return masters
+    }
+
     /// Freezes the reshard (SIGSTOP) and looks: if a slot is half-moved on the
     /// source right then, SIGKILL, so the kill surely lands mid-move; if not,
     /// lets it run a little and looks again.
@@ -26,17 +46,11 @@ import TestSupport
 
     @Test func reshardKilledWithSIGKILLIsFinishedByFixWithNoKeyLost() async throws {
         try await RedisTestCluster.withNodes(3) { cluster in
-            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
-            try await cluster.fill(keys: 30000)
-            let masters = try await cluster.masters()
-            let entry = "\(cluster.addresses[0])"
             // Its journal goes to a scratch folder (fix leaves it for a later --resume).
-            let state = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-state-\(UUID().uuidString)").path
+            let state = scratchStateDirectory()
             defer { try? FileManager.default.removeItem(atPath: state) }
-            let reshard = try RClusterBinary.start(["reshard", entry, "--from", masters[0].id, "--to", masters[1].id,
-                                                    "--slots", "5000", "--pipeline", "2", "--yes"], environment: ["RCLUSTER_STATE_DIR": state])
-            let open = try await killWhileASlotIsOpen(reshard, source: masters[0].node, in: cluster)
-            try #require(open, "the reshard finished before a slot was seen open; give it more work")
+            _ = try await killedReshard(cluster, slots: 5000, stateDirectory: state)
+            let entry = "\(cluster.addresses[0])"
             let broken = try await RClusterBinary.run(["check", entry])
             #expect(broken.exitCode == 1)
             #expect(broken.stdout.contains("in migrating state"))
@@ -55,17 +69,11 @@ import TestSupport
 
     @Test func reshardKilledWithSIGKILLIsResumedFromItsJournal() async throws {
         try await RedisTestCluster.withNodes(3) { cluster in
-            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
-            try await cluster.fill(keys: 30000)
-            let masters = try await cluster.masters()
-            let entry = "\(cluster.addresses[0])"
-            let state = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-state-\(UUID().uuidString)").path
+            let state = scratchStateDirectory()
             defer { try? FileManager.default.removeItem(atPath: state) }
             let environment = ["RCLUSTER_STATE_DIR": state]
-            let reshard = try RClusterBinary.start(["reshard", entry, "--from", masters[0].id, "--to", masters[1].id,
-                                                    "--slots", "3000", "--pipeline", "2", "--yes"], environment: environment)
-            let open = try await killWhileASlotIsOpen(reshard, source: masters[0].node, in: cluster)
-            try #require(open, "the reshard finished before a slot was seen open; give it more work")
+            let masters = try await killedReshard(cluster, slots: 3000, stateDirectory: state)
+            let entry = "\(cluster.addresses[0])"
             let journal = state + "/reshard-\(masters[1].id).json"
             #expect(FileManager.default.fileExists(atPath: journal))
 

@@ -1,4 +1,5 @@
 import Foundation
+import LocalCluster
 
 #if canImport(Glibc)
 import Glibc
@@ -52,19 +53,7 @@ public final class ChildProcess: @unchecked Sendable {
                 parentEnds[Int(fd)] = parentEnd
             }
         }
-        markInheritedDescriptorsCloseOnExec()
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
+        SpawnDefaults.markInheritedDescriptorsCloseOnExec()
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
@@ -74,7 +63,7 @@ public final class ChildProcess: @unchecked Sendable {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        let result = SpawnDefaults.withAttributes { posix_spawn(&pid, path, &actions, &$0, argv, envp) }
         childEnds.forEach { close($0) }
         guard result == 0 else {
             parentEnds.compactMap { $0 }.forEach { close($0) }
@@ -122,13 +111,5 @@ public final class ChildProcess: @unchecked Sendable {
         if errno == EINTR { return nil }
         status = -1  // ECHILD: already reaped elsewhere
         return status
-    }
-
-    private static func markInheritedDescriptorsCloseOnExec() {
-        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for fd in descriptors.compactMap(Int32.init) where fd > STDERR_FILENO {
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
-        }
     }
 }
