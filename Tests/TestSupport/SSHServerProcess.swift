@@ -58,11 +58,14 @@ public final class SSHServerProcess: @unchecked Sendable {
         return path
     }
 
+    /// Stops sshd and waits until its port refuses connections (a closed-port
+    /// test must not race the daemon's exit).
     public func stop() {
         guard let text = try? String(contentsOfFile: directory.appendingPathComponent("sshd.pid").path, encoding: .utf8),
               let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return }
         kill(pid, SIGTERM)
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("sshd.pid"))
+        for _ in 0..<500 where isListening() { usleep(10_000) }
     }
 
     deinit { stop() }
@@ -71,19 +74,22 @@ public final class SSHServerProcess: @unchecked Sendable {
 
     private func waitUntilListening() async throws {
         for _ in 0..<200 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr(host)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            close(fd)
-            if connected == 0 { return }
+            if isListening() { return }
             try await Task.sleep(for: .milliseconds(25))
         }
         throw TestSupportError("sshd on \(host):\(port) did not listen within 5 s: \(log)")
+    }
+
+    private func isListening() -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(host)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
     }
 
     private static func keygen(_ type: String, _ passphrase: String, _ path: String) async throws {
