@@ -39,7 +39,7 @@ import TestSupport
         return total
     }
 
-    @Test func deploysTheSeedLayoutReRunsIdleRestartsOnlyChangedNodesAndRestoresAStoppedOne() async throws {
+    @Test func deploysTheSeedLayoutReRunsIdleRestartsOnlyChangedNodesRestoresAStoppedOneAndGrows() async throws {
         try await DeployTestInventory.with { inventory, testbed in
         var hosts = inventory.seedHosts()
         try inventory.write(hosts)
@@ -105,7 +105,20 @@ import TestSupport
         #expect(role.hasPrefix("slave"), "\(role)")
         #expect(try await keyCount(inventory, hosts) == 300)
 
-        // 5. status agrees; destroy removes containers and, asked to, data.
+        // 5. A port added to h1 in the inventory: deploy runs it and it joins as a replica of a master on another host.
+        hosts[0].ports.append(7006)
+        try inventory.write(hosts)
+        let grown = try await inventory.rcluster("deploy", ["--yes"])
+        #expect(grown.exitCode == 0, "\(grown.stdout)\n\(grown.stderr)")
+        let joinedLine = grown.stdout.split(separator: "\n").first { $0.contains("\(hosts[0].address):7006 joined as a replica of") }
+        #expect(joinedLine != nil && joinedLine?.contains("of \(hosts[0].address):") == false, "\(grown.stdout)")
+        let grownView = try await clusterNodes(inventory, hosts[0].address, 7006)
+        #expect(grownView.count == 7)
+        let reference = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(hosts[1].address):\(hosts[1].ports[0])"],
+                                                    environment: ["REDISCLI_AUTH": try inventory.password()])
+        #expect(reference.exitCode == 0, "\(reference.stdout)")
+
+        // 6. status agrees; destroy removes containers and, asked to, data.
         let status = try await inventory.rcluster("status", ["--json"])
         #expect(status.exitCode == 0, "\(status.stdout)\(status.stderr)")
         #expect(status.stdout.contains("\"healthy\" : true"))

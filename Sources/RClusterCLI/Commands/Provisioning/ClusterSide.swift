@@ -67,15 +67,35 @@ struct ClusterSide {
             return true
         }
         let members = Set(addresses).subtracting(fresh)
-        let snapshot = try await context.loadSnapshot(from: members.sorted()[0])
+        let entry = members.sorted()[0]
+        let snapshot = try await context.loadSnapshot(from: entry)
         let known = Set(snapshot.nodes.map(\.address))
-        let outside = addresses.filter { !known.contains($0) }
+        let outside = addresses.filter { !known.contains($0) && !fresh.contains($0) }
         guard outside.isEmpty else {
-            let entry = members.sorted()[0]
-            let hints = outside.map { "  rcluster add-node \($0) \(entry) -a PASSWORD   (add --replica to make it a replica)" }
-            throw context.fail((["\(outside.count) node(s) of the inventory are not in the cluster: \(outside.map(\.description).joined(separator: ", ")). Add them:"] + hints).joined(separator: "\n"))
+            let hints = outside.map { "  rcluster add-node \($0) \(entry)   (after CLUSTER RESET on it, if it should start afresh)" }
+            throw context.fail((["\(outside.count) node(s) of the inventory belong to no cluster this one knows: \(outside.map(\.description).joined(separator: ", ")). Add them:"] + hints).joined(separator: "\n"))
         }
+        try await addAsReplicas(fresh, entry: entry)
         return false
+    }
+
+    /// New nodes of an existing cluster (ports or hosts added to the
+    /// inventory) join as replicas of the masters with the fewest replicas,
+    /// on another host where possible; `rcluster rebalance` can give slots to
+    /// masters added by hand with add-node.
+    private func addAsReplicas(_ fresh: [NodeAddress], entry: NodeAddress) async throws {
+        for address in fresh {
+            let snapshot = try await context.loadSnapshot(from: entry)
+            if let stale = snapshot.nodes.first(where: { $0.address == address }) {
+                terminal.print("[WARNING] the cluster still lists \(address) as node \(stale.shortID) (its data was lost?); remove that entry with rcluster del-node \(entry) \(stale.id)")
+            }
+            do {
+                let outcome = try await NodeAdder(options: options).add(address, to: snapshot, role: .replica(masterID: nil), timeout: nodeTimeout)
+                terminal.print("[OK] \(address) joined as a replica of \(outcome.master.map { "\($0.address)" } ?? "?")")
+            } catch {
+                throw context.fail("adding \(address) to the cluster: \(error)")
+            }
+        }
     }
 
     /// One node at a time; a master hands over to its replica first.
