@@ -154,3 +154,26 @@ import TestSupport
         }
     }
 }
+
+/// Login through a real ssh-agent holding the key (no key file given).
+@Suite(.serialized) struct SSHAgentTests {
+    @Test func logsInWithAnAgentIdentity() async throws {
+        let server = try await SSHServerProcess()
+        let key = try await server.makeClientKey()
+        let socket = server.directory.appendingPathComponent("agent.sock").path
+        // -D: the agent stays a child of ours, so it is stopped by pid.
+        let agent = try ChildProcess.spawn("ssh-agent", ["-D", "-a", socket]).process
+        defer { agent.signal(SIGTERM); agent.waitUntilExit() }
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(10)) }
+        let added = try await ProcessRunner.run("ssh-add", [key], environment: ["SSH_AUTH_SOCK": socket])
+        #expect(added.exitCode == 0, "\(added.stderr)")
+        setenv("SSH_AUTH_SOCK", socket, 1)
+        defer { unsetenv("SSH_AUTH_SOCK") }
+        let client = try await SSHClient.connect(
+            to: SSHEndpoint(host: server.host, port: server.port, user: "root"),
+            credentials: SSHCredentials(privateKeyPath: nil, useAgent: true),
+            hostKeys: HostKeyPolicy(knownHostsPath: server.knownHostsPath))
+        #expect(try await client.run("echo agent").output == "agent\n")
+        await client.close()
+    }
+}
