@@ -82,6 +82,25 @@ import TestSupport
         }
     }
 
+    @Test func anEncryptedKeyIsAskedForOnceOnATerminalAndRefusedWithoutOne() async throws {
+        try await DeployTestInventory.with { inventory, testbed in
+            try inventory.write(inventory.seedHosts(base: 7100))
+            let text = try String(contentsOfFile: inventory.path, encoding: .utf8)
+                .replacingOccurrences(of: "key: \(testbed.key)}", with: "key: \(testbed.key)_pass}")
+            try text.write(toFile: inventory.path, atomically: true, encoding: .utf8)
+            let noTerminal = try await inventory.rcluster("deploy", ["--dry-run"])
+            #expect(noTerminal.exitCode != 0)
+            #expect(noTerminal.stderr.contains("is protected by a passphrase and there is no terminal"), "\(noTerminal.stderr)")
+            // On a terminal (script(1) gives it one), one prompt serves all three hosts. getpass
+            // discards typed-ahead input, so the answer comes once the prompt is surely up.
+            let command = "\(RClusterBinary.path) deploy -i \(inventory.path) --known-hosts \(testbed.knownHosts) --dry-run"
+            let onTerminal = try await ProcessRunner.run("sh", ["-c", "(sleep 3; printf 'testbed-pass\\n') | script -qec '\(command)' /dev/null"])
+            #expect(onTerminal.exitCode == 0, "\(onTerminal.stdout)")
+            #expect(onTerminal.stdout.components(separatedBy: "Passphrase for").count == 2, "\(onTerminal.stdout)")
+            #expect(onTerminal.stdout.contains("--dry-run: nothing was changed."))
+        }
+    }
+
     @Test func anInventoryTypoNamesFileLineAndFix() async throws {
         try await DeployTestInventory.with { inventory, testbed in
             try inventory.write(inventory.seedHosts(base: 7100))
