@@ -37,7 +37,6 @@ struct DeployFlow {
 
     private func run(_ spec: DeploymentSpec, inspected: [Result<(RemoteHost, ObservedHost), ProvisioningError>],
                      remotes: [RemoteHost], password: String?) async throws {
-
         var plans: [HostPlan] = []
         var outcomes: [(host: InventoryHost, outcome: HostOutcome)] = []
         var observed: [String: ObservedHost] = [:]
