@@ -30,6 +30,8 @@ public struct Resharder: Sendable {
 
     /// Slots moved together; bounds how many are open at once if a run is cut short.
     static let windowSize = 128
+    /// Sources moving at once (one window each), so no node is flooded.
+    static let parallelSources = 3
 
     let options: RedisConnectionOptions
     let settings: SlotMigrator.Settings
@@ -60,6 +62,46 @@ public struct Resharder: Sendable {
         }
     }
 
+    /// Runs each source's windows in order, up to `parallelSources` sources at once.
+    private func moveLanes(_ lanes: [(key: String, value: [(sourceID: String, slots: [Int])])], connections: MasterConnections,
+                           migrator: SlotMigrator, targetID: String, endpoint: SlotMigrator.Endpoint,
+                           progress: @escaping @Sendable (Event) -> Void) async throws -> Int {
+        try await withThrowingTaskGroup(of: Int.self, returning: Int.self) { group in
+            var next = lanes.makeIterator()
+            func startLane() {
+                guard let (sourceID, laneWindows) = next.next() else { return }
+                group.addTask {
+                    var moved = 0
+                    for window in laneWindows {
+                        try Task.checkCancellation()
+                        guard let source = connections[sourceID], let destination = connections[targetID] else {
+                            throw ClusterAdminError.refused("lost the connection to a master during the reshard")
+                        }
+                        let others = connections.others(than: sourceID, targetID)
+                        let count = try await migrator.move(slots: window.slots, from: source, sourceID: sourceID, to: destination,
+                                                            targetEndpoint: endpoint, otherMasters: others)
+                        moved += count
+                        progress(.slotsMoved(slots: window.slots, from: source.address, to: destination.address, keys: count))
+                    }
+                    return moved
+                }
+            }
+            for _ in 0..<Self.parallelSources { startLane() }
+            var total = 0
+            do {
+                while let moved = try await group.next() {
+                    total += moved
+                    startLane()
+                }
+            } catch {
+                group.cancelAll()
+                while (try? await group.next()) != nil {}  // let running windows finish or fail
+                throw error
+            }
+            return total
+        }
+    }
+
     /// The rest of an interrupted reshard, once its open slot is repaired.
     public func plan(resuming journal: ReshardJournal, on snapshot: ClusterSnapshot) throws(ClusterAdminError) -> Plan {
         try ClusterCheck.run(snapshot).requireHealthy(before: "resuming the reshard")
@@ -70,7 +112,7 @@ public struct Resharder: Sendable {
     }
 
     public func execute(_ plan: Plan, on snapshot: ClusterSnapshot,
-                        progress: @Sendable (Event) -> Void) async throws(ClusterAdminError) -> (slots: Int, keys: Int) {
+                        progress: @escaping @Sendable (Event) -> Void) async throws(ClusterAdminError) -> (slots: Int, keys: Int) {
         let connections = try await MasterConnections.open(snapshot.masters.filter(\.isReachable), options: options)
         defer { connections.closeAll() }
         // A master that has just joined refuses imported keys (CLUSTERDOWN)
@@ -83,7 +125,6 @@ public struct Resharder: Sendable {
         let target = plan.target
         let endpoint = SlotMigrator.Endpoint(id: target.id, address: target.address,
                                              ip: target.current.ip.isEmpty ? target.address.host : target.current.ip)
-        var keys = 0
         // Consecutive moves from one source form windows that move together.
         var windows: [(sourceID: String, slots: [Int])] = []
         for move in plan.moves {
@@ -93,15 +134,21 @@ public struct Resharder: Sendable {
                 windows.append((move.sourceID, [move.slot]))
             }
         }
-        for window in windows {
-            guard let source = connections[window.sourceID], let destination = connections[target.id] else {
-                throw .refused("lost the connection to a master during the reshard")
-            }
-            let others = connections.others(than: window.sourceID, target.id)
-            let moved = try await migrator.move(slots: window.slots, from: source, sourceID: window.sourceID, to: destination,
-                                                targetEndpoint: endpoint, otherMasters: others)
-            keys += moved
-            progress(.slotsMoved(slots: window.slots, from: source.address, to: target.address, keys: moved))
+        // One lane per source, lanes in parallel (a source is blocked inside
+        // each MIGRATE while the target restores, so two sources keep the
+        // target busier), each lane one window at a time, so at most one open
+        // window per source. A failing lane stops the others at their next
+        // window boundary.
+        let lanes = Dictionary(grouping: windows, by: \.sourceID).sorted { $0.key < $1.key }
+        let targetID = target.id
+        let keys: Int
+        do {
+            keys = try await moveLanes(lanes, connections: connections, migrator: migrator, targetID: targetID,
+                                       endpoint: endpoint, progress: progress)
+        } catch let error as ClusterAdminError {
+            throw error
+        } catch {
+            throw .refused("the reshard stopped: \(error)")
         }
         // So a check (or a client's CLUSTER SLOTS) right after sees the result.
         try await ClusterAgreement(options: options).requireSlotAgreement(snapshot, after: "the reshard")
