@@ -40,17 +40,33 @@ public struct Rebalancer: Sendable {
         return RebalancePlanner.plan(masters, thresholdPercent: request.thresholdPercent)
     }
 
-    /// Runs the moves in order; the snapshot is reloaded between moves so each
-    /// plan starts from what the cluster really holds.
+    /// Runs the moves, grouped by receiving master: one reshard per receiver,
+    /// whose sources move in parallel lanes. (A master only gives or only
+    /// receives in the reference's computation, so the groups are independent.)
+    /// The snapshot is reloaded per group so each starts from what the cluster holds.
     public func execute(_ moves: [RebalancePlanner.Move], entry: NodeAddress, loader: ClusterLoader,
                         progress: @Sendable (RebalancePlanner.Move) -> Void) async throws(ClusterAdminError) -> Int {
         var keys = 0
-        for move in moves {
-            progress(move)
+        var targets: [String] = []
+        for move in moves where !targets.contains(move.targetID) { targets.append(move.targetID) }
+        for targetID in targets {
+            let group = moves.filter { $0.targetID == targetID }
+            group.forEach(progress)
             let snapshot = try await loader.load(from: entry)
-            let plan = try resharder.plan(.init(sourceIDs: [move.sourceID], targetID: move.targetID, slotCount: move.count),
-                                          on: snapshot)
-            keys += try await resharder.execute(plan, on: snapshot) { _ in }.keys
+            try ClusterCheck.run(snapshot).requireHealthy(before: "rebalancing")
+            let target = try snapshot.node(matching: targetID)
+            var slotMoves: [ReshardPlanner.Move] = []
+            var sources: [ObservedNode] = []
+            for move in group {
+                let source = try snapshot.node(matching: move.sourceID)
+                let slots = Array(source.slots).sorted()
+                guard slots.count >= move.count else {
+                    throw .refused("\(source.address) holds \(slots.count) slots, fewer than the \(move.count) to move; the cluster changed during the rebalance")
+                }
+                sources.append(source)
+                slotMoves += slots.prefix(move.count).map { ReshardPlanner.Move(slot: $0, sourceID: source.id) }
+            }
+            keys += try await resharder.execute(Resharder.Plan(target: target, sources: sources, moves: slotMoves), on: snapshot) { _ in }.keys
         }
         return keys
     }
