@@ -114,6 +114,14 @@ import Testing
         #expect(ShellQuote.quote("it's") == #"'it'\''s'"#)
     }
 
+    @Test func aHostNameIsBoundAsTheIPItResolvesTo() throws {
+        var named = Self.host
+        named.address = "localhost"
+        #expect(try DeploymentSpec.bindAddress(named) == "127.0.0.1")
+        named.address = "no-such-host.invalid"
+        #expect(throws: ProvisioningError.self) { try DeploymentSpec.bindAddress(named) }
+    }
+
     @Test func redisConfKeepsProtectedModeAndBindsToTheHost() {
         let text = RedisConfRenderer.render(host: Self.host, port: 7000, bindAddress: "10.0.0.1", password: "s3cret", inventoryName: "seed.yml")
         let lines = text.split(separator: "\n").map(String.init)

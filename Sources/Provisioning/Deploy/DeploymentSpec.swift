@@ -30,7 +30,7 @@ public struct DeploymentSpec: Sendable {
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host.address, nil, &hints, &list) == 0, let first = list else {
-            throw .unexpectedOutput(host: host.name, step: "resolving \(host.address)", "no address; use an IP address in the inventory")
+            throw .unresolvable(host: host.name, address: host.address)
         }
         defer { freeaddrinfo(list) }
         var best: String?
@@ -43,7 +43,7 @@ public struct DeploymentSpec: Sendable {
             if info.pointee.ai_family == AF_INET { return text }
             best = best ?? text
         }
-        guard let best else { throw .unexpectedOutput(host: host.name, step: "resolving \(host.address)", "no usable address") }
+        guard let best else { throw .unresolvable(host: host.name, address: host.address) }
         return best
     }
 }
