@@ -8,7 +8,8 @@ import RESP
 /// then SETSLOT NODE on the target, the source and every other master.
 public struct SlotMigrator: Sendable {
     public struct Settings: Sendable {
-        /// Keys per GETKEYSINSLOT / MIGRATE round trip (the reference uses 10).
+        /// The most keys per GETKEYSINSLOT / MIGRATE (the reference uses 10); fewer
+        /// while MIGRATEs are slow (AdaptiveBatch).
         public var batchSize: Int
         public var migrateTimeoutMilliseconds: Int
         /// Overwrite keys that exist on the target with different values.
@@ -37,9 +38,11 @@ public struct SlotMigrator: Sendable {
     }
 
     let settings: Settings
+    let sizer: AdaptiveBatch
 
     public init(settings: Settings) {
         self.settings = settings
+        sizer = AdaptiveBatch(maximum: settings.batchSize)
     }
 
     /// Moves a window of slots from one source to one target and returns the
@@ -53,7 +56,8 @@ public struct SlotMigrator: Sendable {
         var moved = 0
         var pending = slots
         while !pending.isEmpty {
-            let replies = try await pipelineReplies(source, pending.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(settings.batchSize)"] }
+            let size = sizer.current
+            let replies = try await pipelineReplies(source, pending.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(size)"] }
                 .map { $0.map { ByteBuffer(string: $0) } })
             var batches: [(slot: Int, keys: [ByteBuffer])] = []
             var again: [Int] = []
@@ -63,9 +67,11 @@ public struct SlotMigrator: Sendable {
                 } ?? []
                 if !found.isEmpty { batches.append((slot, found)) }
                 // A full batch means the slot may hold more: ask again next round.
-                if found.count == settings.batchSize { again.append(slot) }
+                if found.count == size { again.append(slot) }
             }
+            let started = ContinuousClock.now
             moved += try await migrate(batches, from: source, to: target, endpoint: targetEndpoint)
+            sizer.record(migrates: batches.count, elapsed: ContinuousClock.now - started, filled: !again.isEmpty)
             pending = again
         }
         // Target first, so the slots are never owned by nobody; the source may
@@ -86,7 +92,7 @@ public struct SlotMigrator: Sendable {
         try await allOK(holder, [["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", ownerID]])
         var moved = 0
         while true {
-            let reply = try await pipelineReplies(holder, [["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(settings.batchSize)"].map { ByteBuffer(string: $0) }])[0]
+            let reply = try await pipelineReplies(holder, [["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(sizer.current)"].map { ByteBuffer(string: $0) }])[0]
             let keys = try reply.get(address: holder.address, step: "GETKEYSINSLOT \(slot)").elements?.compactMap { value -> ByteBuffer? in
                 if case .bulkString(let key) = value { key } else { nil }
             } ?? []
