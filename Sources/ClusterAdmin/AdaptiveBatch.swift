@@ -2,10 +2,11 @@ import Foundation
 
 /// Keys per GETKEYSINSLOT / MIGRATE, adapted to how long MIGRATEs take. The
 /// source is blocked for the whole of a MIGRATE, so a batch of large values
-/// would stall its clients: when one MIGRATE averages over `slow`, the batch
-/// halves; when they are quick and slots still fill whole batches, it doubles
-/// again, up to the --pipeline the user gave. Time stands in for bytes, which
-/// cannot be known before the keys are read. Shared by every window of a run.
+/// would stall its clients: a run starts with the reference's 10 keys, doubles
+/// while MIGRATEs are quick and slots still fill whole batches (up to the
+/// --pipeline the user gave), and halves when one MIGRATE averages over
+/// `slow`. Time stands in for bytes, which cannot be known before the keys are
+/// read. Shared by every window of a run, so only the first pays the ramp.
 public final class AdaptiveBatch: @unchecked Sendable {
     public let maximum: Int
     let slow: Duration
@@ -13,11 +14,11 @@ public final class AdaptiveBatch: @unchecked Sendable {
     private let lock = NSLock()
     private var size: Int
 
-    public init(maximum: Int, slow: Duration = .milliseconds(200), quick: Duration = .milliseconds(20)) {
+    public init(maximum: Int, initial: Int = 10, slow: Duration = .milliseconds(200), quick: Duration = .milliseconds(20)) {
         self.maximum = max(1, maximum)
         self.slow = slow
         self.quick = quick
-        size = self.maximum
+        size = min(self.maximum, max(1, initial))
     }
 
     public var current: Int {

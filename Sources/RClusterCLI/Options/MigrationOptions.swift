@@ -7,7 +7,7 @@ struct MigrationOptions: ParsableArguments {
     @Option(name: [.customLong("timeout"), .customLong("cluster-timeout")], help: "MIGRATE timeout in milliseconds.")
     var timeout = 60_000
 
-    @Option(name: [.customLong("pipeline"), .customLong("cluster-pipeline")], help: "The most keys per GETKEYSINSLOT/MIGRATE batch (halved while a MIGRATE takes over 200 ms, so large values do not stall the source).")
+    @Option(name: [.customLong("pipeline"), .customLong("cluster-pipeline")], help: "The most keys per GETKEYSINSLOT/MIGRATE batch; batches start at 10 and double while MIGRATEs are quick, halve while one takes over 200 ms, so large values do not stall the source.")
     var pipeline = 1000
 
     @Flag(name: [.customLong("replace"), .customLong("cluster-replace")], help: "Overwrite keys that exist on the target with other values.")
