@@ -43,6 +43,11 @@ import TestSupport
             #expect(json["target"] as? String == "\(masters[2].node.address)")
             #expect((json["keys"] as? Int ?? 0) > 0)
             #expect((try? FileManager.default.contentsOfDirectory(atPath: state))?.isEmpty ?? true)
+            let planned = try await RClusterBinary.run(["reshard", "\(cluster.addresses[0])", "--from", masters[0].id, "--to", masters[2].id,
+                                                        "--slots", "10", "--dry-run", "--json"])
+            let plan = try #require(try JSONSerialization.jsonObject(with: Data(planned.stdout.utf8)) as? [String: Any], "\(planned.stdout)")
+            #expect(plan["schema"] as? String == "rcluster.reshard-plan/1" && plan["slots"] as? Int == 10)
+            #expect(((plan["sources"] as? [[String: Any]])?.first?["slots"] as? [String])?.count == 1)
             let withoutYes = try await RClusterBinary.run(["reshard", "\(cluster.addresses[0])", "--from", masters[0].id, "--to", masters[2].id,
                                                            "--slots", "1", "--json"])
             #expect(withoutYes.exitCode != 0 && withoutYes.stderr.contains("--yes"))

@@ -75,7 +75,10 @@ struct ReshardCommand: AsyncParsableCommand {
             let ranges = SlotSet(ranges: moves.map { SlotRange($0.slot) }).ranges.map(\.description).joined(separator: ",")
             say("    Moving \(moves.count) slots (\(ranges)) from \(sourceID)")
         }
-        if dryRun { return }
+        if dryRun {
+            if json { print(JSONOutput.render(ReshardPlanJSON(plan))) }
+            return
+        }
         guard try confirmation.confirm("Do you want to proceed with the proposed reshard plan?", terminal: terminal, json: output.json) else {
             throw context.fail("Aborted: nothing was moved.")
         }

@@ -1,3 +1,5 @@
+import ClusterAdmin
+import ClusterModel
 import Foundation
 
 /// Reshard progress: on a terminal, one line on stderr redrawn in place
@@ -60,4 +62,30 @@ struct ReshardJSON: Encodable {
     let seconds: Double
     let keysPerSecond: Double
     let resumed: Bool
+}
+
+/// `rcluster reshard --dry-run --json` (`rcluster.reshard-plan/1`): which slots would move from where.
+struct ReshardPlanJSON: Encodable {
+    struct Source: Encodable {
+        let id: String
+        let address: String
+        let slots: [String]
+    }
+
+    let schema = "rcluster.reshard-plan/1"
+    let target: String
+    let targetID: String
+    let slots: Int
+    let sources: [Source]
+
+    init(_ plan: Resharder.Plan) {
+        target = "\(plan.target.address)"
+        targetID = plan.target.id
+        slots = plan.moves.count
+        sources = plan.sources.compactMap { source in
+            let moved = plan.moves.filter { $0.sourceID == source.id }.map { SlotRange($0.slot) }
+            guard !moved.isEmpty else { return nil }
+            return Source(id: source.id, address: "\(source.address)", slots: SlotSet(ranges: moved).ranges.map(\.description))
+        }
+    }
 }
