@@ -73,9 +73,9 @@ public struct Importer: Sendable {
         } catch {
             throw .client(error)
         }
-        let reply = await Result(catching: { () async throws(ClusterAdminError) in try await text(connection, ["INFO", "cluster"]) })
+        let reply = await Result(catching: { () async throws(ClusterAdminError) in try await command(connection, ["INFO", "cluster"]) })
         if case .failure = reply { await connection.close() }
-        let info = try reply.get().infoFieldsFromText
+        let info = try reply.get().infoFields
         if info["cluster_enabled"] == "1" {
             await connection.close()
             throw .refused("\(settings.source) is a cluster node; import takes a standalone Redis (use reshard to move slots between clusters' nodes)")
@@ -84,7 +84,7 @@ public struct Importer: Sendable {
     }
 
     private func importAll(from source: RedisConnection, owners: [NodeAddress?], events: @Sendable (Event) -> Void) async throws(ClusterAdminError) -> Int {
-        let keyspace = try await text(source, ["INFO", "keyspace"]).infoFieldsFromText
+        let keyspace = try await command(source, ["INFO", "keyspace"]).infoFields
         let db0 = keyspace["db0"].flatMap { $0.split(separator: ",").first?.split(separator: "=").last.flatMap { Int($0) } } ?? 0
         events(.started(keysInDB0: db0, otherDatabases: keyspace.keys.filter { $0 != "db0" }.sorted()))
         var cursor = "0"
@@ -132,8 +132,8 @@ public struct Importer: Sendable {
         return .step(settings.source, "MIGRATE to \(owner) (\(importedSoFar) key(s) imported before)", error)
     }
 
-    private func text(_ connection: RedisConnection, _ words: [String]) async throws(ClusterAdminError) -> String {
-        try await reply(connection, words.map { ByteBuffer(string: $0) }).string ?? ""
+    private func command(_ connection: RedisConnection, _ words: [String]) async throws(ClusterAdminError) -> RESPValue {
+        try await reply(connection, words.map { ByteBuffer(string: $0) })
     }
 
     private func reply(_ connection: RedisConnection, _ words: [ByteBuffer]) async throws(ClusterAdminError) -> RESPValue {
@@ -146,17 +146,5 @@ public struct Importer: Sendable {
 
     private func pipeline(_ connection: RedisConnection, _ commands: [[ByteBuffer]]) async throws(ClusterAdminError) -> [Result<RESPValue, RedisServerError>] {
         do { return try await connection.pipeline(commands) } catch { throw .client(error) }
-    }
-}
-
-extension String {
-    /// INFO-style `key:value` lines.
-    var infoFieldsFromText: [String: String] {
-        var fields: [String: String] = [:]
-        for line in split(whereSeparator: \.isNewline) {
-            guard let colon = line.firstIndex(of: ":"), !line.hasPrefix("#") else { continue }
-            fields[String(line[..<colon])] = String(line[line.index(after: colon)...])
-        }
-        return fields
     }
 }

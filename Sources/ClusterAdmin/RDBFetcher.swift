@@ -1,6 +1,8 @@
 import ClusterModel
 import Foundation
+import NIOCore
 import RedisClient
+import RESP
 
 /// Fetches a node's RDB snapshot the way a replica gets it: AUTH, REPLCONF
 /// rdb-only 1 (the node then sends only the RDB, no command stream), SYNC,
@@ -67,9 +69,9 @@ public struct RDBFetcher: Sendable {
     }
 
     private func resp(_ words: [String]) -> [UInt8] {
-        var text = "*\(words.count)\r\n"
-        for word in words { text += "$\(word.utf8.count)\r\n\(word)\r\n" }
-        return Array(text.utf8)
+        var buffer = ByteBuffer()
+        RESPEncoder.encodeCommand(words.map { ByteBuffer(string: $0) }, into: &buffer)
+        return Array(buffer.readableBytesView)
     }
 }
 

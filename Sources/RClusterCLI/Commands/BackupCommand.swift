@@ -41,12 +41,13 @@ struct BackupCommand: AsyncParsableCommand {
             throw context.fail("cannot create \(directory): \(error.localizedDescription)")
         }
         let masters = snapshot.masters.filter { !$0.slots.isEmpty }
+        let fileOf = Dictionary(uniqueKeysWithValues: masters.map { ($0.id, "redis-node-\($0.address.host)-\($0.address.port)-\($0.id).rdb") })
         terminal.print(">>> Saving the RDB of \(masters.count) masters into \(directory)")
         let fetcher = RDBFetcher(auth: context.options.auth, timeoutSeconds: timeout)
         let folder = directory
         let results = await withTaskGroup(of: (String, Result<Int, ClusterAdminError>).self) { group in
             for master in masters {
-                let file = "redis-node-\(master.address.host)-\(master.address.port)-\(master.id).rdb"
+                let file = fileOf[master.id]!
                 group.addTask {
                     (file, await Result(catching: { () async throws(ClusterAdminError) in
                         try await fetcher.fetch(master.address, to: folder + "/" + file)
@@ -60,7 +61,7 @@ struct BackupCommand: AsyncParsableCommand {
         var failed = false
         var files: [String: (file: String, bytes: Int)] = [:]
         for master in masters {
-            let file = "redis-node-\(master.address.host)-\(master.address.port)-\(master.id).rdb"
+            let file = fileOf[master.id]!
             switch results[file] {
             case .success(let bytes)?:
                 files[master.id] = (file, bytes)
