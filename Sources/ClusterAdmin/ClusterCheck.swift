@@ -37,7 +37,7 @@ public enum ClusterCheck {
             owners = found
             for entry in found {
                 findings.append(CheckFinding(.error, .multipleOwners,
-                    "slot \(entry.slot) has \(entry.ownerIDs.count) owners: \(entry.ownerIDs.map { String($0.prefix(8)) }.joined(separator: ", ")); repair it with redis-cli --cluster fix --cluster-search-multiple-owners",
+                    "slot \(entry.slot) has \(entry.ownerIDs.count) owners: \(entry.ownerIDs.map { String($0.prefix(8)) }.joined(separator: ", ")); run rcluster fix to repair it",
                     slots: [entry.slot]))
             }
         }

@@ -3,10 +3,33 @@ import NIOCore
 import RedisClient
 import RESP
 
-/// `fix`: finds open and uncovered slots, decides a repair for each
-/// (SlotRepair), and applies them. An interrupted reshard (even one killed
-/// with SIGKILL) leaves slots migrating/importing: fix finishes those moves.
+/// `fix`: finds open, uncovered and multiply claimed slots, decides a repair
+/// for each (SlotRepair), and applies them. An interrupted reshard (even one
+/// killed with SIGKILL) leaves slots migrating/importing: fix finishes those
+/// moves. A node that no longer knows a master serving slots (a CLUSTER FORGET
+/// sent to one node only) is introduced to it again.
 public struct ClusterFixer: Sendable {
+    /// `node` does not list `master` in its own view.
+    public struct Introduction: Sendable, Hashable {
+        public let nodeID: String
+        public let masterID: String
+
+        public init(nodeID: String, masterID: String) {
+            self.nodeID = nodeID
+            self.masterID = masterID
+        }
+    }
+
+    public struct Plan: Sendable {
+        public let introductions: [Introduction]
+        public let repairs: [SlotRepair]
+        public var isEmpty: Bool { introductions.isEmpty && repairs.isEmpty }
+        /// What can be applied (an unsupported slot is only reported).
+        public var applicable: Plan {
+            Plan(introductions: introductions, repairs: repairs.filter { if case .unsupported = $0 { false } else { true } })
+        }
+    }
+
     let options: RedisConnectionOptions
     let migrator: SlotMigrator
 
@@ -15,7 +38,21 @@ public struct ClusterFixer: Sendable {
         migrator = SlotMigrator(settings: settings)
     }
 
-    public func assess(_ snapshot: ClusterSnapshot) async throws(ClusterAdminError) -> [SlotRepair] {
+    public func assess(_ snapshot: ClusterSnapshot) async throws(ClusterAdminError) -> Plan {
+        Plan(introductions: Self.introductions(snapshot), repairs: try await slotRepairs(snapshot))
+    }
+
+    /// Only masters serving slots: a node every other one forgot on purpose
+    /// (an interrupted del-node) must not be brought back.
+    public static func introductions(_ snapshot: ClusterSnapshot) -> [Introduction] {
+        let serving = snapshot.masters.filter { $0.isReachable && !$0.slots.isEmpty }
+        return snapshot.reachableNodes.flatMap { node in
+            let known = Set(node.ownView!.map(\.id))
+            return serving.filter { !known.contains($0.id) }.map { Introduction(nodeID: node.id, masterID: $0.id) }
+        }
+    }
+
+    private func slotRepairs(_ snapshot: ClusterSnapshot) async throws(ClusterAdminError) -> [SlotRepair] {
         let masters = snapshot.masters.filter { $0.isReachable && !$0.listed.isFailing }
         let report = ClusterCheck.run(snapshot)
         // Keys per slot on every master (16384 pipelined COUNTKEYSINSLOT each),
@@ -31,7 +68,8 @@ public struct ClusterFixer: Sendable {
         let strays = HashSlot.all.filter { slot in
             masters.contains { !owned[$0.id]!.contains(slot) && counts[$0.id]![slot] > 0 }
         }
-        let slots = Set(report.openSlotNumbers).union(report.uncoveredSlots).union(strays).sorted()
+        let claimedTwice = HashSlot.all.filter { slot in masters.count { owned[$0.id]!.contains(slot) } > 1 }
+        let slots = Set(report.openSlotNumbers).union(report.uncoveredSlots).union(strays).union(claimedTwice).sorted()
         let ranking = masters.map { (id: $0.id, slots: $0.slots.count) }
         return slots.map { slot in
             let state = SlotRepair.SlotState(
@@ -44,8 +82,9 @@ public struct ClusterFixer: Sendable {
         }
     }
 
-    public func apply(_ repairs: [SlotRepair], on snapshot: ClusterSnapshot,
+    public func apply(_ plan: Plan, on snapshot: ClusterSnapshot,
                       progress: @Sendable (SlotRepair, Int) -> Void) async throws(ClusterAdminError) {
+        let repairs = plan.applicable.repairs
         let connections = try await MasterConnections.open(
             snapshot.masters.filter { $0.isReachable && !$0.listed.isFailing }, options: options)
         defer { connections.closeAll() }
@@ -67,11 +106,23 @@ public struct ClusterFixer: Sendable {
                 // BUMPEPOCH makes the new claim win over any stale one in gossip.
                 try await send(try connection(ownerID), ["CLUSTER", "ADDSLOTS", "\(slot)"])
                 try await send(try connection(ownerID), ["CLUSTER", "BUMPEPOCH"])
+            case .reclaim(let slot, let ownerID, let releaseFrom, let stableOn, _):
+                for id in stableOn { try await send(try connection(id), ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]) }
+                // The others let go before the owner's claim outranks theirs:
+                // a master that loses a slot it holds keys in deletes them.
+                for id in releaseFrom { try await send(try connection(id), ["CLUSTER", "DELSLOTS", "\(slot)"]) }
+                try await claim(slot, on: try connection(ownerID))
+                for id in releaseFrom {
+                    try await send(try connection(id), ["CLUSTER", "SETSLOT", "\(slot)", "NODE", ownerID], tolerating: "Unknown node")
+                }
             case .finishMigration, .unsupported:
                 continue
             }
         }
-        if repairs.contains(where: { if case .assign = $0 { true } else { false } }) {
+        try await introduce(plan.introductions, on: snapshot)
+        if !plan.introductions.isEmpty || repairs.contains(where: {
+            switch $0 { case .assign, .reclaim: true; default: false }
+        }) {
             let masters = snapshot.masters.filter { $0.isReachable && !$0.listed.isFailing }.map(\.address)
             let notOK = await ClusterAgreement(options: options).waitForStateOK(masters, timeout: .seconds(30))
             guard notOK.isEmpty else {
@@ -87,7 +138,8 @@ public struct ClusterFixer: Sendable {
                 let others = connections.others(than: sourceID, targetID)
                 keys = try await migrator.move(slots: [slot], from: try connection(sourceID), sourceID: sourceID,
                                                to: try connection(targetID), targetEndpoint: endpoint(targetID), otherMasters: others)
-            case .close(let slot, let ownerID, _, let holders), .assign(let slot, let ownerID, let holders):
+            case .close(let slot, let ownerID, _, let holders), .assign(let slot, let ownerID, let holders),
+                 .reclaim(let slot, let ownerID, _, _, let holders):
                 for id in holders {
                     keys += try await migrator.coldMove(slot: slot, from: try connection(id), ownerID: ownerID, to: endpoint(ownerID))
                 }
@@ -99,10 +151,46 @@ public struct ClusterFixer: Sendable {
         try await ClusterAgreement(options: options).requireSlotAgreement(snapshot, after: "the repairs")
     }
 
-    private func send(_ connection: RedisConnection, _ arguments: [String]) async throws(ClusterAdminError) {
+    /// As the reference: in one transaction, so no client sees the slot unowned.
+    private func claim(_ slot: Int, on owner: RedisConnection) async throws(ClusterAdminError) {
+        let words = [["MULTI"], ["CLUSTER", "DELSLOTS", "\(slot)"], ["CLUSTER", "ADDSLOTS", "\(slot)"], ["CLUSTER", "BUMPEPOCH"], ["EXEC"]]
+        let replies: [Result<RESPValue, RedisServerError>]
+        do { replies = try await owner.pipeline(words.map { $0.map { ByteBuffer(string: $0) } }) } catch { throw .client(error) }
+        let results = try replies[4].get(address: owner.address, step: "MULTI ... CLUSTER ADDSLOTS \(slot) ... EXEC")
+        // DELSLOTS fails when the owner's own view had nobody on the slot: harmless.
+        if case .array(let items) = results, items.count == 3, let message = items[1].errorMessage {
+            throw .step(owner.address, "CLUSTER ADDSLOTS \(slot)", RedisServerError(message: message))
+        }
+    }
+
+    /// CLUSTER MEET, then waits until each node lists its master with the
+    /// handshake done: moving keys to a node needs the holder to know it.
+    private func introduce(_ introductions: [Introduction], on snapshot: ClusterSnapshot) async throws(ClusterAdminError) {
+        guard !introductions.isEmpty else { return }
+        for introduction in introductions {
+            guard let master = snapshot.node(id: introduction.masterID), let node = snapshot.node(id: introduction.nodeID) else { continue }
+            let entry = master.current
+            let meet = ["CLUSTER", "MEET", entry.ip.isEmpty ? master.address.host : entry.ip, "\(entry.port)", "\(entry.busPort)"]
+            _ = try await NodeSession(options: options).with(node.address) { session throws(RedisClientError) in try await session.send(meet) }
+        }
+        let addresses = introductions.compactMap { snapshot.node(id: $0.nodeID)?.address }
+        let met = await ClusterAgreement(options: options).wait(for: Array(Set(addresses)), timeout: .seconds(30)) { views in
+            introductions.allSatisfy { introduction in
+                guard let address = snapshot.node(id: introduction.nodeID)?.address, let view = views[address] else { return false }
+                return view.contains { $0.id == introduction.masterID && !$0.has(.handshake) }
+            }
+        }
+        guard met.met else {
+            throw .convergenceTimedOut(what: "the reintroduced nodes to know each other", seconds: 30,
+                                       diagnosis: introductions.map { "- \($0.nodeID.prefix(8)) met \($0.masterID.prefix(8)): check that its cluster bus port is reachable" })
+        }
+    }
+
+    private func send(_ connection: RedisConnection, _ arguments: [String], tolerating tolerated: String? = nil) async throws(ClusterAdminError) {
         do {
             try await connection.send(arguments)
         } catch {
+            if let tolerated, case .server(_, let reply) = error, reply.message.contains(tolerated) { return }
             throw .client(error)
         }
     }

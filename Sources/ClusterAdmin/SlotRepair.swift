@@ -9,6 +9,11 @@ public enum SlotRepair: Sendable, Hashable {
     case close(slot: Int, ownerID: String, stableOn: [String], moveKeysFrom: [String])
     /// Nobody owns the slot: give it to a master, bring keys elsewhere to it.
     case assign(slot: Int, ownerID: String, moveKeysFrom: [String])
+    /// Several masters claim the slot, each in its own view: the one holding
+    /// the most keys keeps it, the others let go first (so Redis never sees
+    /// them lose a slot they hold keys in, which makes it delete those keys),
+    /// then their keys move to the owner.
+    case reclaim(slot: Int, ownerID: String, releaseFrom: [String], stableOn: [String], moveKeysFrom: [String])
     case unsupported(slot: Int, reason: String)
 
     public struct SlotState: Sendable, Hashable {
@@ -64,7 +69,10 @@ public enum SlotRepair: Sendable, Hashable {
             }
             return .assign(slot: slot, ownerID: owner, moveKeysFrom: ordered(Set(holders).subtracting([owner]), masters))
         default:
-            return .unsupported(slot: slot, reason: "claimed by \(state.owners.count) masters; redis-cli --cluster fix --cluster-search-multiple-owners repairs it until rcluster does")
+            let candidates = Set(state.owners).union(holders)
+            let owner = candidates.max { (state.keyCounts[$0] ?? 0, rank($1, masters)) < (state.keyCounts[$1] ?? 0, rank($0, masters)) }!
+            return .reclaim(slot: slot, ownerID: owner, releaseFrom: ordered(Set(state.owners).subtracting([owner]), masters),
+                            stableOn: ordered(open, masters), moveKeysFrom: ordered(Set(holders).subtracting([owner]), masters))
         }
     }
 

@@ -32,9 +32,46 @@ import Testing
         #expect(SlotRepair.decide(empty, masters: masters) == .assign(slot: 42, ownerID: "a", moveKeysFrom: []))
     }
 
-    @Test func severalOwnersAreLeftWithAReason() {
-        let state = SlotRepair.SlotState(slot: 1, owners: ["a", "b"], migrating: [], importing: [], keyCounts: [:])
-        guard case .unsupported(1, let reason) = SlotRepair.decide(state, masters: masters) else { Issue.record("decided"); return }
-        #expect(reason.contains("redis-cli --cluster fix"))
+    @Test func slotClaimedTwiceStaysWithTheClaimantHoldingMostKeys() {
+        let state = SlotRepair.SlotState(slot: 1, owners: ["a", "b"], migrating: [], importing: [], keyCounts: ["a": 2, "b": 3, "c": 1])
+        #expect(SlotRepair.decide(state, masters: masters)
+                == .reclaim(slot: 1, ownerID: "b", releaseFrom: ["a"], stableOn: [], moveKeysFrom: ["a", "c"]))
+    }
+
+    @Test func slotClaimedTwiceWithoutKeysGoesToTheFirstClaimantAndClearsOpenStates() {
+        let state = SlotRepair.SlotState(slot: 1, owners: ["c", "b"], migrating: [("c", "a")], importing: [("a", "c")], keyCounts: [:])
+        #expect(SlotRepair.decide(state, masters: masters)
+                == .reclaim(slot: 1, ownerID: "b", releaseFrom: ["c"], stableOn: ["a", "c"], moveKeysFrom: []))
+    }
+
+    @Test func aKeyHolderThatClaimsNothingCanStillBeTheOwner() {
+        let state = SlotRepair.SlotState(slot: 1, owners: ["a", "b"], migrating: [], importing: [], keyCounts: ["c": 9])
+        #expect(SlotRepair.decide(state, masters: masters)
+                == .reclaim(slot: 1, ownerID: "c", releaseFrom: ["a", "b"], stableOn: [], moveKeysFrom: []))
+    }
+}
+
+@Suite struct FixIntroductionTests {
+    @Test func everyNodeKnowingEveryMasterNeedsNoIntroduction() throws {
+        #expect(ClusterFixer.introductions(try SnapshotFixture.make("healthy-6-nodes.txt")).isEmpty)
+    }
+
+    @Test func aNodeThatForgotAServingMasterIsIntroducedAgain() throws {
+        let snapshot = try SnapshotFixture.make("healthy-6-nodes.txt")
+        let forgotten = try #require(snapshot.masters.last)
+        let forgetful = try SnapshotFixture.make("healthy-6-nodes.txt") { index, view in
+            if index == 0 { view.removeAll { $0.id == forgotten.id } }
+        }
+        #expect(ClusterFixer.introductions(forgetful) == [ClusterFixer.Introduction(nodeID: forgetful.nodes[0].id, masterID: forgotten.id)])
+    }
+
+    @Test func aForgottenMasterWithoutSlotsIsLeftAlone() throws {
+        let snapshot = try SnapshotFixture.make("healthy-6-nodes.txt")
+        let emptied = try #require(snapshot.masters.last).id
+        let forgetful = try SnapshotFixture.make("healthy-6-nodes.txt") { index, view in
+            if index == 0 { view.removeAll { $0.id == emptied } }
+            for position in view.indices where view[position].id == emptied { view[position].slotTokens.removeAll() }
+        }
+        #expect(ClusterFixer.introductions(forgetful).isEmpty)
     }
 }

@@ -123,6 +123,37 @@ import TestSupport
         }
     }
 
+    /// Two masters that forgot each other (CLUSTER FORGET sent to one node
+    /// each) both claim slot 100 and hold keys in it; Redis would settle it by
+    /// deleting the loser's keys as soon as they meet again.
+    @Test func slotClaimedByTwoMastersIsSettledWithEveryKeyKept() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            let masters = try await cluster.masters()
+            let (a, b, c) = (masters[0], masters[1], masters[2])
+            let names = keyNames(inSlot: 100, count: 5, prefix: "twice")
+            for name in names.prefix(2) { try await cluster.command(a.node, ["SET", name, "from-a"]) }
+            // b serves its slots without a's, which it no longer knows.
+            try await cluster.command(b.node, ["CONFIG", "SET", "cluster-require-full-coverage", "no"])
+            try await cluster.command(a.node, ["CLUSTER", "FORGET", b.id])
+            try await cluster.command(b.node, ["CLUSTER", "FORGET", a.id])
+            try await cluster.command(b.node, ["CLUSTER", "ADDSLOTS", "100"])
+            for name in names.suffix(3) { try await cluster.command(b.node, ["SET", name, "from-b"]) }
+            let entry = "\(c.node.address)"
+            let check = try await RClusterBinary.run(["check", entry, "--search-multiple-owners"])
+            #expect(check.exitCode == 1 && check.stdout.contains("slot 100 has 2 owners"), "\(check.stdout)")
+
+            let fixed = try await RClusterBinary.run(["fix", entry, "--search-multiple-owners", "--yes"])
+            #expect(fixed.exitCode == 0, "\(fixed.stdout)\(fixed.stderr)")
+            #expect(fixed.stdout.contains("slot 100: claimed by \(b.node.address) and \(a.node.address); \(b.node.address) keeps it"), "\(fixed.stdout)")
+            #expect(fixed.stdout.contains("\(a.node.address) does not list \(b.node.address)"))
+            #expect(try await RClusterBinary.run(["check", entry]).exitCode == 0)
+            #expect(try await RClusterBinary.reference(["check", entry]).exitCode == 0)
+            for name in names.prefix(2) { #expect(try await cluster.get(name) == "from-a") }
+            for name in names.suffix(3) { #expect(try await cluster.get(name) == "from-b") }
+        }
+    }
+
     @Test func refusesWithAnUnreachableMasterUnlessTold() async throws {
         try await RedisTestCluster.withNodes(3) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)

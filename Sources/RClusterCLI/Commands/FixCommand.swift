@@ -5,7 +5,7 @@ import ClusterModel
 struct FixCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fix",
-        abstract: "Repair open and uncovered slots: finish interrupted moves, close stray states, assign orphan slots.",
+        abstract: "Repair slots: finish interrupted moves, close stray states, assign orphan slots, settle slots claimed twice.",
         discussion: "Each repair is explained before anything changes and needs --yes or a typed yes.")
 
     @Argument(help: "Any node of the cluster, as host:port.")
@@ -14,6 +14,10 @@ struct FixCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("fix-with-unreachable-masters"), .customLong("cluster-fix-with-unreachable-masters")],
           help: "Repair even though a master does not answer (its slots may be taken over).")
     var withUnreachableMasters = false
+
+    @Flag(name: [.customLong("search-multiple-owners"), .customLong("cluster-search-multiple-owners")],
+          help: "Accepted for redis-cli compatibility: rcluster always looks on every master for slots claimed twice and keys outside their owner.")
+    var searchMultipleOwners = false
 
     @OptionGroup var confirmation: ConfirmationOptions
     @OptionGroup var migration: MigrationOptions
@@ -31,24 +35,30 @@ struct FixCommand: AsyncParsableCommand {
             throw context.fail("master(s) \(unreachable.map { "\($0.address)" }.joined(separator: ", ")) do not answer; a repair now could hand their slots to others. Bring them back, or add --fix-with-unreachable-masters.")
         }
         let fixer = ClusterFixer(options: context.options, settings: migration.settings(auth: context.options.auth))
-        let repairs: [SlotRepair]
+        let plan: ClusterFixer.Plan
         do {
-            repairs = try await fixer.assess(snapshot)
+            plan = try await fixer.assess(snapshot)
         } catch {
             throw context.fail(error.description)
         }
-        guard !repairs.isEmpty else {
-            terminal.print("[OK] No open or uncovered slot: nothing to fix.")
+        guard !plan.isEmpty else {
+            terminal.print("[OK] No open, uncovered or twice-claimed slot, and every node knows every master: nothing to fix.")
             return
         }
         let name: @Sendable (String) -> String = { id in snapshot.node(id: id).map { "\($0.address)" } ?? String(id.prefix(8)) }
-        terminal.print(">>> \(repairs.count) slot(s) to repair:")
-        for repair in repairs { terminal.print("   " + Self.explain(repair, name: name)) }
+        if !plan.introductions.isEmpty {
+            terminal.print(">>> \(plan.introductions.count) node(s) do not know a master that serves slots:")
+            for introduction in plan.introductions {
+                terminal.print("   \(name(introduction.nodeID)) does not list \(name(introduction.masterID)): CLUSTER MEET it again")
+            }
+        }
+        if !plan.repairs.isEmpty { terminal.print(">>> \(plan.repairs.count) slot(s) to repair:") }
+        for repair in plan.repairs { terminal.print("   " + Self.explain(repair, name: name)) }
         guard try confirmation.confirm("Apply these repairs?", terminal: terminal, json: false) else {
             throw context.fail("Aborted: nothing was changed.")
         }
         do {
-            try await fixer.apply(repairs.filter { if case .unsupported = $0 { false } else { true } }, on: snapshot) { repair, keys in
+            try await fixer.apply(plan, on: snapshot) { repair, keys in
                 terminal.print("[OK] \(Self.explain(repair, name: name)) (\(keys) keys moved)")
             }
         } catch {
@@ -71,6 +81,12 @@ struct FixCommand: AsyncParsableCommand {
         case .assign(let slot, let owner, let holders):
             var text = "slot \(slot): owned by no one; give it to \(name(owner))"
             if !holders.isEmpty { text += " and move its keys there from \(holders.map(name).joined(separator: ", "))" }
+            return text
+        case .reclaim(let slot, let owner, let releaseFrom, let stableOn, let holders):
+            var text = "slot \(slot): claimed by \(([owner] + releaseFrom).map(name).joined(separator: " and ")); "
+                + "\(name(owner)) keeps it (most keys), \(releaseFrom.map(name).joined(separator: ", ")) let go first"
+            if !stableOn.isEmpty { text += "; clear migrating/importing on \(stableOn.map(name).joined(separator: ", "))" }
+            if !holders.isEmpty { text += "; move its keys from \(holders.map(name).joined(separator: ", ")) to \(name(owner))" }
             return text
         case .unsupported(let slot, let reason):
             return "slot \(slot): left as it is: \(reason)"

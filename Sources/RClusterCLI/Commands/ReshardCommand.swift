@@ -127,9 +127,9 @@ struct ReshardCommand: AsyncParsableCommand {
         let fixer = ClusterFixer(options: context.options, settings: migration.settings(auth: context.options.auth))
         var current = snapshot
         do {
-            let repairs = try await fixer.assess(snapshot).filter { if case .unsupported = $0 { false } else { true } }
+            let repairs = try await fixer.assess(snapshot).applicable
             if !repairs.isEmpty {
-                say(">>> Repairing \(repairs.count) slot(s) the interrupted run left open")
+                say(">>> Repairing \(repairs.repairs.count) slot(s) the interrupted run left open")
                 try await fixer.apply(repairs, on: snapshot) { _, _ in }
                 current = try await context.loadSnapshot(from: entry)
             }
