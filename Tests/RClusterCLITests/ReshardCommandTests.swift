@@ -42,6 +42,8 @@ import TestSupport
             #expect(json["slots"] as? Int == 100)
             #expect(json["target"] as? String == "\(masters[2].node.address)")
             #expect((json["keys"] as? Int ?? 0) > 0)
+            // The keys' RESTORE payloads reached the target: its input counter moved.
+            #expect((json["bytesPerSecond"] as? Double ?? 0) > 0)
             #expect((try? FileManager.default.contentsOfDirectory(atPath: state))?.isEmpty ?? true)
             let planned = try await RClusterBinary.run(["reshard", "\(cluster.addresses[0])", "--from", masters[0].id, "--to", masters[2].id,
                                                         "--slots", "10", "--dry-run", "--json"])

@@ -88,6 +88,14 @@ struct ReshardCommand: AsyncParsableCommand {
             throw context.fail(error.description)
         }
         let progress = MigrationProgress(totalSlots: plan.moves.count, terminal: terminal, quiet: output.json)
+        let meter = await InputByteMeter.start(plan.target.address, options: context.options)
+        let metering = Task {
+            while !Task.isCancelled, let meter {
+                if let bytes = await meter.bytesSinceStart(), bytes > 0 { progress.received(bytes: bytes) }
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
+        defer { metering.cancel() }
         do {
             let result = try await resharder.execute(plan, on: snapshot) { event in
                 if case .slotsMoved(let slots, let source, let destination, let keys) = event {
@@ -95,17 +103,25 @@ struct ReshardCommand: AsyncParsableCommand {
                     progress.moved(slots: slots.count, keys: keys, line: "Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
                 }
             }
+            metering.cancel()
+            if let bytes = await meter?.bytesSinceStart() { progress.received(bytes: bytes) }
+            await meter?.close()
             progress.finish()
             journal.remove()
             let seconds = progress.elapsedSeconds
+            let byteRate = progress.bytesPerSecond
             if output.json {
                 print(JSONOutput.render(ReshardJSON(
                     target: "\(plan.target.address)", sources: plan.sources.map { "\($0.address)" }, slots: result.slots, keys: result.keys,
-                    seconds: (seconds * 1000).rounded() / 1000, keysPerSecond: (Double(result.keys) / max(seconds, 0.001)).rounded(), resumed: resume)))
+                    seconds: (seconds * 1000).rounded() / 1000, keysPerSecond: (Double(result.keys) / max(seconds, 0.001)).rounded(),
+                    bytesPerSecond: byteRate?.rounded(), resumed: resume)))
             } else {
-                terminal.print(String(format: "[OK] Moved %d slots and %d keys in %.2f s (%.0f keys/s).", result.slots, result.keys, seconds, Double(result.keys) / max(seconds, 0.001)))
+                let bytes = byteRate.map { ", " + MigrationProgress.byteRate($0) + " into the target" } ?? ""
+                terminal.print(String(format: "[OK] Moved %d slots and %d keys in %.2f s (%.0f keys/s%@).",
+                                      result.slots, result.keys, seconds, Double(result.keys) / max(seconds, 0.001), bytes))
             }
         } catch {
+            await meter?.close()
             progress.finish()
             throw context.fail("\(error.description)\nThe reshard is recorded in \(ReshardJournal.path(targetID: journal.targetID)): rcluster reshard \(node) --resume continues it.")
         }

@@ -3,7 +3,7 @@ import ClusterModel
 import Foundation
 
 /// Reshard progress: on a terminal, one line on stderr redrawn in place
-/// (slots, keys, keys/s, ETA); otherwise a plain line per window on stdout;
+/// (slots, keys, keys/s, bytes/s into the target, ETA); otherwise a plain line per window on stdout;
 /// nothing at all with --json (the summary says it).
 final class MigrationProgress: @unchecked Sendable {
     private let lock = NSLock()
@@ -14,6 +14,7 @@ final class MigrationProgress: @unchecked Sendable {
     private let started = ContinuousClock.now
     private var slots = 0
     private var keys = 0
+    private var bytes: Int?
 
     init(totalSlots: Int, terminal: Terminal, quiet: Bool) {
         self.totalSlots = totalSlots
@@ -25,6 +26,19 @@ final class MigrationProgress: @unchecked Sendable {
     var elapsedSeconds: Double {
         let (seconds, attoseconds) = (ContinuousClock.now - started).components
         return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    /// What the target has received so far (InputByteMeter), when known.
+    func received(bytes total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        bytes = total
+    }
+
+    var bytesPerSecond: Double? {
+        lock.lock()
+        defer { lock.unlock() }
+        return bytes.map { Double($0) / max(elapsedSeconds, 0.001) }
     }
 
     func moved(slots count: Int, keys moved: Int, line: String) {
@@ -43,8 +57,14 @@ final class MigrationProgress: @unchecked Sendable {
         let width = 30
         let filled = totalSlots == 0 ? width : width * slots / totalSlots
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let text = String(format: "\r\u{1B}[K[%@] %d/%d slots, %d keys, %.0f keys/s, ETA %.0f s", bar, slots, totalSlots, keys, rate, remaining)
+        let throughput = bytes.map { ", " + Self.byteRate(Double($0) / elapsed) } ?? ""
+        let text = String(format: "\r\u{1B}[K[%@] %d/%d slots, %d keys, %.0f keys/s%@, ETA %.0f s",
+                          bar, slots, totalSlots, keys, rate, throughput, remaining)
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static func byteRate(_ perSecond: Double) -> String {
+        perSecond >= 1_000_000 ? String(format: "%.1f MB/s", perSecond / 1_000_000) : String(format: "%.0f kB/s", perSecond / 1000)
     }
 
     func finish() {
@@ -61,6 +81,8 @@ struct ReshardJSON: Encodable {
     let keys: Int
     let seconds: Double
     let keysPerSecond: Double
+    /// Read by the target from its clients during the move (INFO stats), nil when unreadable.
+    let bytesPerSecond: Double?
     let resumed: Bool
 }
 
