@@ -11,13 +11,19 @@ public struct SlotMigrator: Sendable {
         /// The most keys per GETKEYSINSLOT / MIGRATE (the reference uses 10); fewer
         /// while MIGRATEs are slow (AdaptiveBatch).
         public var batchSize: Int
+        /// The most bytes (MEMORY USAGE) one MIGRATE carries; a larger key goes
+        /// alone. 0: no bound, and no MEMORY USAGE (about a fifth more keys/s
+        /// for tiny keys, whose source spends its time in MIGRATE).
+        public var batchByteLimit: Int
         public var migrateTimeoutMilliseconds: Int
         /// Overwrite keys that exist on the target with different values.
         public var replace: Bool
         public var auth: RedisAuth?
 
-        public init(batchSize: Int = 1000, migrateTimeoutMilliseconds: Int = 60_000, replace: Bool = false, auth: RedisAuth? = nil) {
+        public init(batchSize: Int = 1000, batchByteLimit: Int = MigrateBatches.defaultByteLimit, migrateTimeoutMilliseconds: Int = 60_000,
+                    replace: Bool = false, auth: RedisAuth? = nil) {
             self.batchSize = batchSize
+            self.batchByteLimit = batchByteLimit
             self.migrateTimeoutMilliseconds = migrateTimeoutMilliseconds
             self.replace = replace
             self.auth = auth
@@ -69,9 +75,10 @@ public struct SlotMigrator: Sendable {
                 // A full batch means the slot may hold more: ask again next round.
                 if found.count == size { again.append(slot) }
             }
+            let bounded = try await bounded(batches, on: source)
             let started = ContinuousClock.now
-            moved += try await migrate(batches, from: source, to: target, endpoint: targetEndpoint)
-            sizer.record(migrates: batches.count, elapsed: ContinuousClock.now - started, filled: !again.isEmpty)
+            moved += try await migrate(bounded, from: source, to: target, endpoint: targetEndpoint)
+            sizer.record(migrates: bounded.count, elapsed: ContinuousClock.now - started, filled: !again.isEmpty)
             pending = again
         }
         // Target first, so the slots are never owned by nobody; the source may
@@ -97,10 +104,12 @@ public struct SlotMigrator: Sendable {
                 if case .bulkString(let key) = value { key } else { nil }
             } ?? []
             guard !keys.isEmpty else { break }
-            let replies = try await pipelineReplies(holder, [[ByteBuffer(string: "ASKING")], migrateCommand(keys, endpoint: owner, replace: settings.replace)])
-            if case .failure(let error) = replies[1] {
-                let hint = error.message.contains("BUSYKEY") ? " (the owner has other values under the same names; --replace overwrites them)" : ""
-                throw .step(holder.address, "moving slot \(slot)'s stray keys to \(owner.address)\(hint)", error)
+            for batch in try await bounded([(slot, keys)], on: holder, asking: true) {
+                let replies = try await pipelineReplies(holder, [[ByteBuffer(string: "ASKING")], migrateCommand(batch.keys, endpoint: owner, replace: settings.replace)])
+                if case .failure(let error) = replies[1] {
+                    let hint = error.message.contains("BUSYKEY") ? " (the owner has other values under the same names; --replace overwrites them)" : ""
+                    throw .step(holder.address, "moving slot \(slot)'s stray keys to \(owner.address)\(hint)", error)
+                }
             }
             moved += keys.count
         }
@@ -142,6 +151,17 @@ public struct SlotMigrator: Sendable {
         let retry = try await pipelineReplies(source, [migrateCommand(keys, endpoint: endpoint, replace: true)])[0]
         if case .failure(let error) = retry { throw .step(source.address, "MIGRATE ... REPLACE of slot \(slot)", error) }
         return keys.count
+    }
+
+    /// Each slot's keys in MIGRATEs of at most settings.batchByteLimit bytes.
+    private func bounded(_ batches: [(slot: Int, keys: [ByteBuffer])], on source: RedisConnection,
+                         asking: Bool = false) async throws(ClusterAdminError) -> [(slot: Int, keys: [ByteBuffer])] {
+        guard settings.batchByteLimit > 0 else { return batches }
+        let sizes: [[Int]]
+        do { sizes = try await MigrateBatches.sizes(of: batches.map(\.keys), on: source, asking: asking) } catch { throw .client(error) }
+        return zip(batches, sizes).flatMap { batch, sizes in
+            MigrateBatches.split(batch.keys, sizes: sizes, byteLimit: settings.batchByteLimit).map { (slot: batch.slot, keys: $0) }
+        }
     }
 
     private func migrateCommand(_ keys: [ByteBuffer], endpoint: Endpoint, replace: Bool) -> [ByteBuffer] {

@@ -9,12 +9,11 @@ final class RedisCommandHandler: ChannelDuplexHandler {
     typealias OutboundIn = RedisRequest
     typealias OutboundOut = ByteBuffer
 
-    private struct Pending {
-        let request: RedisRequest
-        var replies: [RESPValue] = []
-    }
-
-    private var pending = CircularBuffer<Pending>()
+    private var pending = CircularBuffer<RedisRequest>()
+    /// Replies so far to the oldest pending request. Kept out of `pending`:
+    /// appending through CircularBuffer's subscript copies the array each
+    /// time, which made a pipeline of n commands cost n² copies.
+    private var headReplies: [RESPValue] = []
     private var failure: (any Error)?
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -24,7 +23,7 @@ final class RedisCommandHandler: ChannelDuplexHandler {
             promise?.fail(failure)
             return
         }
-        pending.append(Pending(request: request))
+        pending.append(request)
         context.write(wrapOutboundOut(request.encoded), promise: promise)
     }
 
@@ -35,10 +34,13 @@ final class RedisCommandHandler: ChannelDuplexHandler {
             failAll(RedisHandlerError.unsolicitedReply, context: context)
             return
         }
-        pending[pending.startIndex].replies.append(value)
-        if pending[pending.startIndex].replies.count == pending[pending.startIndex].request.replyCount {
+        if headReplies.isEmpty { headReplies.reserveCapacity(pending[pending.startIndex].replyCount) }
+        headReplies.append(value)
+        if headReplies.count == pending[pending.startIndex].replyCount {
             let done = pending.removeFirst()
-            done.request.promise.succeed(done.replies)
+            let replies = headReplies
+            headReplies = []
+            done.promise.succeed(replies)
         }
     }
 
@@ -53,7 +55,8 @@ final class RedisCommandHandler: ChannelDuplexHandler {
 
     private func failAll(_ error: any Error, context: ChannelHandlerContext) {
         if failure == nil { failure = error }
-        while let entry = pending.popFirst() { entry.request.promise.fail(failure!) }
+        headReplies = []
+        while let request = pending.popFirst() { request.promise.fail(failure!) }
         context.close(promise: nil)
     }
 }

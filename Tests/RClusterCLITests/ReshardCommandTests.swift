@@ -27,6 +27,25 @@ import TestSupport
         }
     }
 
+    /// Five 1 MB values share one GETKEYSINSLOT batch (it starts at 10 keys);
+    /// with a 1.5 MB limit each travels in a MIGRATE of its own.
+    @Test func migrateBatchesStayUnderTheByteLimit() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            let masters = try await cluster.masters()
+            let names = keyNames(inSlot: 0, count: 5, prefix: "big")
+            let value = String(repeating: "x", count: 1 << 20)
+            for name in names { try await cluster.command(masters[0].node, ["SET", name, value]) }
+            try await cluster.command(masters[0].node, ["CONFIG", "RESETSTAT"])
+            let result = try await RClusterBinary.run(["reshard", "\(cluster.addresses[0])", "--from", masters[0].id, "--to", masters[1].id,
+                                                       "--slots", "1", "--batch-bytes", "1500000", "--yes"])
+            #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+            let stats = try await cluster.command(masters[0].node, ["INFO", "commandstats"])
+            #expect(stats.contains("cmdstat_migrate:calls=5,"), "\(stats)")
+            for name in names { #expect(try await cluster.get(name) == value) }
+        }
+    }
+
     @Test func jsonSummaryAndNoJournalLeftBehind() async throws {
         try await RedisTestCluster.withNodes(3) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)

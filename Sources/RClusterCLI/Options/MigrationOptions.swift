@@ -10,14 +10,18 @@ struct MigrationOptions: ParsableArguments {
     @Option(name: [.customLong("pipeline"), .customLong("cluster-pipeline")], help: "The most keys per GETKEYSINSLOT/MIGRATE batch; batches start at 10 and double while MIGRATEs are quick, halve while one takes over 200 ms, so large values do not stall the source.")
     var pipeline = 1000
 
+    @Option(help: "The most bytes (as MEMORY USAGE counts them) one MIGRATE carries; a larger key moves alone. MIGRATE builds its whole payload in the source's memory. 0 skips the MEMORY USAGE calls, for keys known to be small.")
+    var batchBytes = MigrateBatches.defaultByteLimit
+
     @Flag(name: [.customLong("replace"), .customLong("cluster-replace")], help: "Overwrite keys that exist on the target with other values.")
     var replace = false
 
     func validate() throws {
         guard pipeline > 0, timeout > 0 else { throw ValidationError("--pipeline and --timeout must be positive") }
+        guard batchBytes >= 0 else { throw ValidationError("--batch-bytes must be 0 (no bound) or positive") }
     }
 
     func settings(auth: RedisAuth?) -> SlotMigrator.Settings {
-        .init(batchSize: pipeline, migrateTimeoutMilliseconds: timeout, replace: replace, auth: auth)
+        .init(batchSize: pipeline, batchByteLimit: batchBytes, migrateTimeoutMilliseconds: timeout, replace: replace, auth: auth)
     }
 }
