@@ -101,11 +101,13 @@ public struct Importer: Sendable {
                 if let owner = owners[slot] { byOwner[owner, default: []].append(key) }
             }
             let owned = byOwner.sorted { $0.key < $1.key }
-            let sizes: [[Int]]
-            do { sizes = try await MigrateBatches.sizes(of: owned.map(\.value), on: source, asking: false) } catch { throw .client(error) }
-            let batches = zip(owned, sizes).flatMap { entry, sizes in
-                MigrateBatches.split(entry.value, sizes: sizes, byteLimit: MigrateBatches.defaultByteLimit).map { (key: entry.key, value: $0) }
+            let bounded: [[[ByteBuffer]]]
+            do {
+                bounded = try await MigrateBatches.bounded(owned.map(\.value), on: source, byteLimit: MigrateBatches.defaultByteLimit, asking: false)
+            } catch {
+                throw .client(error)
             }
+            let batches = zip(owned, bounded).flatMap { entry, parts in parts.map { (key: entry.key, value: $0) } }
             let replies = try await pipeline(source, batches.map { migrate($0.value, to: $0.key) })
             for ((owner, batch), result) in zip(batches, replies) {
                 if case .failure(let error) = result {

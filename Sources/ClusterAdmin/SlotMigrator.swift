@@ -11,9 +11,8 @@ public struct SlotMigrator: Sendable {
         /// The most keys per GETKEYSINSLOT / MIGRATE (the reference uses 10); fewer
         /// while MIGRATEs are slow (AdaptiveBatch).
         public var batchSize: Int
-        /// The most bytes (MEMORY USAGE) one MIGRATE carries; a larger key goes
-        /// alone. 0: no bound, and no MEMORY USAGE (about a fifth more keys/s
-        /// for tiny keys, whose source spends its time in MIGRATE).
+        /// The most bytes (MEMORY USAGE) one MIGRATE carries (MigrateBatches);
+        /// a larger key goes alone. 0: no bound, and no MEMORY USAGE.
         public var batchByteLimit: Int
         public var migrateTimeoutMilliseconds: Int
         /// Overwrite keys that exist on the target with different values.
@@ -157,11 +156,13 @@ public struct SlotMigrator: Sendable {
     private func bounded(_ batches: [(slot: Int, keys: [ByteBuffer])], on source: RedisConnection,
                          asking: Bool = false) async throws(ClusterAdminError) -> [(slot: Int, keys: [ByteBuffer])] {
         guard settings.batchByteLimit > 0 else { return batches }
-        let sizes: [[Int]]
-        do { sizes = try await MigrateBatches.sizes(of: batches.map(\.keys), on: source, asking: asking) } catch { throw .client(error) }
-        return zip(batches, sizes).flatMap { batch, sizes in
-            MigrateBatches.split(batch.keys, sizes: sizes, byteLimit: settings.batchByteLimit).map { (slot: batch.slot, keys: $0) }
+        let split: [[[ByteBuffer]]]
+        do {
+            split = try await MigrateBatches.bounded(batches.map(\.keys), on: source, byteLimit: settings.batchByteLimit, asking: asking)
+        } catch {
+            throw .client(error)
         }
+        return zip(batches, split).flatMap { batch, parts in parts.map { (slot: batch.slot, keys: $0) } }
     }
 
     private func migrateCommand(_ keys: [ByteBuffer], endpoint: Endpoint, replace: Bool) -> [ByteBuffer] {

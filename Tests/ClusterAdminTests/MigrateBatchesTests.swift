@@ -20,4 +20,20 @@ import Testing
         #expect(names(MigrateBatches.split(keys, sizes: [0, 0, 0, 0], byteLimit: 1)) == [["a", "b", "c", "d"]])
         #expect(MigrateBatches.split([], sizes: [], byteLimit: 1).isEmpty)
     }
+
+    @Test func samplesAreTheFirstMiddleAndLastKeys() {
+        #expect(MigrateBatches.samplePositions(count: 0) == [])
+        #expect(MigrateBatches.samplePositions(count: 1) == [0])
+        #expect(MigrateBatches.samplePositions(count: 2) == [0, 1])
+        #expect(MigrateBatches.samplePositions(count: 1000) == [0, 500, 999])
+    }
+
+    @Test func onlyABatchThatCouldNearTheLimitIsSizedKeyByKey() {
+        let limit = 64 << 20
+        // 1000 keys of 70 bytes: 70 KB, far under; 1000 keys of 100 KB: 100 MB.
+        #expect(!MigrateBatches.needsSizing(largestSample: 70, count: 1000, byteLimit: limit))
+        #expect(MigrateBatches.needsSizing(largestSample: 100_000, count: 1000, byteLimit: limit))
+        #expect(MigrateBatches.needsSizing(largestSample: 20 << 20, count: 1, byteLimit: limit))
+        #expect(MigrateBatches.needsSizing(largestSample: Int.max / 2, count: 10, byteLimit: limit))
+    }
 }

@@ -10,7 +10,7 @@ struct MigrationOptions: ParsableArguments {
     @Option(name: [.customLong("pipeline"), .customLong("cluster-pipeline")], help: "The most keys per GETKEYSINSLOT/MIGRATE batch; batches start at 10 and double while MIGRATEs are quick, halve while one takes over 200 ms, so large values do not stall the source.")
     var pipeline = 1000
 
-    @Option(help: "The most bytes (as MEMORY USAGE counts them) one MIGRATE carries; a larger key moves alone. MIGRATE builds its whole payload in the source's memory. 0 skips the MEMORY USAGE calls, for keys known to be small.")
+    @Option(help: "The most bytes (as MEMORY USAGE counts them) one MIGRATE carries, as MIGRATE builds its whole payload in the source's memory: a batch whose sampled keys say it could come near is sized key by key and split, a larger key alone. 0: no bound.")
     var batchBytes = MigrateBatches.defaultByteLimit
 
     @Flag(name: [.customLong("replace"), .customLong("cluster-replace")], help: "Overwrite keys that exist on the target with other values.")
