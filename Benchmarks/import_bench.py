@@ -4,7 +4,7 @@ imported into a fresh 3-master cluster, rcluster vs `redis-cli --cluster
 import` (one MIGRATE per key), each with --copy so the same source serves
 every round; the cluster is flushed between rounds. Loopback only.
 Options: --keys N (default 200000), --rounds N, --rcluster PATH."""
-import argparse, os, shutil, subprocess, sys, time
+import argparse, os, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reshard_bench as rb
@@ -16,7 +16,12 @@ def main():
     parser.add_argument("--keys", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
-    ports, procs, folder = rb.start_cluster(args.rcluster)
+    with rb.Cluster(args.rcluster, masters=3) as cluster:
+        run(args, cluster)
+
+
+def run(args, cluster):
+    ports, folder = cluster.ports, cluster.folder
     source_port = rb.free_port_block(1, start=16000)
     source = subprocess.Popen(["redis-server", "--port", str(source_port), "--bind", "127.0.0.1", "--save", "",
                                "--appendonly", "no", "--dir", folder], stdout=subprocess.DEVNULL)
@@ -26,7 +31,7 @@ def main():
         payload = "".join(f"*3\r\n$3\r\nSET\r\n${len(k)}\r\n{k}\r\n$10\r\nvalue-0000\r\n"
                           for k in (f"import:{i}" for i in range(args.keys)))
         subprocess.run(["redis-cli", "-p", str(source_port), "--pipe"], input=payload.encode(), capture_output=True, check=True)
-        entry = f"127.0.0.1:{ports[0]}"
+        entry = cluster.entry
         src = f"127.0.0.1:{source_port}"
         tools = [("rcluster", [args.rcluster, "import", entry, "--from", src, "--copy"]),
                  ("redis-cli", ["redis-cli", "--cluster", "import", entry, "--cluster-from", src, "--cluster-copy"])]
@@ -49,9 +54,7 @@ def main():
         print(f"  ratio rcluster / redis-cli: {max(rates['rcluster']) / max(rates['redis-cli']):.1f}x")
     finally:
         source.kill()
-        for p in procs: p.kill()
-        for p in procs + [source]: p.wait()
-        shutil.rmtree(folder, ignore_errors=True)
+        source.wait()
 
 
 if __name__ == "__main__":
