@@ -14,6 +14,8 @@ public enum ClusterAdminError: Error, Sendable, CustomStringConvertible {
     case ambiguousNode(String, matches: [String])
     /// A precondition the operation refuses to go past; the text says what to do.
     case refused(String)
+    /// Stopped on request (Ctrl-C) at a window boundary: nothing is left open.
+    case interrupted
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum ClusterAdminError: Error, Sendable, CustomStringConvertible {
             return "'\(id)' matches several nodes (\(matches.map { String($0.prefix(12)) }.joined(separator: ", "))); give more of the ID"
         case .refused(let reason):
             return reason
+        case .interrupted:
+            return "stopped on request; every slot in flight was finished and closed"
         }
     }
 }

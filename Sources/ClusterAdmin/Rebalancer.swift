@@ -44,12 +44,13 @@ public struct Rebalancer: Sendable {
     /// whose sources move in parallel lanes. (A master only gives or only
     /// receives in the reference's computation, so the groups are independent.)
     /// The snapshot is reloaded per group so each starts from what the cluster holds.
-    public func execute(_ moves: [RebalancePlanner.Move], entry: NodeAddress, loader: ClusterLoader,
+    public func execute(_ moves: [RebalancePlanner.Move], entry: NodeAddress, loader: ClusterLoader, stop: StopRequest? = nil,
                         progress: @Sendable (RebalancePlanner.Move) -> Void) async throws(ClusterAdminError) -> Int {
         var keys = 0
         var targets: [String] = []
         for move in moves where !targets.contains(move.targetID) { targets.append(move.targetID) }
         for targetID in targets {
+            if stop?.isRequested == true { throw .interrupted }
             let group = moves.filter { $0.targetID == targetID }
             group.forEach(progress)
             let snapshot = try await loader.load(from: entry)
@@ -66,7 +67,7 @@ public struct Rebalancer: Sendable {
                 sources.append(source)
                 slotMoves += slots.prefix(move.count).map { ReshardPlanner.Move(slot: $0, sourceID: source.id) }
             }
-            keys += try await resharder.execute(Resharder.Plan(target: target, sources: sources, moves: slotMoves), on: snapshot) { _ in }.keys
+            keys += try await resharder.execute(Resharder.Plan(target: target, sources: sources, moves: slotMoves), on: snapshot, stop: stop) { _ in }.keys
         }
         return keys
     }

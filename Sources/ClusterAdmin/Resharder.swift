@@ -64,7 +64,7 @@ public struct Resharder: Sendable {
 
     /// Runs each source's windows in order, up to `parallelSources` sources at once.
     private func moveLanes(_ lanes: [(key: String, value: [(sourceID: String, slots: [Int])])], connections: MasterConnections,
-                           migrator: SlotMigrator, targetID: String, endpoint: SlotMigrator.Endpoint,
+                           migrator: SlotMigrator, targetID: String, endpoint: SlotMigrator.Endpoint, stop: StopRequest?,
                            progress: @escaping @Sendable (Event) -> Void) async throws -> Int {
         try await withThrowingTaskGroup(of: Int.self, returning: Int.self) { group in
             var next = lanes.makeIterator()
@@ -74,6 +74,7 @@ public struct Resharder: Sendable {
                     var moved = 0
                     for window in laneWindows {
                         try Task.checkCancellation()
+                        if stop?.isRequested == true { throw ClusterAdminError.interrupted }
                         guard let source = connections[sourceID], let destination = connections[targetID] else {
                             throw ClusterAdminError.refused("lost the connection to a master during the reshard")
                         }
@@ -111,7 +112,9 @@ public struct Resharder: Sendable {
         return Plan(target: target, sources: snapshot.masters.filter { sourceIDs.contains($0.id) }, moves: moves)
     }
 
-    public func execute(_ plan: Plan, on snapshot: ClusterSnapshot,
+    /// `stop`: checked before each window; a requested stop ends the run with
+    /// `.interrupted` once the windows in flight are done.
+    public func execute(_ plan: Plan, on snapshot: ClusterSnapshot, stop: StopRequest? = nil,
                         progress: @escaping @Sendable (Event) -> Void) async throws(ClusterAdminError) -> (slots: Int, keys: Int) {
         let connections = try await MasterConnections.open(snapshot.masters.filter(\.isReachable), options: options)
         defer { connections.closeAll() }
@@ -144,7 +147,7 @@ public struct Resharder: Sendable {
         let keys: Int
         do {
             keys = try await moveLanes(lanes, connections: connections, migrator: migrator, targetID: targetID,
-                                       endpoint: endpoint, progress: progress)
+                                       endpoint: endpoint, stop: stop, progress: progress)
         } catch let error as ClusterAdminError {
             throw error
         } catch {

@@ -17,8 +17,11 @@ struct Terminal: Sendable {
 
     var isInteractive: Bool { isatty(STDIN_FILENO) == 1 }
 
+    /// Each line is flushed: a log or a pipe (`| tee`) sees a long move's
+    /// progress as it happens, not when the process ends.
     func print(_ line: String) {
         Swift.print(useColour ? colourise(line) : line)
+        fflush(nil)  // all streams: stdout is a C global Swift 6 will not touch
     }
 
     func warn(_ line: String) {

@@ -92,6 +92,47 @@ import TestSupport
         }
     }
 
+    /// Ctrl-C (SIGINT) once: the windows in flight finish and close, the run
+    /// stops saying how to continue, and --resume moves exactly the rest.
+    @Test func reshardInterruptedWithCtrlCLeavesNothingOpenAndResumes() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            let state = scratchStateDirectory()
+            defer { try? FileManager.default.removeItem(atPath: state) }
+            let environment = ["RCLUSTER_STATE_DIR": state]
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 30000)
+            let masters = try await cluster.masters()
+            let entry = "\(cluster.addresses[0])"
+            let stdout = state + ".out", stderr = state + ".err"
+            defer { [stdout, stderr].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+            let reshard = try ChildProcess.spawn(RClusterBinary.path, ["reshard", entry, "--from", masters[0].id, "--to", masters[1].id,
+                                                                       "--slots", "5000", "--pipeline", "2", "--yes"],
+                                                 environment: environment, stdout: .file(stdout), stderr: .file(stderr)).process
+            // Once the first window has moved, Ctrl-C.
+            for _ in 0..<3000 where reshard.isRunning {
+                if (try? String(contentsOfFile: stdout, encoding: .utf8))?.contains("Moved slots") == true { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            reshard.signal(SIGINT)
+            #expect(reshard.waitUntilExit() == 130)
+            let said = try String(contentsOfFile: stderr, encoding: .utf8)
+            #expect(said.contains("none left open") && said.contains("--resume"), "\(said)")
+            #expect(!said.contains("Stopped at once"))
+            let check = try await RClusterBinary.run(["check", entry])
+            #expect(check.exitCode == 0, "\(check.stdout)")
+            let moved = try await cluster.masters().first { $0.id == masters[1].id }!.slots.reduce(0) { $0 + $1.count }
+                - masters[1].slots.reduce(0) { $0 + $1.count }
+            #expect(moved > 0 && moved < 5000, "moved \(moved)")
+
+            let resumed = try await RClusterBinary.run(["reshard", entry, "--resume", "--yes"], environment: environment)
+            #expect(resumed.exitCode == 0, "\(resumed.stdout)\(resumed.stderr)")
+            let after = try await cluster.masters()
+            #expect(after.first { $0.id == masters[1].id }!.slots.reduce(0) { $0 + $1.count } == masters[1].slots.reduce(0) { $0 + $1.count } + 5000)
+            #expect(try await RClusterBinary.reference(["check", entry]).exitCode == 0)
+            #expect(try await cluster.countKeys() == 30000)
+        }
+    }
+
     @Test func handMadeMessIsRepairedAndCheckPasses() async throws {
         try await RedisTestCluster.withNodes(3) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)

@@ -68,11 +68,19 @@ struct RebalanceCommand: AsyncParsableCommand {
             moves.forEach { context.terminal.print("Moving \($0.count) slots from \(address($0.sourceID)) to \(address($0.targetID))") }
             return
         }
+        let interruption = Interruption(
+            first: "Ctrl-C: finishing the slots in flight, then stopping (Ctrl-C again stops at once).",
+            second: "Stopped at once: the slots in flight stay open (MIGRATING/IMPORTING). rcluster fix \(node) closes them; rcluster rebalance \(node) then moves the rest.")
+        defer { interruption.remove() }
         do {
-            let keys = try await rebalancer.execute(moves, entry: entry, loader: ClusterLoader(options: context.options)) { move in
+            let keys = try await rebalancer.execute(moves, entry: entry, loader: ClusterLoader(options: context.options),
+                                                    stop: interruption.stop) { move in
                 context.terminal.print("Moving \(move.count) slots from \(address(move.sourceID)) to \(address(move.targetID))")
             }
             context.terminal.print("[OK] Rebalanced: \(moves.reduce(0) { $0 + $1.count }) slots and \(keys) keys moved.")
+        } catch .interrupted {
+            context.terminal.warn("[ERR] Interrupted with no slot left open; rcluster rebalance \(node) computes and moves the rest.")
+            throw ExitCode(130)
         } catch {
             throw context.fail(error.description)
         }

@@ -96,8 +96,13 @@ struct ReshardCommand: AsyncParsableCommand {
             }
         }
         defer { metering.cancel() }
+        let journalPath = ReshardJournal.path(targetID: journal.targetID)
+        let interruption = Interruption(
+            first: "Ctrl-C: finishing the slots in flight, then stopping (Ctrl-C again stops at once).",
+            second: "Stopped at once: the slots in flight stay open (MIGRATING/IMPORTING). rcluster reshard \(node) --resume finishes the move (plan in \(journalPath)); rcluster fix closes them.")
+        defer { interruption.remove() }
         do {
-            let result = try await resharder.execute(plan, on: snapshot) { event in
+            let result = try await resharder.execute(plan, on: snapshot, stop: interruption.stop) { event in
                 if case .slotsMoved(let slots, let source, let destination, let keys) = event {
                     let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")
                     progress.moved(slots: slots.count, keys: keys, line: "Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
@@ -120,10 +125,16 @@ struct ReshardCommand: AsyncParsableCommand {
                 terminal.print(String(format: "[OK] Moved %d slots and %d keys in %.2f s (%.0f keys/s%@).",
                                       result.slots, result.keys, seconds, Double(result.keys) / max(seconds, 0.001), bytes))
             }
+        } catch .interrupted {
+            await meter?.close()
+            progress.finish()
+            let moved = progress.movedSlots
+            terminal.warn("[ERR] Interrupted: \(moved) of \(plan.moves.count) slots moved, none left open. rcluster reshard \(node) --resume moves the other \(plan.moves.count - moved) (plan in \(journalPath)).")
+            throw ExitCode(130)
         } catch {
             await meter?.close()
             progress.finish()
-            throw context.fail("\(error.description)\nThe reshard is recorded in \(ReshardJournal.path(targetID: journal.targetID)): rcluster reshard \(node) --resume continues it.")
+            throw context.fail("\(error.description)\nThe reshard is recorded in \(journalPath): rcluster reshard \(node) --resume continues it.")
         }
     }
 

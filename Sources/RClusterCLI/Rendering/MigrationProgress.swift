@@ -35,6 +35,12 @@ final class MigrationProgress: @unchecked Sendable {
         bytes = total
     }
 
+    var movedSlots: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+
     var bytesPerSecond: Double? {
         lock.lock()
         defer { lock.unlock() }
