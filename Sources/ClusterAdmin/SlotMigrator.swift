@@ -80,14 +80,24 @@ public struct SlotMigrator: Sendable {
             sizer.record(migrates: bounded.count, elapsed: ContinuousClock.now - started, filled: !again.isEmpty)
             pending = again
         }
-        // Target first, so the slots are never owned by nobody; the source may
-        // then answer ASK no more. Replicas refuse SETSLOT: that is harmless.
+        // Target first, so the slots are never owned by nobody; then the
+        // source (which stops answering ASK) and the other masters together:
+        // they only learn sooner what gossip would tell them, and in any order
+        // a client is sent to the target. Replicas refuse SETSLOT: harmless.
         let assign = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetEndpoint.id] }
         try await allOK(target, assign)
-        try await allOK(source, assign)
-        for master in otherMasters {
-            try await allOK(master, assign, tolerating: "only with masters")
+        let outcomes = await withTaskGroup(of: Result<Void, ClusterAdminError>.self) { group in
+            group.addTask { await Result(catching: { () async throws(ClusterAdminError) in try await allOK(source, assign) }) }
+            for master in otherMasters {
+                group.addTask {
+                    await Result(catching: { () async throws(ClusterAdminError) in try await allOK(master, assign, tolerating: "only with masters") })
+                }
+            }
+            var outcomes: [Result<Void, ClusterAdminError>] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
         }
+        for outcome in outcomes { try outcome.get() }
         return moved
     }
 
