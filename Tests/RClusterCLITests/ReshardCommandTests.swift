@@ -141,4 +141,35 @@ import TestSupport
             #expect(try await RClusterBinary.reference(["check", founders[0]]).exitCode == 0)
         }
     }
+
+    /// Ctrl-C once during a rebalance: the windows in flight finish, nothing
+    /// is left open, and running it again finishes the job.
+    @Test func interruptedRebalanceLeavesNothingOpenAndARerunFinishes() async throws {
+        try await RedisTestCluster.withNodes(4) { cluster in
+            let founders = Array(cluster.addresses.prefix(3)).map(\.description)
+            #expect(try await RClusterBinary.run(["create"] + founders + ["--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 60000)
+            #expect(try await RClusterBinary.run(["add-node", "\(cluster.addresses[3])", founders[0]]).exitCode == 0)
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-rebalance-\(UUID().uuidString)").path
+            defer { [output + ".out", output + ".err"].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+            let rebalance = try ChildProcess.spawn(RClusterBinary.path, ["rebalance", founders[0], "--use-empty-masters", "--pipeline", "1"],
+                                                   stdout: .file(output + ".out"), stderr: .file(output + ".err")).process
+            for _ in 0..<3000 where rebalance.isRunning {
+                if (try? String(contentsOfFile: output + ".out", encoding: .utf8))?.contains("Moving ") == true { break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            rebalance.signal(SIGINT)
+            #expect(rebalance.waitUntilExit() == 130)
+            let said = try String(contentsOfFile: output + ".err", encoding: .utf8)
+            #expect(said.contains("Interrupted with no slot left open"), "\(said)")
+            #expect(try await RClusterBinary.run(["check", founders[0]]).exitCode == 0)
+            #expect(try await cluster.masters().map { $0.slots.reduce(0) { $0 + $1.count } } != [4096, 4096, 4096, 4096])
+
+            let again = try await RClusterBinary.run(["rebalance", founders[0], "--use-empty-masters"])
+            #expect(again.exitCode == 0, "\(again.stdout)\(again.stderr)")
+            #expect(try await cluster.masters().map { $0.slots.reduce(0) { $0 + $1.count } } == [4096, 4096, 4096, 4096])
+            #expect(try await cluster.countKeys() == 60000)
+            #expect(try await RClusterBinary.reference(["check", founders[0]]).exitCode == 0)
+        }
+    }
 }
