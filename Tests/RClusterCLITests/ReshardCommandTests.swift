@@ -172,4 +172,24 @@ import TestSupport
             #expect(try await RClusterBinary.reference(["check", founders[0]]).exitCode == 0)
         }
     }
+
+    /// Weight 0 empties a master: its slots go to the others with every key,
+    /// and Redis turns it into a replica once its last slot is gone (which
+    /// the target's gossip can tell it before rcluster's SETSLOT does).
+    @Test func weightZeroEmptiesAMasterWithEveryKey() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 20000)
+            let masters = try await cluster.masters()
+            let entry = "\(cluster.addresses[1])"
+            let result = try await RClusterBinary.run(["rebalance", entry, "--weight", "\(masters[0].id.prefix(8))=0"])
+            #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("\(masters[0].node.address) gave away its last slot and is now a replica"), "\(result.stdout)")
+            let after = try await cluster.layout()
+            #expect(!after.masters.contains { $0.id == masters[0].id })
+            #expect(after.masters.map(\.slots.count).sorted() == [8192, 8192])
+            #expect(try await cluster.countKeys() == 20000)
+            #expect(try await RClusterBinary.reference(["check", entry]).exitCode == 0)
+        }
+    }
 }

@@ -78,6 +78,14 @@ struct RebalanceCommand: AsyncParsableCommand {
                 context.terminal.print("Moving \(move.count) slots from \(address(move.sourceID)) to \(address(move.targetID))")
             }
             context.terminal.print("[OK] Rebalanced: \(moves.reduce(0) { $0 + $1.count }) slots and \(keys) keys moved.")
+            // Redis turns a master that gave away its last slot into a replica
+            // (cluster-allow-replica-migration): say so, it surprises people.
+            if let after = try? await context.loadSnapshot(from: entry) {
+                for master in snapshot.masters where !master.slots.isEmpty {
+                    guard let now = after.node(id: master.id), now.isReplica else { continue }
+                    context.terminal.print("    \(master.address) gave away its last slot and is now a replica of \(now.masterID.map(address) ?? "another master"); rcluster del-node removes it.")
+                }
+            }
         } catch .interrupted {
             context.terminal.warn("[ERR] Interrupted with no slot left open; rcluster rebalance \(node) computes and moves the rest.")
             throw ExitCode(130)
