@@ -38,8 +38,12 @@ public struct ClusterFixer: Sendable {
         migrator = SlotMigrator(settings: settings)
     }
 
-    public func assess(_ snapshot: ClusterSnapshot) async throws(ClusterAdminError) -> Plan {
-        Plan(introductions: Self.introductions(snapshot), repairs: try await slotRepairs(snapshot))
+    /// `takeOverUnreachable`: the slots of masters that do not answer (or
+    /// that the cluster marks failing) count as uncovered and go to the others,
+    /// as the reference's --cluster-fix-with-unreachable-masters does. Their
+    /// keys there are lost, so only on the user's explicit word.
+    public func assess(_ snapshot: ClusterSnapshot, takeOverUnreachable: Bool = false) async throws(ClusterAdminError) -> Plan {
+        Plan(introductions: Self.introductions(snapshot), repairs: try await slotRepairs(snapshot, takeOverUnreachable: takeOverUnreachable))
     }
 
     /// Only masters serving slots: a node every other one forgot on purpose
@@ -52,7 +56,7 @@ public struct ClusterFixer: Sendable {
         }
     }
 
-    private func slotRepairs(_ snapshot: ClusterSnapshot) async throws(ClusterAdminError) -> [SlotRepair] {
+    private func slotRepairs(_ snapshot: ClusterSnapshot, takeOverUnreachable: Bool) async throws(ClusterAdminError) -> [SlotRepair] {
         let masters = snapshot.masters.filter { $0.isReachable && !$0.listed.isFailing }
         let report = ClusterCheck.run(snapshot)
         // Keys per slot on every master (16384 pipelined COUNTKEYSINSLOT each),
@@ -69,16 +73,31 @@ public struct ClusterFixer: Sendable {
             masters.contains { !owned[$0.id]!.contains(slot) && counts[$0.id]![slot] > 0 }
         }
         let claimedTwice = HashSlot.all.filter { slot in masters.count { owned[$0.id]!.contains(slot) } > 1 }
-        let slots = Set(report.openSlotNumbers).union(report.uncoveredSlots).union(strays).union(claimedTwice).sorted()
+        let servedByNobodyReachable = !takeOverUnreachable ? [] : HashSlot.all.filter { slot in
+            !masters.contains { owned[$0.id]!.contains(slot) }
+        }
+        let slots = Set(report.openSlotNumbers).union(report.uncoveredSlots).union(strays).union(claimedTwice)
+            .union(servedByNobodyReachable).sorted()
         let ranking = masters.map { (id: $0.id, slots: $0.slots.count) }
-        return slots.map { slot in
-            let state = SlotRepair.SlotState(
+        let decided = slots.map { slot in
+            SlotRepair.decide(SlotRepair.SlotState(
                 slot: slot,
                 owners: masters.filter { owned[$0.id]!.contains(slot) }.map(\.id),
                 migrating: masters.flatMap { master in master.current.migrating.filter { $0.slot == slot }.map { (master.id, $0.to) } },
                 importing: masters.flatMap { master in master.current.importing.filter { $0.slot == slot }.map { (master.id, $0.from) } },
-                keyCounts: counts.mapValues { $0[slot] })
-            return SlotRepair.decide(state, masters: ranking)
+                keyCounts: counts.mapValues { $0[slot] }), masters: ranking)
+        }
+        // Orphans without keys anywhere are shared out in contiguous blocks,
+        // not all to one master (thousands of them when a master is lost).
+        let empty = decided.compactMap { repair -> Int? in
+            if case .assign(let slot, _, let holders) = repair, holders.isEmpty, counts.values.allSatisfy({ $0[slot] == 0 }) { slot } else { nil }
+        }
+        let shared = SlotRepair.spread(empty, over: ranking)
+        return decided.map { repair in
+            if case .assign(let slot, _, let holders) = repair, let owner = shared[slot] {
+                return .assign(slot: slot, ownerID: owner, moveKeysFrom: holders)
+            }
+            return repair
         }
     }
 
@@ -102,22 +121,26 @@ public struct ClusterFixer: Sendable {
             switch repair {
             case .close(let slot, _, let stableOn, _):
                 for id in stableOn { try await send(try connection(id), ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]) }
-            case .assign(let slot, let ownerID, _):
-                // BUMPEPOCH makes the new claim win over any stale one in gossip.
-                try await send(try connection(ownerID), ["CLUSTER", "ADDSLOTS", "\(slot)"])
-                try await send(try connection(ownerID), ["CLUSTER", "BUMPEPOCH"])
+            case .assign:
+                continue  // below, one transaction per new owner
             case .reclaim(let slot, let ownerID, let releaseFrom, let stableOn, _):
                 for id in stableOn { try await send(try connection(id), ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]) }
                 // The others let go before the owner's claim outranks theirs:
                 // a master that loses a slot it holds keys in deletes them.
                 for id in releaseFrom { try await send(try connection(id), ["CLUSTER", "DELSLOTS", "\(slot)"]) }
-                try await claim(slot, on: try connection(ownerID))
+                try await claim([slot], on: try connection(ownerID))
                 for id in releaseFrom {
                     try await send(try connection(id), ["CLUSTER", "SETSLOT", "\(slot)", "NODE", ownerID], tolerating: "Unknown node")
                 }
             case .finishMigration, .unsupported:
                 continue
             }
+        }
+        let assigned = Dictionary(grouping: repairs.compactMap { repair -> (owner: String, slot: Int)? in
+            if case .assign(let slot, let owner, _) = repair { (owner, slot) } else { nil }
+        }, by: \.owner)
+        for (owner, slots) in assigned.sorted(by: { $0.key < $1.key }) {
+            try await claim(slots.map(\.slot), on: try connection(owner))
         }
         try await introduce(plan.introductions, on: snapshot)
         if !plan.introductions.isEmpty || repairs.contains(where: {
@@ -151,15 +174,20 @@ public struct ClusterFixer: Sendable {
         try await ClusterAgreement(options: options).requireSlotAgreement(snapshot, after: "the repairs")
     }
 
-    /// As the reference: in one transaction, so no client sees the slot unowned.
-    private func claim(_ slot: Int, on owner: RedisConnection) async throws(ClusterAdminError) {
-        let words = [["MULTI"], ["CLUSTER", "DELSLOTS", "\(slot)"], ["CLUSTER", "ADDSLOTS", "\(slot)"], ["CLUSTER", "BUMPEPOCH"], ["EXEC"]]
+    /// As the reference, in one transaction so no client sees a slot unowned:
+    /// each slot is first cleared from the owner's own view (a stale owner
+    /// there makes ADDSLOTS refuse; an empty one makes DELSLOTS refuse,
+    /// harmlessly), then claimed, and BUMPEPOCH makes the claim outrank any
+    /// stale one in gossip.
+    private func claim(_ slots: [Int], on owner: RedisConnection) async throws(ClusterAdminError) {
+        let words = [["MULTI"]] + slots.map { ["CLUSTER", "DELSLOTS", "\($0)"] }
+            + [["CLUSTER", "ADDSLOTS"] + slots.map { "\($0)" }, ["CLUSTER", "BUMPEPOCH"], ["EXEC"]]
         let replies: [Result<RESPValue, RedisServerError>]
         do { replies = try await owner.pipeline(words.map { $0.map { ByteBuffer(string: $0) } }) } catch { throw .client(error) }
-        let results = try replies[4].get(address: owner.address, step: "MULTI ... CLUSTER ADDSLOTS \(slot) ... EXEC")
-        // DELSLOTS fails when the owner's own view had nobody on the slot: harmless.
-        if case .array(let items) = results, items.count == 3, let message = items[1].errorMessage {
-            throw .step(owner.address, "CLUSTER ADDSLOTS \(slot)", RedisServerError(message: message))
+        let step = "MULTI ... CLUSTER ADDSLOTS \(SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")) ... EXEC"
+        let results = try replies[replies.count - 1].get(address: owner.address, step: step)
+        if case .array(let items) = results, items.count == slots.count + 2, let message = items[slots.count].errorMessage {
+            throw .step(owner.address, step, RedisServerError(message: message))
         }
     }
 

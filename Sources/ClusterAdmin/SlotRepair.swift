@@ -76,6 +76,23 @@ public enum SlotRepair: Sendable, Hashable {
         }
     }
 
+    /// Gives `slots` (ascending) to the masters in contiguous blocks, each
+    /// master up to its fair share of the total, in `masters` order.
+    public static func spread(_ slots: [Int], over masters: [(id: String, slots: Int)]) -> [Int: String] {
+        guard !masters.isEmpty else { return [:] }
+        let total = masters.reduce(slots.count) { $0 + $1.slots }
+        var owners: [Int: String] = [:]
+        var remaining = slots[...]
+        for (index, master) in masters.enumerated() {
+            let share = total / masters.count + (index < total % masters.count ? 1 : 0)
+            for slot in remaining.prefix(max(0, share - master.slots)) { owners[slot] = master.id }
+            remaining = remaining.dropFirst(max(0, share - master.slots))
+        }
+        // Rounding can leave a few when a master is already over its share.
+        for (offset, slot) in remaining.enumerated() { owners[slot] = masters[offset % masters.count].id }
+        return owners
+    }
+
     private static func rank(_ id: String, _ masters: [(id: String, slots: Int)]) -> Int {
         masters.firstIndex { $0.id == id } ?? Int.max
     }

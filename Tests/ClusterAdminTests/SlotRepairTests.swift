@@ -51,6 +51,24 @@ import Testing
     }
 }
 
+@Suite struct SlotSpreadTests {
+    @Test func orphansGoInContiguousBlocksUpToEachMastersFairShare() {
+        let owners = SlotRepair.spread([10, 11, 12, 13], over: [(id: "a", slots: 5), (id: "b", slots: 3)])
+        #expect(owners == [10: "a", 11: "b", 12: "b", 13: "b"])
+    }
+
+    @Test func aMasterAlreadyOverItsShareGetsNone() {
+        #expect(SlotRepair.spread([1, 2], over: [(id: "a", slots: 10), (id: "b", slots: 0)]) == [1: "b", 2: "b"])
+        #expect(SlotRepair.spread([1], over: []).isEmpty)
+    }
+
+    @Test func aLostMasterOfThreeIsSplitInTwoHalves() {
+        let owners = SlotRepair.spread(Array(10923...16383), over: [(id: "a", slots: 5461), (id: "b", slots: 5462)])
+        #expect(owners.values.filter { $0 == "a" }.count == 2731)
+        #expect(owners[10923] == "a" && owners[13653] == "a" && owners[13654] == "b" && owners[16383] == "b")
+    }
+}
+
 @Suite struct FixIntroductionTests {
     @Test func everyNodeKnowingEveryMasterNeedsNoIntroduction() throws {
         #expect(ClusterFixer.introductions(try SnapshotFixture.make("healthy-6-nodes.txt")).isEmpty)

@@ -195,6 +195,36 @@ import TestSupport
         }
     }
 
+    /// A master lost for good (no replica): with --fix-with-unreachable-masters
+    /// its slots are shared out to the others in contiguous blocks, the
+    /// cluster serves again, and the others' keys are untouched.
+    @Test func lostMasterSlotsAreSharedOutWhenTold() async throws {
+        try await RedisTestCluster.withNodes(3, nodeTimeoutMilliseconds: 1000) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 3000)
+            let masters = try await cluster.masters()
+            let survivors = masters.prefix(2)
+            let kept = try await survivors.asyncReduce(0) { $0 + (Int(try await cluster.command($1.node, ["DBSIZE"])) ?? 0) }
+            masters[2].node.kill()
+            for _ in 0..<200 where try await !cluster.command(masters[0].node, ["CLUSTER", "INFO"]).contains("cluster_state:fail") {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let entry = "\(masters[0].node.address)"
+            let fixed = try await RClusterBinary.run(["fix", entry, "--fix-with-unreachable-masters", "--yes"])
+            #expect(fixed.stdout.contains("slots 10923-13653: owned by no one reachable; give them to \(masters[0].node.address)"), "\(fixed.stdout)")
+            #expect(fixed.stdout.contains("slots 13654-16383: owned by no one reachable; give them to \(masters[1].node.address)"), "\(fixed.stdout)")
+            #expect(fixed.stdout.contains("[OK] 5461 slot(s) repaired."))
+            // What is left is the lost node itself, which check names.
+            #expect(fixed.stdout.contains("remove it with rcluster del-node"), "\(fixed.stdout)")
+            for survivor in survivors {
+                #expect(try await cluster.command(survivor.node, ["CLUSTER", "INFO"]).contains("cluster_state:ok"))
+                #expect(try await cluster.command(survivor.node, ["CLUSTER", "INFO"]).contains("cluster_slots_assigned:16384"))
+            }
+            let after = try await survivors.asyncReduce(0) { $0 + (Int(try await cluster.command($1.node, ["DBSIZE"])) ?? 0) }
+            #expect(after == kept)
+        }
+    }
+
     @Test func refusesWithAnUnreachableMasterUnlessTold() async throws {
         try await RedisTestCluster.withNodes(3) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
@@ -203,5 +233,13 @@ import TestSupport
             #expect(refused.exitCode == 1)
             #expect(refused.stderr.contains("--fix-with-unreachable-masters"))
         }
+    }
+}
+
+extension Sequence {
+    func asyncReduce<Result>(_ initial: Result, _ next: (Result, Element) async throws -> Result) async rethrows -> Result {
+        var result = initial
+        for element in self { result = try await next(result, element) }
+        return result
     }
 }

@@ -37,7 +37,7 @@ struct FixCommand: AsyncParsableCommand {
         let fixer = ClusterFixer(options: context.options, settings: migration.settings(auth: context.options.auth))
         let plan: ClusterFixer.Plan
         do {
-            plan = try await fixer.assess(snapshot)
+            plan = try await fixer.assess(snapshot, takeOverUnreachable: withUnreachableMasters)
         } catch {
             throw context.fail(error.description)
         }
@@ -53,20 +53,53 @@ struct FixCommand: AsyncParsableCommand {
             }
         }
         if !plan.repairs.isEmpty { terminal.print(">>> \(plan.repairs.count) slot(s) to repair:") }
-        for repair in plan.repairs { terminal.print("   " + Self.explain(repair, name: name)) }
+        for line in Self.explanations(plan.repairs, name: name) { terminal.print("   " + line) }
+        if withUnreachableMasters && !unreachable.isEmpty {
+            terminal.print("    The keys of \(unreachable.map { "\($0.address)" }.joined(separator: ", ")) in the slots given to others are lost; if it comes back, Redis drops them, as the newer claims win.")
+        }
         guard try confirmation.confirm("Apply these repairs?", terminal: terminal, json: false) else {
             throw context.fail("Aborted: nothing was changed.")
         }
         do {
             try await fixer.apply(plan, on: snapshot) { repair, keys in
+                if case .assign(_, _, let holders) = repair, holders.isEmpty { return }  // said above, in ranges
                 terminal.print("[OK] \(Self.explain(repair, name: name)) (\(keys) keys moved)")
             }
+            terminal.print("[OK] \(plan.repairs.count) slot(s) repaired.")
         } catch {
             throw context.fail(error.description)
         }
         let report = ClusterCheck.run(try await context.loadSnapshot(from: entry))
         CheckText.lines(report).forEach(terminal.print)
         if !report.isHealthy { throw ExitCode.failure }
+    }
+
+    /// One line a repair, except runs of keyless orphans given to the same
+    /// master, which read as one range ("slots 10923-12743: ...").
+    static func explanations(_ repairs: [SlotRepair], name: (String) -> String) -> [String] {
+        var lines: [String] = []
+        var run: (first: Int, last: Int, owner: String)?
+        func flush() {
+            guard let current = run else { return }
+            let range = current.first == current.last ? "slot \(current.first)" : "slots \(current.first)-\(current.last)"
+            lines.append("\(range): owned by no one reachable; give \(current.first == current.last ? "it" : "them") to \(name(current.owner))")
+            run = nil
+        }
+        for repair in repairs {
+            if case .assign(let slot, let owner, let holders) = repair, holders.isEmpty {
+                if let current = run, current.owner == owner, current.last + 1 == slot {
+                    run = (current.first, slot, owner)
+                    continue
+                }
+                flush()
+                run = (slot, slot, owner)
+                continue
+            }
+            flush()
+            lines.append(explain(repair, name: name))
+        }
+        flush()
+        return lines
     }
 
     static func explain(_ repair: SlotRepair, name: (String) -> String) -> String {
