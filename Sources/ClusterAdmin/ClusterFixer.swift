@@ -87,12 +87,13 @@ public struct ClusterFixer: Sendable {
                 importing: masters.flatMap { master in master.current.importing.filter { $0.slot == slot }.map { (master.id, $0.from) } },
                 keyCounts: counts.mapValues { $0[slot] }), masters: ranking)
         }
-        // Orphans without keys anywhere are shared out in contiguous blocks,
-        // not all to one master (thousands of them when a master is lost).
+        // Orphans without keys anywhere fill the holes between a master's own
+        // slots, then are shared out in contiguous blocks, not all to one
+        // master (thousands of them when a master is lost).
         let empty = decided.compactMap { repair -> Int? in
             if case .assign(let slot, _, let holders) = repair, holders.isEmpty, counts.values.allSatisfy({ $0[slot] == 0 }) { slot } else { nil }
         }
-        let shared = SlotRepair.spread(empty, over: ranking)
+        let shared = SlotRepair.spread(empty, over: ranking) { slot in masters.first { owned[$0.id]!.contains(slot) }?.id }
         return decided.map { repair in
             if case .assign(let slot, _, let holders) = repair, let owner = shared[slot] {
                 return .assign(slot: slot, ownerID: owner, moveKeysFrom: holders)

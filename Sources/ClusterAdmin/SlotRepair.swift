@@ -76,20 +76,41 @@ public enum SlotRepair: Sendable, Hashable {
         }
     }
 
-    /// Gives `slots` (ascending) to the masters in contiguous blocks, each
-    /// master up to its fair share of the total, in `masters` order.
-    public static func spread(_ slots: [Int], over masters: [(id: String, slots: Int)]) -> [Int: String] {
+    /// Gives `slots` (ascending) to masters: a run of them between two slots
+    /// of the same master goes to that master (the holes a restored RDB
+    /// leaves between the slots it holds keys in), the rest in contiguous
+    /// blocks, each master up to its fair share of the total, in `masters`
+    /// order. `owner` tells who serves the other slots.
+    public static func spread(_ slots: [Int], over masters: [(id: String, slots: Int)],
+                              owner: (Int) -> String? = { _ in nil }) -> [Int: String] {
         guard !masters.isEmpty else { return [:] }
-        let total = masters.reduce(slots.count) { $0 + $1.slots }
+        var tally = masters
         var owners: [Int: String] = [:]
-        var remaining = slots[...]
-        for (index, master) in masters.enumerated() {
-            let share = total / masters.count + (index < total % masters.count ? 1 : 0)
-            for slot in remaining.prefix(max(0, share - master.slots)) { owners[slot] = master.id }
-            remaining = remaining.dropFirst(max(0, share - master.slots))
+        var rest: [Int] = []
+        var index = slots.startIndex
+        while index < slots.endIndex {
+            var end = index
+            while end + 1 < slots.endIndex && slots[end + 1] == slots[end] + 1 { end += 1 }
+            let run = slots[index...end]
+            let left = run.first! > 0 ? owner(run.first! - 1) : nil
+            let right = run.last! < HashSlot.count - 1 ? owner(run.last! + 1) : nil
+            if let left, left == right, let position = tally.firstIndex(where: { $0.id == left }) {
+                run.forEach { owners[$0] = left }
+                tally[position].slots += run.count
+            } else {
+                rest += run
+            }
+            index = end + 1
+        }
+        let total = tally.reduce(rest.count) { $0 + $1.slots }
+        var remaining = rest[...]
+        for (position, master) in tally.enumerated() {
+            let take = max(0, total / tally.count + (position < total % tally.count ? 1 : 0) - master.slots)
+            remaining.prefix(take).forEach { owners[$0] = master.id }
+            remaining = remaining.dropFirst(take)
         }
         // Rounding can leave a few when a master is already over its share.
-        for (offset, slot) in remaining.enumerated() { owners[slot] = masters[offset % masters.count].id }
+        for (offset, slot) in remaining.enumerated() { owners[slot] = tally[offset % tally.count].id }
         return owners
     }
 

@@ -1,3 +1,4 @@
+import ClusterModel
 import ClusterAdmin
 import Testing
 
@@ -60,6 +61,17 @@ import Testing
     @Test func aMasterAlreadyOverItsShareGetsNone() {
         #expect(SlotRepair.spread([1, 2], over: [(id: "a", slots: 10), (id: "b", slots: 0)]) == [1: "b", 2: "b"])
         #expect(SlotRepair.spread([1], over: []).isEmpty)
+    }
+
+    /// Nodes restored from RDBs claim only the slots they hold keys in; the
+    /// holes between them go back to the same node.
+    @Test func holesBetweenAMastersSlotsGoToThatMaster() {
+        let claimed: [Int: String] = [0: "a", 2: "a", 5: "a", 6: "b", 9: "b"]
+        let orphans = [1, 3, 4, 7, 8] + Array(10..<HashSlot.count)
+        let owners = SlotRepair.spread(orphans, over: [(id: "a", slots: 3), (id: "b", slots: 2)]) { claimed[$0] }
+        #expect([1, 3, 4].map { owners[$0] } == ["a", "a", "a"])
+        #expect([7, 8].map { owners[$0] } == ["b", "b"])
+        #expect(owners.values.filter { $0 == "a" }.count + 3 == HashSlot.count / 2)
     }
 
     @Test func aLostMasterOfThreeIsSplitInTwoHalves() {

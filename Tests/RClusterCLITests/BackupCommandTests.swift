@@ -35,4 +35,48 @@ import TestSupport
             #expect(total == 3000)
         }
     }
+
+    /// Docs/backup.md's restore, as a user follows it: one new cluster node
+    /// per RDB (each claims the slots it holds keys in), CLUSTER MEET, then
+    /// `rcluster fix` gives out the empty slots; every key is served again.
+    @Test func aBackupRestoresIntoANewClusterThroughFix() async throws {
+        try await RedisTestCluster.withNodes(3) { cluster in
+            #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
+            try await cluster.fill(keys: 3000)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-restore-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            #expect(try await RClusterBinary.run(["backup", "\(cluster.addresses[0])", folder]).exitCode == 0)
+            let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/nodes.json"))) as? [String: Any])
+            let files = try #require(manifest["nodes"] as? [[String: Any]]).compactMap { $0["rdb"] as? String }
+            #expect(files.count == 3)
+
+            let restored = try files.enumerated().map { index, file in
+                try RedisServerProcess(cluster: true, extraArguments: ["--dir", folder, "--dbfilename", file,
+                                                                       "--cluster-config-file", "restored-\(index).conf"])
+            }
+            defer { restored.forEach { $0.kill() } }
+            for node in restored { try await node.waitUntilReady() }
+            let entry = restored[0]
+            let connection = try await RedisConnection.connect(to: entry.address)
+            defer { Task { await connection.close() } }
+            for node in restored.dropFirst() { _ = try await connection.send(["CLUSTER", "MEET", node.host, "\(node.port)"]) }
+            for _ in 0..<200 {
+                let view = try await connection.send(["CLUSTER", "NODES"]).string ?? ""
+                if view.split(separator: "\n").count == 3 && !view.contains("handshake") { break }
+                try await Task.sleep(for: .milliseconds(25))
+            }
+
+            let fixed = try await RClusterBinary.run(["fix", "\(entry.address)", "--yes"])
+            #expect(fixed.exitCode == 0, "\(fixed.stdout)\(fixed.stderr)")
+            #expect(fixed.stdout.contains("owned by no one reachable"))
+            #expect(try await RClusterBinary.reference(["check", "\(entry.address)"]).exitCode == 0)
+            var total: Int64 = 0
+            for node in restored {
+                let session = try await RedisConnection.connect(to: node.address)
+                total += try await session.send(["DBSIZE"]).int ?? 0
+                await session.close()
+            }
+            #expect(total == 3000)
+        }
+    }
 }

@@ -74,31 +74,24 @@ struct FixCommand: AsyncParsableCommand {
         if !report.isHealthy { throw ExitCode.failure }
     }
 
-    /// One line a repair, except runs of keyless orphans given to the same
-    /// master, which read as one range ("slots 10923-12743: ...").
+    /// One line a repair, except keyless orphans: one line per master that
+    /// takes some, with their ranges (thousands when a master is lost, or
+    /// when nodes restored from RDBs hold keys in only some of their slots).
     static func explanations(_ repairs: [SlotRepair], name: (String) -> String) -> [String] {
+        var orphans: [String: [Int]] = [:]
         var lines: [String] = []
-        var run: (first: Int, last: Int, owner: String)?
-        func flush() {
-            guard let current = run else { return }
-            let range = current.first == current.last ? "slot \(current.first)" : "slots \(current.first)-\(current.last)"
-            lines.append("\(range): owned by no one reachable; give \(current.first == current.last ? "it" : "them") to \(name(current.owner))")
-            run = nil
-        }
         for repair in repairs {
             if case .assign(let slot, let owner, let holders) = repair, holders.isEmpty {
-                if let current = run, current.owner == owner, current.last + 1 == slot {
-                    run = (current.first, slot, owner)
-                    continue
-                }
-                flush()
-                run = (slot, slot, owner)
-                continue
+                orphans[owner, default: []].append(slot)
+            } else {
+                lines.append(explain(repair, name: name))
             }
-            flush()
-            lines.append(explain(repair, name: name))
         }
-        flush()
+        for (owner, slots) in orphans.sorted(by: { $0.value[0] < $1.value[0] }) {
+            let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description)
+            let shown = ranges.prefix(8).joined(separator: ",") + (ranges.count > 8 ? ", and \(ranges.count - 8) more ranges" : "")
+            lines.append("\(slots.count == 1 ? "slot" : "slots") \(shown): owned by no one reachable; give \(slots.count == 1 ? "it" : "them (\(slots.count))") to \(name(owner))")
+        }
         return lines
     }
 
