@@ -12,7 +12,7 @@ struct FixCommand: AsyncParsableCommand {
     var node: String
 
     @Flag(name: [.customLong("fix-with-unreachable-masters"), .customLong("cluster-fix-with-unreachable-masters")],
-          help: "Repair even though a master does not answer (its slots may be taken over).")
+          help: "Repair even though a master does not answer: its slots go to the other masters, and its keys in them are lost.")
     var withUnreachableMasters = false
 
     @Flag(name: [.customLong("search-multiple-owners"), .customLong("cluster-search-multiple-owners")],
