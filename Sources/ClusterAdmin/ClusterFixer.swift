@@ -121,17 +121,17 @@ public struct ClusterFixer: Sendable {
         for repair in repairs {
             switch repair {
             case .close(let slot, _, let stableOn, _):
-                for id in stableOn { try await send(try connection(id), ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]) }
+                for id in stableOn { try await connection(id).requireOK([["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]]) }
             case .assign:
                 continue  // below, one transaction per new owner
             case .reclaim(let slot, let ownerID, let releaseFrom, let stableOn, _):
-                for id in stableOn { try await send(try connection(id), ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]) }
+                for id in stableOn { try await connection(id).requireOK([["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]]) }
                 // The others let go before the owner's claim outranks theirs:
                 // a master that loses a slot it holds keys in deletes them.
-                for id in releaseFrom { try await send(try connection(id), ["CLUSTER", "DELSLOTS", "\(slot)"]) }
+                for id in releaseFrom { try await connection(id).requireOK([["CLUSTER", "DELSLOTS", "\(slot)"]]) }
                 try await claim([slot], on: try connection(ownerID))
                 for id in releaseFrom {
-                    try await send(try connection(id), ["CLUSTER", "SETSLOT", "\(slot)", "NODE", ownerID], tolerating: "Unknown node")
+                    try await connection(id).requireOK([["CLUSTER", "SETSLOT", "\(slot)", "NODE", ownerID]], tolerating: "Unknown node")
                 }
             case .finishMigration, .unsupported:
                 continue
@@ -183,8 +183,7 @@ public struct ClusterFixer: Sendable {
     private func claim(_ slots: [Int], on owner: RedisConnection) async throws(ClusterAdminError) {
         let words = [["MULTI"]] + slots.map { ["CLUSTER", "DELSLOTS", "\($0)"] }
             + [["CLUSTER", "ADDSLOTS"] + slots.map { "\($0)" }, ["CLUSTER", "BUMPEPOCH"], ["EXEC"]]
-        let replies: [Result<RESPValue, RedisServerError>]
-        do { replies = try await owner.pipeline(words.map { $0.map { ByteBuffer(string: $0) } }) } catch { throw .client(error) }
+        let replies = try await owner.replies(words.map { $0.map { ByteBuffer(string: $0) } })
         let step = "MULTI ... CLUSTER ADDSLOTS \(SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")) ... EXEC"
         let results = try replies[replies.count - 1].get(address: owner.address, step: step)
         if case .array(let items) = results, items.count == slots.count + 2, let message = items[slots.count].errorMessage {
@@ -212,15 +211,6 @@ public struct ClusterFixer: Sendable {
         guard met.met else {
             throw .convergenceTimedOut(what: "the reintroduced nodes to know each other", seconds: 30,
                                        diagnosis: introductions.map { "- \($0.nodeID.prefix(8)) met \($0.masterID.prefix(8)): check that its cluster bus port is reachable" })
-        }
-    }
-
-    private func send(_ connection: RedisConnection, _ arguments: [String], tolerating tolerated: String? = nil) async throws(ClusterAdminError) {
-        do {
-            try await connection.send(arguments)
-        } catch {
-            if let tolerated, case .server(_, let reply) = error, reply.message.contains(tolerated) { return }
-            throw .client(error)
         }
     }
 }

@@ -108,7 +108,7 @@ public struct Importer: Sendable {
                 throw .client(error)
             }
             let batches = zip(owned, bounded).flatMap { entry, parts in parts.map { (key: entry.key, value: $0) } }
-            let replies = try await pipeline(source, batches.map { migrate($0.value, to: $0.key) })
+            let replies = try await source.replies(batches.map { migrate($0.value, to: $0.key) })
             for ((owner, batch), result) in zip(batches, replies) {
                 if case .failure(let error) = result {
                     throw failure(error, owner: owner, batch: batch, importedSoFar: imported)
@@ -144,14 +144,6 @@ public struct Importer: Sendable {
     }
 
     private func reply(_ connection: RedisConnection, _ words: [ByteBuffer]) async throws(ClusterAdminError) -> RESPValue {
-        let result = try await pipeline(connection, [words])[0]
-        switch result {
-        case .success(let value): return value
-        case .failure(let error): throw .step(connection.address, String(buffer: words[0]), error)
-        }
-    }
-
-    private func pipeline(_ connection: RedisConnection, _ commands: [[ByteBuffer]]) async throws(ClusterAdminError) -> [Result<RESPValue, RedisServerError>] {
-        do { return try await connection.pipeline(commands) } catch { throw .client(error) }
+        try await connection.replies([words])[0].get(address: connection.address, step: String(buffer: words[0]))
     }
 }

@@ -56,13 +56,13 @@ public struct SlotMigrator: Sendable {
     /// keys of several slots share one MIGRATE.
     public func move(slots: [Int], from source: RedisConnection, sourceID: String, to target: RedisConnection,
                      targetEndpoint: Endpoint, otherMasters: [RedisConnection]) async throws(ClusterAdminError) -> Int {
-        try await allOK(target, slots.map { ["CLUSTER", "SETSLOT", "\($0)", "IMPORTING", sourceID] })
-        try await allOK(source, slots.map { ["CLUSTER", "SETSLOT", "\($0)", "MIGRATING", targetEndpoint.id] })
+        try await target.requireOK(slots.map { ["CLUSTER", "SETSLOT", "\($0)", "IMPORTING", sourceID] })
+        try await source.requireOK(slots.map { ["CLUSTER", "SETSLOT", "\($0)", "MIGRATING", targetEndpoint.id] })
         var moved = 0
         var pending = slots
         while !pending.isEmpty {
             let size = sizer.current
-            let replies = try await pipelineReplies(source, pending.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(size)"] }
+            let replies = try await source.replies(pending.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "\(size)"] }
                 .map { $0.map { ByteBuffer(string: $0) } })
             var batches: [(slot: Int, keys: [ByteBuffer])] = []
             var again: [Int] = []
@@ -85,17 +85,17 @@ public struct SlotMigrator: Sendable {
         // they only learn sooner what gossip would tell them, and in any order
         // a client is sent to the target. Replicas refuse SETSLOT: harmless.
         let assign = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetEndpoint.id] }
-        try await allOK(target, assign)
+        try await target.requireOK(assign)
         let outcomes = await withTaskGroup(of: Result<Void, ClusterAdminError>.self) { group in
             // A source that gave away its last slot turns into a replica of the
             // target (cluster-allow-replica-migration), sometimes through the
             // target's gossip before its own SETSLOT arrives.
             group.addTask {
-                await Result(catching: { () async throws(ClusterAdminError) in try await allOK(source, assign, tolerating: "only with masters") })
+                await Result(catching: { () async throws(ClusterAdminError) in try await source.requireOK(assign, tolerating: "only with masters") })
             }
             for master in otherMasters {
                 group.addTask {
-                    await Result(catching: { () async throws(ClusterAdminError) in try await allOK(master, assign, tolerating: "only with masters") })
+                    await Result(catching: { () async throws(ClusterAdminError) in try await master.requireOK(assign, tolerating: "only with masters") })
                 }
             }
             var outcomes: [Result<Void, ClusterAdminError>] = []
@@ -110,16 +110,16 @@ public struct SlotMigrator: Sendable {
     /// interrupted move or a hand edit) to the owner. The node is made to
     /// import the slot for the while, so that ASKING lets it serve MIGRATE.
     public func coldMove(slot: Int, from holder: RedisConnection, ownerID: String, to owner: Endpoint) async throws(ClusterAdminError) -> Int {
-        try await allOK(holder, [["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", ownerID]])
+        try await holder.requireOK([["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", ownerID]])
         var moved = 0
         while true {
-            let reply = try await pipelineReplies(holder, [["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(sizer.current)"].map { ByteBuffer(string: $0) }])[0]
+            let reply = try await holder.replies([["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(sizer.current)"].map { ByteBuffer(string: $0) }])[0]
             let keys = try reply.get(address: holder.address, step: "GETKEYSINSLOT \(slot)").elements?.compactMap { value -> ByteBuffer? in
                 if case .bulkString(let key) = value { key } else { nil }
             } ?? []
             guard !keys.isEmpty else { break }
             for batch in try await bounded([(slot, keys)], on: holder, asking: true) {
-                let replies = try await pipelineReplies(holder, [[ByteBuffer(string: "ASKING")], migrateCommand(batch.keys, endpoint: owner, replace: settings.replace)])
+                let replies = try await holder.replies([[ByteBuffer(string: "ASKING")], migrateCommand(batch.keys, endpoint: owner, replace: settings.replace)])
                 if case .failure(let error) = replies[1] {
                     let hint = error.message.contains("BUSYKEY") ? " (the owner has other values under the same names; --replace overwrites them)" : ""
                     throw .step(holder.address, "moving slot \(slot)'s stray keys to \(owner.address)\(hint)", error)
@@ -127,7 +127,7 @@ public struct SlotMigrator: Sendable {
             }
             moved += keys.count
         }
-        try await allOK(holder, [["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]])
+        try await holder.requireOK([["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]])
         return moved
     }
 
@@ -135,7 +135,7 @@ public struct SlotMigrator: Sendable {
     /// pipelined; busy keys are then settled slot by slot.
     private func migrate(_ batches: [(slot: Int, keys: [ByteBuffer])], from source: RedisConnection,
                          to target: RedisConnection, endpoint: Endpoint) async throws(ClusterAdminError) -> Int {
-        let replies = try await pipelineReplies(source, batches.map { migrateCommand($0.keys, endpoint: endpoint, replace: settings.replace) })
+        let replies = try await source.replies(batches.map { migrateCommand($0.keys, endpoint: endpoint, replace: settings.replace) })
         var moved = 0
         for (batch, reply) in zip(batches, replies) {
             switch reply {
@@ -162,7 +162,7 @@ public struct SlotMigrator: Sendable {
         guard different.isEmpty else {
             throw .refused("slot \(slot): \(different.count) key(s) exist on \(endpoint.address) with different values (\(different.prefix(5).joined(separator: ", "))\(different.count > 5 ? ", ..." : "")); nothing was overwritten. The slot stays open (MIGRATING/IMPORTING): rcluster fix --replace finishes the move overwriting them, rcluster fix alone stops on them again.")
         }
-        let retry = try await pipelineReplies(source, [migrateCommand(keys, endpoint: endpoint, replace: true)])[0]
+        let retry = try await source.replies([migrateCommand(keys, endpoint: endpoint, replace: true)])[0]
         if case .failure(let error) = retry { throw .step(source.address, "MIGRATE ... REPLACE of slot \(slot)", error) }
         return keys.count
     }
@@ -197,33 +197,10 @@ public struct SlotMigrator: Sendable {
         let asking = [ByteBuffer(string: "ASKING")]
         let digest = [ByteBuffer(string: "DEBUG"), ByteBuffer(string: "DIGEST-VALUE"), key]
         let dump = [ByteBuffer(string: "DUMP"), key]
-        let mine = try await pipelineReplies(source, [digest, dump])
-        let theirs = try await pipelineReplies(target, [asking, digest, asking, dump])
+        let mine = try await source.replies([digest, dump])
+        let theirs = try await target.replies([asking, digest, asking, dump])
         if case .success(let left) = mine[0], case .success(let right) = theirs[1] { return left == right }
         guard case .success(let left) = mine[1], case .success(let right) = theirs[3] else { return false }
         return left == right
-    }
-
-    private func pipelineReplies(_ connection: RedisConnection, _ commands: [[ByteBuffer]]) async throws(ClusterAdminError) -> [Result<RESPValue, RedisServerError>] {
-        do { return try await connection.pipeline(commands) } catch { throw .client(error) }
-    }
-
-    /// Pipelines the commands; any error reply (but the tolerated one) fails the step.
-    private func allOK(_ connection: RedisConnection, _ commands: [[String]], tolerating tolerated: String? = nil) async throws(ClusterAdminError) {
-        let replies = try await pipelineReplies(connection, commands.map { $0.map { ByteBuffer(string: $0) } })
-        for (command, reply) in zip(commands, replies) {
-            guard case .failure(let error) = reply else { continue }
-            if let tolerated, error.message.contains(tolerated) { continue }
-            throw .step(connection.address, command.prefix(4).joined(separator: " "), error)
-        }
-    }
-}
-
-extension Result where Success == RESPValue, Failure == RedisServerError {
-    func get(address: NodeAddress, step: String) throws(ClusterAdminError) -> RESPValue {
-        switch self {
-        case .success(let value): return value
-        case .failure(let error): throw .step(address, step, error)
-        }
     }
 }
