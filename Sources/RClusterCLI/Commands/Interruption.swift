@@ -10,7 +10,8 @@ final class Interruption {
     let stop = StopRequest()
     private let source: any DispatchSourceSignal
 
-    init(first: String, second: String) {
+    /// `second`: what is left open after a second Ctrl-C, and how to finish it.
+    init(second: String, first: String = "Ctrl-C: finishing the slots in flight, then stopping (Ctrl-C again stops at once).") {
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "rcluster.interruption"))
         source.setEventHandler { [stop] in

@@ -69,7 +69,6 @@ struct RebalanceCommand: AsyncParsableCommand {
             return
         }
         let interruption = Interruption(
-            first: "Ctrl-C: finishing the slots in flight, then stopping (Ctrl-C again stops at once).",
             second: "Stopped at once: the slots in flight stay open (MIGRATING/IMPORTING). rcluster fix \(node) closes them; rcluster rebalance \(node) then moves the rest.")
         defer { interruption.remove() }
         do {

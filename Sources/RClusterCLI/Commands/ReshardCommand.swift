@@ -98,7 +98,6 @@ struct ReshardCommand: AsyncParsableCommand {
         defer { metering.cancel() }
         let journalPath = ReshardJournal.path(targetID: journal.targetID)
         let interruption = Interruption(
-            first: "Ctrl-C: finishing the slots in flight, then stopping (Ctrl-C again stops at once).",
             second: "Stopped at once: the slots in flight stay open (MIGRATING/IMPORTING). rcluster reshard \(node) --resume finishes the move (plan in \(journalPath)); rcluster fix closes them.")
         defer { interruption.remove() }
         do {
