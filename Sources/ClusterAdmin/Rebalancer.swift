@@ -44,15 +44,17 @@ public struct Rebalancer: Sendable {
     /// whose sources move in parallel lanes. (A master only gives or only
     /// receives in the reference's computation, so the groups are independent.)
     /// The snapshot is reloaded per group so each starts from what the cluster holds.
+    /// `starting` is told each move as its group begins, `progress` each window moved.
     public func execute(_ moves: [RebalancePlanner.Move], entry: NodeAddress, loader: ClusterLoader, stop: StopRequest? = nil,
-                        progress: @Sendable (RebalancePlanner.Move) -> Void) async throws(ClusterAdminError) -> Int {
+                        starting: @Sendable (RebalancePlanner.Move) -> Void,
+                        progress: @escaping @Sendable (Resharder.Event) -> Void = { _ in }) async throws(ClusterAdminError) -> Int {
         var keys = 0
         var targets: [String] = []
         for move in moves where !targets.contains(move.targetID) { targets.append(move.targetID) }
         for targetID in targets {
             if stop?.isRequested == true { throw .interrupted }
             let group = moves.filter { $0.targetID == targetID }
-            group.forEach(progress)
+            group.forEach(starting)
             let snapshot = try await loader.load(from: entry)
             try ClusterCheck.run(snapshot).requireHealthy(before: "rebalancing")
             let target = try snapshot.node(matching: targetID)
@@ -67,7 +69,7 @@ public struct Rebalancer: Sendable {
                 sources.append(source)
                 slotMoves += slots.prefix(move.count).map { ReshardPlanner.Move(slot: $0, sourceID: source.id) }
             }
-            keys += try await resharder.execute(Resharder.Plan(target: target, sources: sources, moves: slotMoves), on: snapshot, stop: stop) { _ in }.keys
+            keys += try await resharder.execute(Resharder.Plan(target: target, sources: sources, moves: slotMoves), on: snapshot, stop: stop, progress: progress).keys
         }
         return keys
     }

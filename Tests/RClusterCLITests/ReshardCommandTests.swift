@@ -135,6 +135,9 @@ import TestSupport
 
             let result = try await RClusterBinary.run(["rebalance", founders[0], "--use-empty-masters"])
             #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
+            // Not a terminal: a line per window moved, then the summary with the rate.
+            #expect(result.stdout.contains("Moved slots ") && result.stdout.contains("to \(cluster.addresses[3]):"), "\(result.stdout)")
+            #expect(result.stdout.contains("[OK] Rebalanced: 4096 slots and ") && result.stdout.contains(" keys/s)."))
             let counts = try await cluster.masters().map { $0.slots.reduce(0) { $0 + $1.count } }
             #expect(counts == [4096, 4096, 4096, 4096])
             #expect(try await cluster.countKeys() == 2000)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterAdmin
+import ClusterModel
 import Planner
 
 struct RebalanceCommand: AsyncParsableCommand {
@@ -71,12 +72,22 @@ struct RebalanceCommand: AsyncParsableCommand {
         let interruption = Interruption(
             second: "Stopped at once: the slots in flight stay open (MIGRATING/IMPORTING). rcluster fix \(node) closes them; rcluster rebalance \(node) then moves the rest.")
         defer { interruption.remove() }
+        let total = moves.reduce(0) { $0 + $1.count }
+        let progress = MigrationProgress(totalSlots: total, terminal: context.terminal, quiet: false)
         do {
             let keys = try await rebalancer.execute(moves, entry: entry, loader: ClusterLoader(options: context.options),
-                                                    stop: interruption.stop) { move in
-                context.terminal.print("Moving \(move.count) slots from \(address(move.sourceID)) to \(address(move.targetID))")
-            }
-            context.terminal.print("[OK] Rebalanced: \(moves.reduce(0) { $0 + $1.count }) slots and \(keys) keys moved.")
+                                                    stop: interruption.stop, starting: { move in
+                progress.say("Moving \(move.count) slots from \(address(move.sourceID)) to \(address(move.targetID))")
+            }, progress: { event in
+                if case .slotsMoved(let slots, let source, let destination, let keys) = event {
+                    let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")
+                    progress.moved(slots: slots.count, keys: keys, line: "Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
+                }
+            })
+            progress.finish()
+            let seconds = progress.elapsedSeconds
+            context.terminal.print(String(format: "[OK] Rebalanced: %d slots and %d keys moved in %.2f s (%.0f keys/s).",
+                                          total, keys, seconds, Double(keys) / max(seconds, 0.001)))
             // Redis turns a master that gave away its last slot into a replica
             // (cluster-allow-replica-migration): say so, it surprises people.
             if let after = try? await context.loadSnapshot(from: entry) {
@@ -86,9 +97,11 @@ struct RebalanceCommand: AsyncParsableCommand {
                 }
             }
         } catch .interrupted {
+            progress.finish()
             context.terminal.warn("[ERR] Interrupted with no slot left open; rcluster rebalance \(node) computes and moves the rest.")
             throw ExitCode(130)
         } catch {
+            progress.finish()
             throw context.fail(error.description)
         }
     }

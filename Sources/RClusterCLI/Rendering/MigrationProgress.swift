@@ -2,7 +2,7 @@ import ClusterAdmin
 import ClusterModel
 import Foundation
 
-/// Reshard progress: on a terminal, one line on stderr redrawn in place
+/// Reshard and rebalance progress: on a terminal, one line on stderr redrawn in place
 /// (slots, keys, keys/s, bytes/s into the target, ETA); otherwise a plain line per window on stdout;
 /// nothing at all with --json (the summary says it).
 final class MigrationProgress: @unchecked Sendable {
@@ -47,6 +47,16 @@ final class MigrationProgress: @unchecked Sendable {
         return bytes.map { Double($0) / max(elapsedSeconds, 0.001) }
     }
 
+    /// A line of its own (rebalance's "Moving N slots ..."), above the bar.
+    func say(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !quiet else { return }
+        if live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        terminal.print(line)
+        if live && slots > 0 { redraw() }
+    }
+
     func moved(slots count: Int, keys moved: Int, line: String) {
         lock.lock()
         defer { lock.unlock() }
@@ -57,6 +67,11 @@ final class MigrationProgress: @unchecked Sendable {
             terminal.print(line)
             return
         }
+        redraw()
+    }
+
+    /// Caller holds the lock.
+    private func redraw() {
         let elapsed = max(elapsedSeconds, 0.001)
         let rate = Double(keys) / elapsed
         let remaining = Double(totalSlots - slots) * elapsed / Double(max(slots, 1))
