@@ -130,6 +130,14 @@ import TestSupport
 
             let simulated = try await RClusterBinary.run(["rebalance", founders[0], "--cluster-use-empty-masters", "--cluster-simulate"])
             #expect(simulated.stdout.contains("Moving "))
+            let plan = try await RClusterBinary.run(["rebalance", founders[0], "--use-empty-masters", "--simulate", "--json"])
+            let planned = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any], "\(plan.stdout)")
+            #expect(planned["schema"] as? String == "rcluster.rebalance/1")
+            #expect(planned["needed"] as? Bool == true && planned["simulated"] as? Bool == true && planned["slots"] as? Int == 4096)
+            #expect((planned["moves"] as? [[String: Any]])?.allSatisfy { $0["to"] as? String == "\(cluster.addresses[3])" } == true)
+            let idle = try await RClusterBinary.run(["rebalance", founders[0], "--json"])
+            let idleJSON = try #require(try JSONSerialization.jsonObject(with: Data(idle.stdout.utf8)) as? [String: Any], "\(idle.stdout)")
+            #expect(idleJSON["needed"] as? Bool == false)
             #expect(try await cluster.command(cluster.nodes[3], ["CLUSTER", "INFO"]).contains("cluster_slots_assigned:16384"))
             #expect(try await cluster.command(cluster.nodes[3], ["DBSIZE"]) == "0")
 

@@ -28,6 +28,7 @@ struct RebalanceCommand: AsyncParsableCommand {
 
     @OptionGroup var migration: MigrationOptions
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
         _ = try NodeAddressArgument.parse(node)
@@ -59,21 +60,25 @@ struct RebalanceCommand: AsyncParsableCommand {
         } catch {
             throw context.fail(error.description)
         }
+        let address: @Sendable (String) -> String = { id in snapshot.node(id: id).map { "\($0.address)" } ?? id }
+        let json = output.json
+        let say: (String) -> Void = { if !json { context.terminal.print($0) } }
         guard case .moves(let moves) = outcome else {
-            context.terminal.print("*** No rebalancing needed! All nodes are within the \(String(format: "%.2f", threshold))% threshold.")
+            if json { print(JSONOutput.render(RebalanceJSON(moves: [], address: address, simulated: simulate))) }
+            say("*** No rebalancing needed! All nodes are within the \(String(format: "%.2f", threshold))% threshold.")
             return
         }
-        let address: @Sendable (String) -> String = { id in snapshot.node(id: id).map { "\($0.address)" } ?? id }
-        context.terminal.print(">>> Rebalancing across \(snapshot.masters.count) masters: \(moves.count) move(s), \(moves.reduce(0) { $0 + $1.count }) slots")
+        say(">>> Rebalancing across \(snapshot.masters.count) masters: \(moves.count) move(s), \(moves.reduce(0) { $0 + $1.count }) slots")
         if simulate {
-            moves.forEach { context.terminal.print("Moving \($0.count) slots from \(address($0.sourceID)) to \(address($0.targetID))") }
+            moves.forEach { say("Moving \($0.count) slots from \(address($0.sourceID)) to \(address($0.targetID))") }
+            if json { print(JSONOutput.render(RebalanceJSON(moves: moves, address: address, simulated: true))) }
             return
         }
         let interruption = Interruption(
             second: "Stopped at once: the slots in flight stay open (MIGRATING/IMPORTING). rcluster fix \(node) closes them; rcluster rebalance \(node) then moves the rest.")
         defer { interruption.remove() }
         let total = moves.reduce(0) { $0 + $1.count }
-        let progress = MigrationProgress(totalSlots: total, terminal: context.terminal, quiet: false)
+        let progress = MigrationProgress(totalSlots: total, terminal: context.terminal, quiet: json)
         do {
             let keys = try await rebalancer.execute(moves, entry: entry, loader: ClusterLoader(options: context.options),
                                                     stop: interruption.stop, starting: { move in
@@ -86,14 +91,17 @@ struct RebalanceCommand: AsyncParsableCommand {
             })
             progress.finish()
             let seconds = progress.elapsedSeconds
-            context.terminal.print(String(format: "[OK] Rebalanced: %d slots and %d keys moved in %.2f s (%.0f keys/s).",
-                                          total, keys, seconds, Double(keys) / max(seconds, 0.001)))
+            if json {
+                print(JSONOutput.render(RebalanceJSON(moves: moves, address: address, simulated: false, keys: keys, seconds: seconds)))
+            }
+            say(String(format: "[OK] Rebalanced: %d slots and %d keys moved in %.2f s (%.0f keys/s).",
+                       total, keys, seconds, Double(keys) / max(seconds, 0.001)))
             // Redis turns a master that gave away its last slot into a replica
             // (cluster-allow-replica-migration): say so, it surprises people.
             if let after = try? await context.loadSnapshot(from: entry) {
                 for master in snapshot.masters where !master.slots.isEmpty {
                     guard let now = after.node(id: master.id), now.isReplica else { continue }
-                    context.terminal.print("    \(master.address) gave away its last slot and is now a replica of \(now.masterID.map(address) ?? "another master"); rcluster del-node removes it.")
+                    say("    \(master.address) gave away its last slot and is now a replica of \(now.masterID.map(address) ?? "another master"); rcluster del-node removes it.")
                 }
             }
         } catch .interrupted {
