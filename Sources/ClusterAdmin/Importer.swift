@@ -101,12 +101,7 @@ public struct Importer: Sendable {
                 if let owner = owners[slot] { byOwner[owner, default: []].append(key) }
             }
             let owned = byOwner.sorted { $0.key < $1.key }
-            let bounded: [[[ByteBuffer]]]
-            do {
-                bounded = try await MigrateBatches.bounded(owned.map(\.value), on: source, byteLimit: MigrateBatches.defaultByteLimit, asking: false)
-            } catch {
-                throw .client(error)
-            }
+            let bounded = try await MigrateBatches.bounded(owned.map(\.value), on: source, byteLimit: MigrateBatches.defaultByteLimit, asking: false)
             let batches = zip(owned, bounded).flatMap { entry, parts in parts.map { (key: entry.key, value: $0) } }
             let replies = try await source.replies(batches.map { migrate($0.value, to: $0.key) })
             for ((owner, batch), result) in zip(batches, replies) {
@@ -121,14 +116,8 @@ public struct Importer: Sendable {
     }
 
     private func migrate(_ keys: [ByteBuffer], to owner: NodeAddress) -> [ByteBuffer] {
-        var words = ["MIGRATE", owner.host, "\(owner.port)", "", "0", "\(settings.migrateTimeoutMilliseconds)"]
-        if settings.copy { words.append("COPY") }
-        if settings.replace { words.append("REPLACE") }
-        if let auth = settings.clusterAuth {
-            words += auth.username.map { ["AUTH2", $0, auth.password] } ?? ["AUTH", auth.password]
-        }
-        words.append("KEYS")
-        return words.map { ByteBuffer(string: $0) } + keys
+        MigrateCommand.words(to: owner.host, port: owner.port, timeoutMilliseconds: settings.migrateTimeoutMilliseconds,
+                             copy: settings.copy, replace: settings.replace, auth: settings.clusterAuth, keys: keys)
     }
 
     private func failure(_ error: RedisServerError, owner: NodeAddress, batch: [ByteBuffer], importedSoFar: Int) -> ClusterAdminError {

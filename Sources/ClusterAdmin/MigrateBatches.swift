@@ -50,7 +50,7 @@ public enum MigrateBatches {
     /// `asking` for a node that serves the slot only while importing it
     /// (ASKING lasts one command).
     static func bounded(_ groups: [[ByteBuffer]], on connection: RedisConnection, byteLimit: Int,
-                        asking: Bool) async throws(RedisClientError) -> [[[ByteBuffer]]] {
+                        asking: Bool) async throws(ClusterAdminError) -> [[[ByteBuffer]]] {
         let samples = try await sizes(groups.map { group in samplePositions(count: group.count).map { group[$0] } },
                                       on: connection, asking: asking)
         let suspect = zip(groups, samples).map { group, sample in
@@ -65,10 +65,10 @@ public enum MigrateBatches {
 
     /// MEMORY USAGE of every key, pipelined; a key gone meanwhile counts 0.
     private static func sizes(_ groups: [[ByteBuffer]], on connection: RedisConnection,
-                              asking: Bool) async throws(RedisClientError) -> [[Int]] {
+                              asking: Bool) async throws(ClusterAdminError) -> [[Int]] {
         let prefix = asking ? [[ByteBuffer(string: "ASKING")]] : []
         let usage = [ByteBuffer(string: "MEMORY"), ByteBuffer(string: "USAGE")]
-        let replies = try await connection.pipeline(groups.flatMap { $0.flatMap { prefix + [usage + [$0]] } })
+        let replies = try await connection.replies(groups.flatMap { $0.flatMap { prefix + [usage + [$0]] } })
         var next = replies.enumerated().filter { !asking || $0.offset % 2 == 1 }.map(\.element).makeIterator()
         return groups.map { group in group.map { _ in (try? next.next()?.get())?.int.map { Int($0) } ?? 0 } }
     }

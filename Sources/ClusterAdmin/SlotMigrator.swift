@@ -67,9 +67,7 @@ public struct SlotMigrator: Sendable {
             var batches: [(slot: Int, keys: [ByteBuffer])] = []
             var again: [Int] = []
             for (slot, reply) in zip(pending, replies) {
-                let found = try reply.get(address: source.address, step: "GETKEYSINSLOT \(slot)").elements?.compactMap { value -> ByteBuffer? in
-                    if case .bulkString(let key) = value { key } else { nil }
-                } ?? []
+                let found = try Self.keyNames(reply, of: slot, on: source)
                 if !found.isEmpty { batches.append((slot, found)) }
                 // A full batch means the slot may hold more: ask again next round.
                 if found.count == size { again.append(slot) }
@@ -86,14 +84,11 @@ public struct SlotMigrator: Sendable {
         // a client is sent to the target. Replicas refuse SETSLOT: harmless.
         let assign = slots.map { ["CLUSTER", "SETSLOT", "\($0)", "NODE", targetEndpoint.id] }
         try await target.requireOK(assign)
+        // A source that gave away its last slot turns into a replica of the
+        // target (cluster-allow-replica-migration), sometimes through the
+        // target's gossip before its own SETSLOT arrives.
         let outcomes = await withTaskGroup(of: Result<Void, ClusterAdminError>.self) { group in
-            // A source that gave away its last slot turns into a replica of the
-            // target (cluster-allow-replica-migration), sometimes through the
-            // target's gossip before its own SETSLOT arrives.
-            group.addTask {
-                await Result(catching: { () async throws(ClusterAdminError) in try await source.requireOK(assign, tolerating: "only with masters") })
-            }
-            for master in otherMasters {
+            for master in [source] + otherMasters {
                 group.addTask {
                     await Result(catching: { () async throws(ClusterAdminError) in try await master.requireOK(assign, tolerating: "only with masters") })
                 }
@@ -114,9 +109,7 @@ public struct SlotMigrator: Sendable {
         var moved = 0
         while true {
             let reply = try await holder.replies([["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(sizer.current)"].map { ByteBuffer(string: $0) }])[0]
-            let keys = try reply.get(address: holder.address, step: "GETKEYSINSLOT \(slot)").elements?.compactMap { value -> ByteBuffer? in
-                if case .bulkString(let key) = value { key } else { nil }
-            } ?? []
+            let keys = try Self.keyNames(reply, of: slot, on: holder)
             guard !keys.isEmpty else { break }
             for batch in try await bounded([(slot, keys)], on: holder, asking: true) {
                 let replies = try await holder.replies([[ByteBuffer(string: "ASKING")], migrateCommand(batch.keys, endpoint: owner, replace: settings.replace)])
@@ -171,23 +164,21 @@ public struct SlotMigrator: Sendable {
     private func bounded(_ batches: [(slot: Int, keys: [ByteBuffer])], on source: RedisConnection,
                          asking: Bool = false) async throws(ClusterAdminError) -> [(slot: Int, keys: [ByteBuffer])] {
         guard settings.batchByteLimit > 0 else { return batches }
-        let split: [[[ByteBuffer]]]
-        do {
-            split = try await MigrateBatches.bounded(batches.map(\.keys), on: source, byteLimit: settings.batchByteLimit, asking: asking)
-        } catch {
-            throw .client(error)
-        }
+        let split = try await MigrateBatches.bounded(batches.map(\.keys), on: source, byteLimit: settings.batchByteLimit, asking: asking)
         return zip(batches, split).flatMap { batch, parts in parts.map { (slot: batch.slot, keys: $0) } }
     }
 
+    /// The key names of a GETKEYSINSLOT reply.
+    private static func keyNames(_ reply: Result<RESPValue, RedisServerError>, of slot: Int,
+                                 on connection: RedisConnection) throws(ClusterAdminError) -> [ByteBuffer] {
+        try reply.get(address: connection.address, step: "GETKEYSINSLOT \(slot)").elements?.compactMap { value -> ByteBuffer? in
+            if case .bulkString(let key) = value { key } else { nil }
+        } ?? []
+    }
+
     private func migrateCommand(_ keys: [ByteBuffer], endpoint: Endpoint, replace: Bool) -> [ByteBuffer] {
-        var words = ["MIGRATE", endpoint.ip, "\(endpoint.address.port)", "", "0", "\(settings.migrateTimeoutMilliseconds)"]
-        if replace { words.append("REPLACE") }
-        if let auth = settings.auth {
-            words += auth.username.map { ["AUTH2", $0, auth.password] } ?? ["AUTH", auth.password]
-        }
-        words.append("KEYS")
-        return words.map { ByteBuffer(string: $0) } + keys
+        MigrateCommand.words(to: endpoint.ip, port: endpoint.address.port, timeoutMilliseconds: settings.migrateTimeoutMilliseconds,
+                             replace: replace, auth: settings.auth, keys: keys)
     }
 
     /// DEBUG DIGEST-VALUE where allowed (encoding-independent); else DUMP bytes

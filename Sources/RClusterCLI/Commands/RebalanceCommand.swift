@@ -83,12 +83,7 @@ struct RebalanceCommand: AsyncParsableCommand {
             let keys = try await rebalancer.execute(moves, entry: entry, loader: ClusterLoader(options: context.options),
                                                     stop: interruption.stop, starting: { move in
                 progress.say("Moving \(move.count) slots from \(address(move.sourceID)) to \(address(move.targetID))")
-            }, progress: { event in
-                if case .slotsMoved(let slots, let source, let destination, let keys) = event {
-                    let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")
-                    progress.moved(slots: slots.count, keys: keys, line: "Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
-                }
-            })
+            }, progress: { progress.record($0) })
             progress.finish()
             let seconds = progress.elapsedSeconds
             if json {

@@ -101,12 +101,7 @@ struct ReshardCommand: AsyncParsableCommand {
             second: "Stopped at once: the slots in flight stay open (MIGRATING/IMPORTING). rcluster reshard \(node) --resume finishes the move (plan in \(journalPath)); rcluster fix closes them.")
         defer { interruption.remove() }
         do {
-            let result = try await resharder.execute(plan, on: snapshot, stop: interruption.stop) { event in
-                if case .slotsMoved(let slots, let source, let destination, let keys) = event {
-                    let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")
-                    progress.moved(slots: slots.count, keys: keys, line: "Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
-                }
-            }
+            let result = try await resharder.execute(plan, on: snapshot, stop: interruption.stop) { progress.record($0) }
             metering.cancel()
             if let bytes = await meter?.bytesSinceStart() { progress.received(bytes: bytes) }
             await meter?.close()

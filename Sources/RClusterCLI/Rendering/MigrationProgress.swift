@@ -57,7 +57,14 @@ final class MigrationProgress: @unchecked Sendable {
         if live && slots > 0 { redraw() }
     }
 
-    func moved(slots count: Int, keys moved: Int, line: String) {
+    /// A window moved: the bar, or a line naming its slots.
+    func record(_ event: Resharder.Event) {
+        guard case .slotsMoved(let slots, let source, let destination, let keys) = event else { return }
+        let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")
+        moved(slots: slots.count, keys: keys, line: "Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
+    }
+
+    private func moved(slots count: Int, keys moved: Int, line: String) {
         lock.lock()
         defer { lock.unlock() }
         slots += count
