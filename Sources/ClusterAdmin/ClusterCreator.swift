@@ -47,7 +47,7 @@ public struct ClusterCreator: Sendable {
         let start = clock.now
 
         try await session.runOnEach(layout.masters.map { master in
-            (master.node.address, [["CLUSTER", "ADDSLOTSRANGE", "\(master.slots.first)", "\(master.slots.last)"]])
+            (master.node.address, Self.assignSlots(master.slots, on: byAddress[master.node.address]!.version))
         })
         progress(.slotsAssigned)
 
@@ -107,6 +107,21 @@ public struct ClusterCreator: Sendable {
         }
         progress(.stateOK(after: clock.now - start))
     }
+}
+
+extension ClusterCreator {
+    /// ADDSLOTSRANGE where the server has it (one short command), else
+    /// ADDSLOTS in chunks, as Redis 6 and redis-cli 6 do it.
+    static func assignSlots(_ range: SlotRange, on version: ServerVersion?) -> [[String]] {
+        if version?.supports(.addSlotsRange) ?? false {
+            return [["CLUSTER", "ADDSLOTSRANGE", "\(range.first)", "\(range.last)"]]
+        }
+        return stride(from: range.first, through: range.last, by: addSlotsChunk).map { start in
+            ["CLUSTER", "ADDSLOTS"] + (start...min(start + addSlotsChunk - 1, range.last)).map { "\($0)" }
+        }
+    }
+
+    static let addSlotsChunk = 1024
 }
 
 private func meet(node: ProbedNode) -> [String] {

@@ -43,7 +43,24 @@ public struct ClusterFixer: Sendable {
     /// as the reference's --cluster-fix-with-unreachable-masters does. Their
     /// keys there are lost, so only on the user's explicit word.
     public func assess(_ snapshot: ClusterSnapshot, takeOverUnreachable: Bool = false) async throws(ClusterAdminError) -> Plan {
-        Plan(introductions: Self.introductions(snapshot), repairs: try await slotRepairs(snapshot, takeOverUnreachable: takeOverUnreachable))
+        try Self.refuseLoneNode(snapshot)
+        return Plan(introductions: Self.introductions(snapshot), repairs: try await slotRepairs(snapshot, takeOverUnreachable: takeOverUnreachable))
+    }
+
+    /// A node that knows no other node is not a cluster with lost slots: it
+    /// is what a failed create leaves (slots assigned, no MEET yet). Handing
+    /// it every uncovered slot would shape a one-master cluster nobody asked for.
+    static func refuseLoneNode(_ snapshot: ClusterSnapshot) throws(ClusterAdminError) {
+        let uncovered = ClusterCheck.run(snapshot).uncoveredSlots
+        guard snapshot.nodes.count == 1, !uncovered.isEmpty else { return }
+        let entry = snapshot.entry
+        let serving = entry.slots.isEmpty ? "it serves no slot" : "it serves \(entry.slots.count) slot(s)"
+        throw .refused("""
+            \(entry.address) knows no other node: it is one node alone (\(serving)), not a cluster, so fix will not give it the \(uncovered.count) slot(s) nobody serves.
+            - If other nodes belong with it, introduce them first (CLUSTER MEET, or rcluster add-node), then run fix again.
+            - After a failed create: reset every node of it (redis-cli -h HOST -p PORT CLUSTER RESET HARD) and run create again.
+            - If this one node should serve every slot, claim the rest on it yourself (CLUSTER ADDSLOTS).
+            """)
     }
 
     /// Only masters serving slots: a node every other one forgot on purpose

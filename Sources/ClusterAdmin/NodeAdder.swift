@@ -54,7 +54,7 @@ public struct NodeAdder: Sendable {
                 automatic = true
             }
         } else {
-            try await copyFunctions(from: snapshot.entry.address, to: newAddress)
+            try await copyFunctions(from: snapshot.entry.address, to: node)
         }
 
         let members = snapshot.nodes.filter { $0.isReachable && !$0.listed.has(.handshake) }
@@ -68,7 +68,7 @@ public struct NodeAdder: Sendable {
         }
         guard joined.met else {
             let expected = members.map { ProbedNode(address: $0.address, ip: $0.current.ip.isEmpty ? $0.address.host : $0.current.ip,
-                                                    id: $0.id, busPort: $0.current.busPort, problems: []) } + [node]
+                                                    id: $0.id, busPort: $0.current.busPort, version: nil, problems: []) } + [node]
             throw .convergenceTimedOut(what: "\(newAddress) joining the cluster", seconds: timeout.seconds,
                                        diagnosis: await JoinDiagnosis.explain(expected: expected, views: joined.views))
         }
@@ -100,11 +100,17 @@ public struct NodeAdder: Sendable {
 
     /// A new master must serve the cluster's functions (as the reference does):
     /// FUNCTION DUMP from the cluster, FUNCTION RESTORE onto the new node.
-    private func copyFunctions(from source: NodeAddress, to target: NodeAddress) async throws(ClusterAdminError) {
+    /// Servers before 7.0 have no functions to copy.
+    private func copyFunctions(from source: NodeAddress, to node: ProbedNode) async throws(ClusterAdminError) {
+        guard try await session.version(source)?.supports(.functions) ?? true else { return }
+        let target = node.address
         let dump = try await session.with(source) { connection throws(RedisClientError) in
             try await connection.send(["FUNCTION", "DUMP"])
         }
         guard case .bulkString(let payload) = dump, payload.readableBytes > 0 else { return }
+        if let version = node.version, let refusal = version.refusal(.functions, node: "\(target)") {
+            throw .refused("the cluster has functions loaded and \(refusal); add a node that can serve them")
+        }
         let existing = try await session.with(target) { connection throws(RedisClientError) in
             try await connection.send(["FUNCTION", "LIST"])
         }

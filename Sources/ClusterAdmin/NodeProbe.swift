@@ -9,6 +9,8 @@ public struct ProbedNode: Sendable, Hashable {
     public let ip: String
     public let id: String
     public let busPort: Int
+    /// From INFO server; nil when the node reports no version rcluster can read.
+    public let version: ServerVersion?
     /// Why it cannot join a new cluster; empty when it can.
     public let problems: [String]
 
@@ -38,8 +40,9 @@ public struct NodeProbe: Sendable {
 
     func probe(_ address: NodeAddress) async throws(ClusterAdminError) -> ProbedNode {
         let replies = try await session.with(address) { connection throws(RedisClientError) in
-            let replies = try await connection.pipeline([["INFO", "cluster"], ["INFO", "keyspace"]])
-            let info = try replies[0].get(address: address).infoFields.merging(try replies[1].get(address: address).infoFields) { $1 }
+            let replies = try await connection.pipeline([["INFO", "server"], ["INFO", "cluster"], ["INFO", "keyspace"]])
+            var info: [String: String] = [:]
+            for reply in replies { info.merge(try reply.get(address: address).infoFields) { $1 } }
             guard info["cluster_enabled"] == "1" else { return (info, [RESPValue](), connection.remoteIP) }
             let cluster = try await connection.pipeline([["CLUSTER", "INFO"], ["CLUSTER", "NODES"]])
             return (info, [try cluster[0].get(address: address), try cluster[1].get(address: address)], connection.remoteIP)
@@ -66,6 +69,6 @@ public struct NodeProbe: Sendable {
             problems.append("it already serves \(myself.slots.count) slot(s)")
         }
         return ProbedNode(address: address, ip: remoteIP ?? address.host, id: myself.id,
-                          busPort: myself.busPort, problems: problems)
+                          busPort: myself.busPort, version: ServerVersion(info: info), problems: problems)
     }
 }

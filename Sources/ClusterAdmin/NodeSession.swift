@@ -34,6 +34,13 @@ struct NodeSession: Sendable {
         }
     }
 
+    /// The server and version a node runs (INFO server), nil if unreadable.
+    func version(_ address: NodeAddress) async throws(ClusterAdminError) -> ServerVersion? {
+        ServerVersion(info: try await with(address) { connection throws(RedisClientError) in
+            try await connection.send(["INFO", "server"])
+        }.infoFields)
+    }
+
     /// CLUSTER NODES of one node, parsed.
     func clusterNodes(_ address: NodeAddress) async throws(ClusterAdminError) -> [ClusterNodeEntry] {
         let text = try await text(address, ["CLUSTER", "NODES"])

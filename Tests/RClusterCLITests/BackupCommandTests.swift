@@ -6,8 +6,8 @@ import TestSupport
 /// `rcluster backup` on a real cluster: each RDB loads into a plain
 /// redis-server with exactly its master's keys; nodes.json names the layout.
 @Suite struct BackupCommandTests {
-    @Test func eachMastersRDBLoadsBackWithItsKeys() async throws {
-        try await RedisTestCluster.withNodes(6) { cluster in
+    @Test(arguments: TestServer.matrix) func eachMastersRDBLoadsBackWithItsKeys(server: TestServer) async throws {
+        try await RedisTestCluster.withNodes(6, server: server) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--replicas", "1", "--yes"]).exitCode == 0)
             try await cluster.fill(keys: 3000)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-backup-\(UUID().uuidString)").path
@@ -25,7 +25,7 @@ import TestSupport
 
             var total: Int64 = 0
             for file in files {
-                let restored = try RedisServerProcess(cluster: false, extraArguments: ["--dir", folder, "--dbfilename", file])
+                let restored = try RedisServerProcess(cluster: false, extraArguments: ["--dir", folder, "--dbfilename", file], server: server)
                 defer { restored.kill() }
                 try await restored.waitUntilReady()
                 let connection = try await RedisConnection.connect(to: restored.address)

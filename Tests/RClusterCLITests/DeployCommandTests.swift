@@ -131,4 +131,24 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: inventory.folder.path + "/data-h1/7000"))
         }
     }
+
+    /// The seed's own procedure ran redis:6.0.8: the same deploy with a
+    /// Redis 6.2 image gives the seed's cluster.
+    @Test func deploysTheSeedLayoutWithARedis62Image() async throws {
+        try await DeployTestInventory.with { inventory, testbed in
+            let image = try #require(testbed.images.first { $0.hasSuffix(":6.2.14") }, "images: \(testbed.images)")
+            let hosts = inventory.seedHosts(base: 7100)
+            try inventory.write(hosts, image: image)
+            let deployed = try await inventory.rcluster("deploy", ["--yes"])
+            #expect(deployed.exitCode == 0, "\(deployed.stdout)\n\(deployed.stderr)")
+            try await expectHealthyPerfectCluster(inventory, hosts[0])
+            for host in hosts {
+                for port in host.ports {
+                    #expect(try await inventory.redisCLI(host.address, port, ["info", "server"]).stdout.contains("redis_version:6.2.14"))
+                }
+            }
+            let status = try await inventory.rcluster("status", ["--json"])
+            #expect(status.stdout.contains("\"healthy\" : true"), "\(status.stdout)\(status.stderr)")
+        }
+    }
 }

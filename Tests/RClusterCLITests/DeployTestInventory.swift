@@ -29,14 +29,14 @@ struct DeployTestInventory {
         testbed.hosts.prefix(3).enumerated().map { index, address in Host(address: address, ports: [base + index, base + index + 3]) }
     }
 
-    func write(_ hosts: [Host], replicas: Int = 1) throws {
+    func write(_ hosts: [Host], replicas: Int = 1, image: String? = nil) throws {
         var text = """
             cluster:
               name: \(clusterName)
               replicas: \(replicas)
             defaults:
               ssh: {user: root, key: \(testbed.key)}
-              image: \(testbed.image)
+              image: \(image ?? testbed.image)
               pull: never
               memory: 256m
               config:

@@ -44,8 +44,8 @@ import TestSupport
         return false
     }
 
-    @Test func reshardKilledWithSIGKILLIsFinishedByFixWithNoKeyLost() async throws {
-        try await RedisTestCluster.withNodes(3) { cluster in
+    @Test(arguments: TestServer.matrix) func reshardKilledWithSIGKILLIsFinishedByFixWithNoKeyLost(server: TestServer) async throws {
+        try await RedisTestCluster.withNodes(3, server: server) { cluster in
             // Its journal goes to a scratch folder (fix leaves it for a later --resume).
             let state = scratchStateDirectory()
             defer { try? FileManager.default.removeItem(atPath: state) }
@@ -133,8 +133,21 @@ import TestSupport
         }
     }
 
-    @Test func handMadeMessIsRepairedAndCheckPasses() async throws {
-        try await RedisTestCluster.withNodes(3) { cluster in
+    /// What a failed create leaves (a master with its slots that met nobody)
+    /// is not a cluster with lost slots: fix refuses and changes nothing.
+    @Test(arguments: TestServer.matrix) func aNodeThatKnowsNoOtherIsNotShapedIntoACluster(server: TestServer) async throws {
+        try await RedisTestCluster.withNodes(1, server: server) { cluster in
+            try await cluster.command(cluster.nodes[0], ["CLUSTER", "ADDSLOTS"] + (0..<100).map { "\($0)" })
+            let fixed = try await RClusterBinary.run(["fix", "\(cluster.addresses[0])", "--yes"])
+            #expect(fixed.exitCode == 1)
+            #expect(fixed.stderr.contains("\(cluster.addresses[0]) knows no other node: it is one node alone (it serves 100 slot(s)), not a cluster, so fix will not give it the 16284 slot(s) nobody serves."), "\(fixed.stderr)")
+            #expect(fixed.stderr.contains("CLUSTER RESET HARD"))
+            #expect(try await cluster.command(cluster.nodes[0], ["CLUSTER", "INFO"]).contains("cluster_slots_assigned:100"))
+        }
+    }
+
+    @Test(arguments: TestServer.matrix) func handMadeMessIsRepairedAndCheckPasses(server: TestServer) async throws {
+        try await RedisTestCluster.withNodes(3, server: server) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
             let masters = try await cluster.masters()
             let (a, b, c) = (masters[0], masters[1], masters[2])

@@ -117,8 +117,8 @@ import TestSupport
 }
 
 @Suite struct RebalanceCommandTests {
-    @Test func useEmptyMastersEndsAt4096EachWithEveryKey() async throws {
-        try await RedisTestCluster.withNodes(4) { cluster in
+    @Test(arguments: TestServer.matrix) func useEmptyMastersEndsAt4096EachWithEveryKey(server: TestServer) async throws {
+        try await RedisTestCluster.withNodes(4, server: server) { cluster in
             let founders = Array(cluster.addresses.prefix(3)).map(\.description)
             #expect(try await RClusterBinary.run(["create"] + founders + ["--yes"]).exitCode == 0)
             try await cluster.fill(keys: 2000)

@@ -2,7 +2,8 @@ import ClusterModel
 import Foundation
 import RedisClient
 
-/// A real redis-server started for a test, in its own temporary directory.
+/// A real server (redis-server 7.0 unless the test names another of the
+/// matrix) started for a test, in its own temporary directory.
 /// The directory name carries "rcluster-test-" so `make test` can sweep up
 /// processes that a crashed test run left behind.
 public final class RedisServerProcess: @unchecked Sendable {
@@ -10,13 +11,15 @@ public final class RedisServerProcess: @unchecked Sendable {
     public let host: String
     public let directory: URL
     public let extraArguments: [String]
+    public let server: TestServer
     private var process: ChildProcess?
 
     public var address: NodeAddress { NodeAddress(host: host, port: port) }
 
     public init(host: String = "127.0.0.1", port: Int = PortAllocator.allocate(), cluster: Bool = true,
-                nodeTimeoutMilliseconds: Int = 5000, extraArguments: [String] = []) throws {
+                nodeTimeoutMilliseconds: Int = 5000, extraArguments: [String] = [], server: TestServer = .redis70) throws {
         self.host = host
+        self.server = server
         self.port = port
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-\(port)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -33,7 +36,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     public func start() throws {
-        process = try ChildProcess.spawn("redis-server", extraArguments).process
+        process = try ChildProcess.spawn(try server.path(), extraArguments).process
     }
 
     /// Waits until the server answers PING, even with NOAUTH (it may need a moment to bind).

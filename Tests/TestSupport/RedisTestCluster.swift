@@ -17,22 +17,22 @@ public final class RedisTestCluster: Sendable {
     }
 
     public static func withNodes<T>(_ count: Int, host: String = "127.0.0.1", nodeTimeoutMilliseconds: Int = 5000,
-                                    extraArguments: [String] = [],
+                                    extraArguments: [String] = [], server: TestServer = .redis70,
                                     _ body: (RedisTestCluster) async throws -> T) async throws -> T {
         try await withNodes(hosts: Array(repeating: host, count: count), nodeTimeoutMilliseconds: nodeTimeoutMilliseconds,
-                            extraArguments: extraArguments, body)
+                            extraArguments: extraArguments, server: server, body)
     }
 
     /// One node per entry of `hosts`, each bound to (and sourcing bus traffic
     /// from) that loopback address, so 127.0.0.2 behaves as another machine.
     public static func withNodes<T>(hosts: [String], nodeTimeoutMilliseconds: Int = 5000, extraArguments: [String] = [],
-                                    _ body: (RedisTestCluster) async throws -> T) async throws -> T {
+                                    server: TestServer = .redis70, _ body: (RedisTestCluster) async throws -> T) async throws -> T {
         await TestLoad.clusters.acquire()
         var started: [RedisServerProcess] = []
         do {
             for host in hosts {
                 started.append(try RedisServerProcess(host: host, nodeTimeoutMilliseconds: nodeTimeoutMilliseconds,
-                                                      extraArguments: extraArguments))
+                                                      extraArguments: extraArguments, server: server))
             }
             for node in started { try await node.waitUntilReady() }
             let result = try await body(RedisTestCluster(nodes: started))

@@ -10,7 +10,9 @@ public struct Testbed: Sendable {
     public let dockerless: String
     public let key: String
     public let knownHosts: String
+    /// The image of Debian's redis-server 7.0; `images` has one per server of TESTBED_SERVERS.
     public let image: String
+    public let images: [String]
     public let dockerSockets: [String]
 
     private static let shared = Task { try await bringUp() }
@@ -19,7 +21,9 @@ public struct Testbed: Sendable {
 
     private static func bringUp() async throws -> Testbed {
         let script = Fixtures.repositoryRoot + "/scripts/testbed.sh"
-        let result = try await ProcessRunner.run(script, ["up"], environment: ["TESTBED_DOCKERLESS_HOSTS": "1"])
+        // Images of Debian's redis-server and of the matrix's Redis 6.2.
+        let servers = ["/usr/bin/redis-server", try TestServer.redis62.path()].joined(separator: " ")
+        let result = try await ProcessRunner.run(script, ["up"], environment: ["TESTBED_DOCKERLESS_HOSTS": "1", "TESTBED_SERVERS": servers])
         guard result.exitCode == 0 else {
             throw TestSupportError("scripts/testbed.sh up failed (it needs root, docker.io, openssh-server): \(result.stderr)")
         }
@@ -35,6 +39,7 @@ public struct Testbed: Sendable {
             namespaces: (env["TESTBED_NAMESPACES"] ?? "").split(separator: " ").map(String.init),
             dockerless: env["TESTBED_DOCKERLESS"] ?? "",
             key: env["TESTBED_KEY"] ?? "", knownHosts: env["TESTBED_KNOWN_HOSTS"] ?? "", image: env["TESTBED_IMAGE"] ?? "",
+            images: (env["TESTBED_IMAGES"] ?? "").split(separator: " ").map(String.init),
             dockerSockets: hosts.indices.map { env["TESTBED_DOCKER_SOCK_\($0 + 1)"] ?? "" })
     }
 

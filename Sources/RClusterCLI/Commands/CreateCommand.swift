@@ -26,6 +26,9 @@ struct CreateCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the nodes to join, replicas to attach and cluster_state:ok.")
     var joinTimeout: Double = 30
 
+    @Flag(help: "If create fails after changing nodes, reset them (CLUSTER RESET HARD) so the same create can run again.")
+    var resetOnFailure = false
+
     @OptionGroup var domains: FailureDomainOptions
     @OptionGroup var confirmation: ConfirmationOptions
     @OptionGroup var connection: ConnectionOptions
@@ -46,7 +49,8 @@ struct CreateCommand: AsyncParsableCommand {
         let context = try ClusterCommandContext(connection: connection)
         let addresses = try nodes.map(NodeAddressArgument.parse)
         let flow = CreateFlow(context: context, replicas: replicas, seed: seed, hostOf: try domains.hosts(for: addresses),
-                              zoneOf: try domains.zones(), joinTimeout: joinTimeout, json: output.json)
+                              zoneOf: try domains.zones(), joinTimeout: joinTimeout, json: output.json,
+                              resetOnFailure: resetOnFailure)
         try await flow.run(addresses, dryRun: dryRun) {
             try confirmation.confirm("Can I set the above configuration?", terminal: context.terminal, json: output.json)
         }

@@ -12,6 +12,8 @@ struct CreateFlow {
     let zoneOf: [String: String]
     let joinTimeout: Double
     let json: Bool
+    /// After a failure, CLUSTER RESET HARD the nodes that hold part of the attempt.
+    var resetOnFailure = false
 
     func run(_ addresses: [NodeAddress], dryRun: Bool, confirm: () throws -> Bool) async throws {
         let probed: [ProbedNode]
@@ -67,7 +69,7 @@ struct CreateFlow {
                 }
             }
         } catch {
-            throw context.fail("\(error.description)\nThe nodes may be partly configured; run rcluster check \(probed[0].address) to see where they stand.")
+            throw context.fail(([error.description] + (await leftovers(probed.map(\.address)))).joined(separator: "\n"))
         }
         let snapshot = try await context.loadSnapshot(from: probed[0].address)
         let report = ClusterCheck.run(snapshot)
@@ -77,5 +79,33 @@ struct CreateFlow {
             CheckText.lines(report).forEach(terminal.print)
         }
         if !report.isHealthy { throw context.fail("the new cluster does not pass its check; see above") }
+    }
+
+    /// What the failed attempt left on each node, and the way back.
+    private func leftovers(_ addresses: [NodeAddress]) async -> [String] {
+        let survey = CreateLeftovers(options: context.options)
+        var nodes = await survey.survey(addresses)
+        guard nodes.contains(where: \.needsReset) else { return ["No node kept any of it: run the same create again."] }
+        if resetOnFailure { nodes = await survey.reset(nodes) }
+        var lines = [resetOnFailure ? "What the nodes held, and the reset (--reset-on-failure):" : "What each node holds now:"]
+        for node in nodes {
+            switch node.state {
+            case .untouched: lines.append("  \(node.address): unchanged")
+            case .partial(let facts): lines.append("  \(node.address): \(facts)")
+            case .unreachable(let why): lines.append("  \(node.address): does not answer (\(why)); it may hold part of the attempt")
+            case .reset(let facts): lines.append("  \(node.address): \(facts); reset (CLUSTER RESET HARD)")
+            case .resetFailed(let why): lines.append("  \(node.address): reset failed: \(why)")
+            }
+        }
+        let pending = nodes.filter(\.needsReset)
+        if pending.isEmpty {
+            lines.append("Every node is empty and alone again: fix the cause above, then run the same create again.")
+        } else {
+            lines.append(resetOnFailure ? "Reset these by hand once they answer, then run create again:"
+                                        : "To start again, reset them, then run create again (--reset-on-failure resets them by itself next time):")
+            lines += pending.map { "  \($0.resetCommand)" }
+            if context.options.auth != nil { lines.append("  (with the password in REDISCLI_AUTH)") }
+        }
+        return lines
     }
 }

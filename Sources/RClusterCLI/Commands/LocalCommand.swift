@@ -71,7 +71,7 @@ struct LocalUpCommand: AsyncParsableCommand {
             return
         }
         let flow = CreateFlow(context: context, replicas: spec.replicas, seed: nil, hostOf: [:], zoneOf: [:],
-                              joinTimeout: 30, json: false)
+                              joinTimeout: 30, json: false, resetOnFailure: true)
         try await flow.run(spec.addresses, dryRun: false) { true }
         context.terminal.print("[OK] Local cluster up: redis-cli -c -p \(spec.basePort), rcluster check 127.0.0.1:\(spec.basePort); stop it with rcluster local down")
     }

@@ -62,7 +62,7 @@ struct ClusterSide {
                 if let zone = host.zone { zoneOf[host.name] = zone }
             }
             let flow = CreateFlow(context: context, replicas: inventory.replicas, seed: nil, hostOf: hostOf, zoneOf: zoneOf,
-                                  joinTimeout: joinTimeout, json: false)
+                                  joinTimeout: joinTimeout, json: false, resetOnFailure: true)
             try await flow.run(addresses, dryRun: false) { true }
             return true
         }
