@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `rcluster create` on real redis-server 7.0 nodes, judged by `redis-cli --cluster check`.
+/// `rcluster create` on real servers (7.0, and the matrix where a test says so), judged by `redis-cli --cluster check`.
 @Suite struct CreateCommandTests {
     @Test(arguments: TestServer.matrix) func sixNodesWithOneReplicaPassTheReferenceCheck(server: TestServer) async throws {
         try await RedisTestCluster.withNodes(6, server: server) { cluster in
@@ -26,9 +26,9 @@ import TestSupport
         }
     }
 
-    @Test func threeLoopbackHostsGivePerfectAntiAffinity() async throws {
+    @Test(arguments: TestServer.matrix) func threeLoopbackHostsGivePerfectAntiAffinity(server: TestServer) async throws {
         let hosts = ["127.0.0.1", "127.0.0.1", "127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3"]
-        try await RedisTestCluster.withNodes(hosts: hosts) { cluster in
+        try await RedisTestCluster.withNodes(hosts: hosts, server: server) { cluster in
             let result = try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--replicas", "1", "--yes"])
             #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("[OK] Perfect anti-affinity obtained!"))

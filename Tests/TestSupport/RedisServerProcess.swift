@@ -26,7 +26,10 @@ public final class RedisServerProcess: @unchecked Sendable {
         var arguments = ["--port", "\(port)", "--bind", host, "--dir", directory.path, "--save", "",
                          "--appendonly", "no", "--daemonize", "no", "--logfile", "redis.log",
                          "--protected-mode", "no"]
-        if host != "127.0.0.1" { arguments += ["--bind-source-addr", host] }
+        if host != "127.0.0.1" {
+            // 6.2 has no bind-source-addr; announcing the address gives peers the same view.
+            arguments += server == .redis62 ? ["--cluster-announce-ip", host] : ["--bind-source-addr", host]
+        }
         if cluster {
             arguments += ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                           "--cluster-node-timeout", "\(nodeTimeoutMilliseconds)"]
