@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -25,7 +27,7 @@ let package = Package(
         .target(
             name: "RClusterCLI",
             dependencies: [
-                "ClusterAdmin", "ClusterModel", "LocalCluster", "Planner", "Provisioning", "RedisClient", "RESP",
+                "ClusterAdmin", "ClusterModel", "LocalCluster", "NodeServer", "Planner", "Provisioning", "RedisClient", "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -53,6 +55,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "ClusterModel", swiftSettings: swiftSettings),
+        .target(name: "CEngineSupport"),
+        .target(
+            name: "NodeEngine",
+            dependencies: [
+                "CEngineSupport", "ClusterModel", "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NodeServer",
+            dependencies: [
+                "NodeEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Planner", dependencies: ["ClusterModel"], swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CLibSSH2",
@@ -72,6 +94,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NodeEngineTests",
+            dependencies: ["NodeEngine", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NodeServerTests",
+            dependencies: ["NodeServer", "NodeEngine", "RedisClient", "RESP", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,7 +9,7 @@ public struct RClusterCommand: AsyncParsableCommand {
         subcommands: [
             CreateCommand.self, CheckCommand.self, InfoCommand.self, CallCommand.self,
             AddNodeCommand.self, DelNodeCommand.self, SetTimeoutCommand.self, ReshardCommand.self, RebalanceCommand.self, FixCommand.self, ImportCommand.self, BackupCommand.self, LocalCommand.self,
-            DeployCommand.self, StatusCommand.self, DestroyCommand.self,
+            DeployCommand.self, StatusCommand.self, DestroyCommand.self, ServerCommand.self,
         ]
     )
 

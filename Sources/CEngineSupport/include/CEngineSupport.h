@@ -1,0 +1,8 @@
+#ifndef RCLUSTER_ENGINE_SUPPORT_H
+#define RCLUSTER_ENGINE_SUPPORT_H
+#include <stddef.h>
+
+/// Bytes the C allocator has handed out and not yet taken back (glibc mallinfo2).
+size_t rcluster_allocated_bytes(void);
+
+#endif

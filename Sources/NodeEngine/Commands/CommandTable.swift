@@ -1,0 +1,80 @@
+/// Command name -> entry, found from the request's bytes without building
+/// a String for the common case.
+final class CommandTable {
+    private(set) var entries: [CommandEntry] = []
+    private var byName: [String: CommandEntry] = [:]
+
+    /// Every command the engine implements, with 7.0.15's metadata.
+    static func standard() -> CommandTable {
+        let table = CommandTable()
+        for (name, handler) in ConnectionCommands.all + KeyCommands.all + StringCommands.all + ServerCommands.all
+            + HashCommands.all + ListCommands.all + SetCommands.all + TransactionCommands.all {
+            table.register(name, handler)
+        }
+        return table
+    }
+
+    func register(_ name: String, _ handler: @escaping CommandHandler) {
+        let parts = name.split(separator: "|").map(String.init)
+        if parts.count == 2 {
+            let parent = byName[parts[0]] ?? register(container: parts[0])
+            let entry = CommandEntry(name: name, metadata: CommandMetadata.byName[name], handler: handler)
+            entry.parent = parent
+            parent.subcommands[parts[1]] = entry
+            add(entry)
+        } else {
+            let entry = CommandEntry(name: name, metadata: CommandMetadata.byName[name], handler: handler)
+            byName[name] = entry
+            add(entry)
+        }
+    }
+
+    @discardableResult
+    private func register(container name: String) -> CommandEntry {
+        let entry = CommandEntry(name: name, metadata: CommandMetadata.byName[name]) { _, _, _ in }
+        byName[name] = entry
+        add(entry)
+        return entry
+    }
+
+    private func add(_ entry: CommandEntry) {
+        entry.statsIndex = entries.count
+        entries.append(entry)
+    }
+
+    /// Top-level commands, for COMMAND and COMMAND COUNT.
+    var topLevel: [CommandEntry] { entries.filter { $0.parent == nil } }
+
+    func entry(named name: String) -> CommandEntry? {
+        let parts = name.split(separator: "|").map(String.init)
+        guard let base = byName[parts.first ?? ""] else { return nil }
+        return parts.count == 2 ? base.subcommands[parts[1]] : base
+    }
+
+    /// lookupCommand: the command, or for a container with arguments its subcommand.
+    func lookup(_ arguments: Arguments) -> CommandEntry? {
+        guard let base = byName[arguments.lowercased(0)] else { return nil }
+        guard base.isContainer, arguments.count > 1 else { return base }
+        return base.subcommands[arguments.lowercased(1)]
+    }
+
+    /// commandCheckExistence's message for a name that is not a command.
+    func existenceError(_ arguments: Arguments) -> String {
+        if let base = byName[arguments.lowercased(0)], base.isContainer {
+            return "ERR unknown subcommand '\(truncated(arguments.string(1), 128))'. Try \(arguments.string(0).uppercased()) HELP."
+        }
+        var listed = ""
+        var index = 1
+        while index < arguments.count && listed.utf8.count < 128 {
+            listed += "'\(truncated(arguments.string(index), 128 - listed.utf8.count))' "
+            index += 1
+        }
+        return "ERR unknown command '\(truncated(arguments.string(0), 128))', with args beginning with: \(listed)"
+    }
+
+    private func truncated(_ text: String, _ limit: Int) -> String {
+        // %.*s stops at a NUL byte and after `limit` bytes.
+        let bytes = Array(text.utf8.prefix { $0 != 0 }.prefix(limit))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,261 @@
+/// PING, ECHO, AUTH, HELLO, SELECT, QUIT, RESET and CLIENT.
+enum ConnectionCommands {
+    static let all: [(String, CommandHandler)] = [
+        ("ping", ping), ("echo", echo), ("quit", quit), ("select", select), ("auth", auth), ("hello", hello),
+        ("reset", reset),
+        ("client|id", clientID), ("client|getname", clientGetName), ("client|setname", clientSetName),
+        ("client|list", clientList), ("client|info", clientInfo), ("client|kill", clientKill),
+        ("client|no-evict", clientNoEvict), ("client|pause", clientOK), ("client|unpause", clientOK),
+        ("client|reply", clientReply),
+    ]
+
+    static func ping(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard a.count <= 2 else {
+            e.fail(c, "ERR wrong number of arguments for 'ping' command")
+            return
+        }
+        if a.count == 2 { c.reply.bulk(a[1]) } else { c.reply.raw("+PONG\r\n") }
+    }
+
+    static func echo(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { c.reply.bulk(a[1]) }
+
+    static func quit(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        c.reply.ok()
+        c.closeAfterReply = true
+    }
+
+    static func select(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let index = a.integer(1), index >= Int64(Int32.min), index <= Int64(Int32.max) else {
+            e.fail(c, "ERR value is not an integer or out of range")
+            return
+        }
+        guard index >= 0 && index < Int64(e.databases.count) else {
+            e.fail(c, "ERR DB index is out of range")
+            return
+        }
+        c.db = Int(index)
+        c.reply.ok()
+    }
+
+    static func auth(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard a.count <= 3 else {
+            e.fail(c, "ERR syntax error")
+            return
+        }
+        if a.count == 2 && !e.requiresPassword {
+            e.fail(c, "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
+            return
+        }
+        let user = a.count == 3 ? a[1] : Array("default".utf8)
+        if authenticate(e, user: user, password: a[a.count - 1]) {
+            c.authenticated = true
+            c.reply.ok()
+        } else {
+            e.fail(c, "WRONGPASS invalid username-password pair or user is disabled.")
+        }
+    }
+
+    /// Only the default user exists until ACL users arrive.
+    static func authenticate(_ e: NodeEngine, user: [UInt8], password: [UInt8]) -> Bool {
+        guard user == Array("default".utf8) else { return false }
+        return !e.requiresPassword || password == Array(e.config["requirepass"].utf8)
+    }
+
+    static func hello(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        var version = 0
+        var next = 1
+        if a.count >= 2 {
+            guard let requested = a.integer(1) else {
+                e.fail(c, "ERR Protocol version is not an integer or out of range")
+                return
+            }
+            guard requested == 2 || requested == 3 else {
+                e.fail(c, "NOPROTO unsupported protocol version")
+                return
+            }
+            version = Int(requested)
+            next = 2
+        }
+        var index = next
+        while index < a.count {
+            let remaining = a.count - 1 - index
+            if a.isWord(index, "auth") && remaining >= 2 {
+                guard authenticate(e, user: a[index + 1], password: a[index + 2]) else {
+                    e.fail(c, "WRONGPASS invalid username-password pair or user is disabled.")
+                    return
+                }
+                c.authenticated = true
+                index += 3
+            } else if a.isWord(index, "setname") && remaining >= 1 {
+                guard setName(e, c, a[index + 1]) else { return }
+                index += 2
+            } else {
+                e.fail(c, "ERR Syntax error in HELLO option '\(a.string(index))'")
+                return
+            }
+        }
+        guard c.authenticated else {
+            e.fail(c, "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+            return
+        }
+        if version != 0 { c.reply.protocolVersion = version }
+        c.reply.map(7)
+        c.reply.bulk("server"); c.reply.bulk("redis")
+        c.reply.bulk("version"); c.reply.bulk(EngineVersion.redisVersion)
+        c.reply.bulk("proto"); c.reply.integer(c.reply.protocolVersion)
+        c.reply.bulk("id"); c.reply.integer(c.id)
+        c.reply.bulk("mode"); c.reply.bulk(e.config.bool("cluster-enabled") ? "cluster" : "standalone")
+        c.reply.bulk("role"); c.reply.bulk("master")
+        c.reply.bulk("modules"); c.reply.emptyArray()
+    }
+
+    static func reset(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        c.transaction = nil
+        c.transactionFailed = false
+        e.unwatchAll(c)
+        c.db = 0
+        c.reply.protocolVersion = 2
+        c.name = nil
+        c.authenticated = !e.requiresPassword
+        c.reply.simple("RESET")
+    }
+
+    static func clientID(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { c.reply.integer(c.id) }
+
+    static func clientGetName(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        if let name = c.name { c.reply.bulk(name) } else { c.reply.null() }
+    }
+
+    static func clientSetName(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        if setName(e, c, a[2]) { c.reply.ok() }
+    }
+
+    /// clientSetNameOrReply: no spaces, newlines or special characters.
+    static func setName(_ e: NodeEngine, _ c: ClientSession, _ name: [UInt8]) -> Bool {
+        guard name.allSatisfy({ $0 > 32 && $0 < 127 }) else {
+            e.fail(c, "ERR Client names cannot contain spaces, newlines or special characters.")
+            return false
+        }
+        c.name = name.isEmpty ? nil : name
+        return true
+    }
+
+    static func clientList(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        var clients = e.clients.values.sorted { $0.id < $1.id }
+        if a.count == 4 && a.isWord(2, "type") {
+            let type = a.lowercased(3)
+            guard ["normal", "master", "replica", "slave", "pubsub"].contains(type) else {
+                e.fail(c, "ERR Unknown client type '\(a.string(3))'")
+                return
+            }
+            if type != "normal" { clients = [] }
+        } else if a.count > 2 && a.isWord(2, "id") {
+            let ids = (3..<a.count).compactMap { a.integer($0) }
+            guard ids.count == a.count - 3 else {
+                e.fail(c, "ERR Invalid client ID")
+                return
+            }
+            clients = clients.filter { ids.contains($0.id) }
+        } else if a.count != 2 {
+            e.fail(c, "ERR syntax error")
+            return
+        }
+        c.reply.verbatim(clients.map { e.describe($0) + "\n" }.joined())
+    }
+
+    static func clientInfo(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        c.reply.verbatim(e.describe(c) + "\n")
+    }
+
+    static func clientKill(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        if a.count == 3 {
+            let address = a.string(2)
+            guard let victim = e.clients.values.first(where: { $0.address == address }) else {
+                e.fail(c, "ERR No such client")
+                return
+            }
+            victim.closeAfterReply = true
+            victim.wake?()
+            c.reply.ok()
+            return
+        }
+        guard a.count % 2 == 0 else {
+            e.fail(c, "ERR syntax error")
+            return
+        }
+        var killed = 0
+        var skipMe = true
+        var filters: [(ClientSession) -> Bool] = []
+        var index = 2
+        while index + 1 < a.count {
+            let value = a.string(index + 1)
+            if a.isWord(index, "id") {
+                guard let id = a.integer(index + 1) else {
+                    e.fail(c, "ERR client-id should be greater than 0")
+                    return
+                }
+                filters.append { $0.id == id }
+            } else if a.isWord(index, "addr") {
+                filters.append { $0.address == value }
+            } else if a.isWord(index, "laddr") {
+                filters.append { $0.localAddress == value }
+            } else if a.isWord(index, "skipme") {
+                if a.isWord(index + 1, "yes") { skipMe = true } else if a.isWord(index + 1, "no") { skipMe = false } else {
+                    e.fail(c, "ERR syntax error")
+                    return
+                }
+            } else if a.isWord(index, "type") {
+                let type = value.lowercased()
+                filters.append { _ in type == "normal" }
+            } else {
+                e.fail(c, "ERR syntax error")
+                return
+            }
+            index += 2
+        }
+        for victim in e.clients.values where filters.allSatisfy({ $0(victim) }) && !(skipMe && victim === c) {
+            victim.closeAfterReply = true
+            victim.wake?()
+            killed += 1
+        }
+        c.reply.integer(killed)
+    }
+
+    static func clientNoEvict(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard a.isWord(2, "on") || a.isWord(2, "off") else {
+            e.fail(c, "ERR syntax error")
+            return
+        }
+        c.reply.ok()
+    }
+
+    static func clientOK(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { c.reply.ok() }
+
+    static func clientReply(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard a.isWord(2, "on") || a.isWord(2, "off") || a.isWord(2, "skip") else {
+            e.fail(c, "ERR syntax error")
+            return
+        }
+        if a.isWord(2, "on") { c.reply.ok() }
+    }
+}
+
+extension NodeEngine {
+    /// One line of CLIENT LIST, with redis-server 7.0's fields.
+    func describe(_ client: ClientSession) -> String {
+        let now = clock.milliseconds()
+        let name = client.name.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let flags = client.transaction != nil ? "x" : "N"
+        return "id=\(client.id) addr=\(client.address) laddr=\(client.localAddress) fd=8 name=\(name) age=\((now - client.createdAt) / 1000) idle=\((now - client.lastInteraction) / 1000) flags=\(flags) db=\(client.db) sub=0 psub=0 ssub=0 multi=\(client.transaction.map { $0.count } ?? -1) qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=\(client.lastCommand) user=default redir=-1 resp=\(client.reply.protocolVersion)"
+    }
+
+    func unwatchAll(_ client: ClientSession) {
+        for watched in client.watched {
+            let name = WatchedKeyName(db: watched.db, key: watched.key)
+            watchers[name]?.removeAll { $0 === client }
+            if watchers[name]?.isEmpty == true { watchers[name] = nil }
+        }
+        client.watched = []
+        client.watchDirty = false
+    }
+}

@@ -1,0 +1,3 @@
+enum ListCommands {
+    static let all: [(String, CommandHandler)] = []
+}

@@ -1,0 +1,376 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The string commands of t_string.c, with its option parsing and messages.
+enum StringCommands {
+    static let all: [(String, CommandHandler)] = [
+        ("get", get), ("set", set), ("setnx", setnx), ("setex", setex), ("psetex", psetex), ("getset", getset),
+        ("getdel", getdel), ("getex", getex), ("mget", mget), ("mset", mset), ("msetnx", msetnx),
+        ("append", append), ("strlen", strlen), ("incr", incr), ("decr", decr), ("incrby", incrby),
+        ("decrby", decrby), ("incrbyfloat", incrbyfloat), ("getrange", getrange), ("substr", getrange),
+        ("setrange", setrange),
+    ]
+
+    struct Options: OptionSet {
+        let rawValue: Int
+        static let nx = Options(rawValue: 1)
+        static let xx = Options(rawValue: 2)
+        static let ex = Options(rawValue: 4)
+        static let px = Options(rawValue: 8)
+        static let keepTTL = Options(rawValue: 16)
+        static let get = Options(rawValue: 32)
+        static let exat = Options(rawValue: 64)
+        static let pxat = Options(rawValue: 128)
+        static let persist = Options(rawValue: 256)
+        static let anyExpire: Options = [.ex, .px, .exat, .pxat]
+    }
+
+    /// parseExtendedStringArgumentsOrReply, for SET (isSet) and GETEX.
+    static func parseOptions(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, isSet: Bool) -> (Options, expire: Int?)? {
+        var options: Options = []
+        var expire: Int?
+        var index = isSet ? 3 : 2
+        while index < a.count {
+            let hasNext = index < a.count - 1
+            if a.isWord(index, "nx") && !options.contains(.xx) && isSet {
+                options.insert(.nx)
+            } else if a.isWord(index, "xx") && !options.contains(.nx) && isSet {
+                options.insert(.xx)
+            } else if a.isWord(index, "get") && isSet {
+                options.insert(.get)
+            } else if a.isWord(index, "keepttl") && options.isDisjoint(with: Options.anyExpire.union(.persist)) && isSet {
+                options.insert(.keepTTL)
+            } else if a.isWord(index, "persist") && !isSet && options.isDisjoint(with: Options.anyExpire.union(.keepTTL)) {
+                options.insert(.persist)
+            } else if hasNext, options.isDisjoint(with: Options.anyExpire.union([.keepTTL, .persist])),
+                      let flag = expireFlag(a, index) {
+                options.insert(flag)
+                expire = index + 1
+                index += 1
+            } else {
+                e.fail(c, "ERR syntax error")
+                return nil
+            }
+            index += 1
+        }
+        return (options, expire)
+    }
+
+    private static func expireFlag(_ a: Arguments, _ index: Int) -> Options? {
+        if a.isWord(index, "ex") { return .ex }
+        if a.isWord(index, "px") { return .px }
+        if a.isWord(index, "exat") { return .exat }
+        if a.isWord(index, "pxat") { return .pxat }
+        return nil
+    }
+
+    /// getExpireMillisecondsOrReply: an absolute Unix time in ms.
+    static func expireTime(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, _ index: Int, _ options: Options, command: String) -> Int64? {
+        guard var value = a.integer(index) else {
+            e.fail(c, "ERR value is not an integer or out of range")
+            return nil
+        }
+        let seconds = options.contains(.ex) || options.contains(.exat)
+        if value <= 0 || (seconds && value > Int64.max / 1000) {
+            e.fail(c, "ERR invalid expire time in '\(command)' command")
+            return nil
+        }
+        if seconds { value *= 1000 }
+        if options.contains(.ex) || options.contains(.px) {
+            let (sum, overflow) = value.addingReportingOverflow(e.clock.milliseconds())
+            if overflow || sum <= 0 {
+                e.fail(c, "ERR invalid expire time in '\(command)' command")
+                return nil
+            }
+            value = sum
+        }
+        return value
+    }
+
+    /// The string at `key`, nil if missing; replies WRONGTYPE and returns .none for another type.
+    static func readString(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8]) -> StringValue?? {
+        guard let value = e.read(c, key) else { return .some(nil) }
+        guard case .string(let string) = value else {
+            e.wrongType(c)
+            return .none
+        }
+        return .some(string)
+    }
+
+    static func get(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let found = readString(e, c, a[1]) else { return }
+        if let string = found { c.reply.bulk(string.bytes) } else { c.reply.null() }
+    }
+
+    static func set(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let (options, expireIndex) = parseOptions(e, c, a, isSet: true) else { return }
+        setGeneric(e, c, a, key: a[1], value: a[2], options: options, expireIndex: expireIndex, command: "set",
+                   ok: { $0.reply.ok() }, abort: { $0.reply.null() })
+    }
+
+    static func setGeneric(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, key: [UInt8], value: [UInt8], options: Options,
+                           expireIndex: Int?, command: String, ok: (ClientSession) -> Void, abort: (ClientSession) -> Void) {
+        var expireAt: Int64?
+        if let expireIndex {
+            guard let time = expireTime(e, c, a, expireIndex, options, command: command) else { return }
+            expireAt = time
+        }
+        if options.contains(.get) {
+            guard let found = readString(e, c, key) else { return }
+            if let string = found { c.reply.bulk(string.bytes) } else { c.reply.null() }
+        }
+        let exists = e.lookup(c, key) != nil
+        if (options.contains(.nx) && exists) || (options.contains(.xx) && !exists) {
+            if !options.contains(.get) { abort(c) }
+            return
+        }
+        e.store(c, key, .string(.encoded(value)), keepTTL: options.contains(.keepTTL))
+        if let expireAt { e.databases[c.db].setExpire(key, at: expireAt) }
+        if !options.contains(.get) { ok(c) }
+    }
+
+    static func setnx(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        setGeneric(e, c, a, key: a[1], value: a[2], options: .nx, expireIndex: nil, command: "setnx",
+                   ok: { $0.reply.integer(1) }, abort: { $0.reply.integer(0) })
+    }
+
+    static func setex(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        setGeneric(e, c, a, key: a[1], value: a[3], options: .ex, expireIndex: 2, command: "setex",
+                   ok: { $0.reply.ok() }, abort: { $0.reply.null() })
+    }
+
+    static func psetex(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        setGeneric(e, c, a, key: a[1], value: a[3], options: .px, expireIndex: 2, command: "psetex",
+                   ok: { $0.reply.ok() }, abort: { $0.reply.null() })
+    }
+
+    static func getset(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let found = readString(e, c, a[1]) else { return }
+        if let string = found { c.reply.bulk(string.bytes) } else { c.reply.null() }
+        e.store(c, a[1], .string(.encoded(a[2])))
+    }
+
+    static func getdel(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let found = readString(e, c, a[1]) else { return }
+        guard let string = found else {
+            c.reply.null()
+            return
+        }
+        c.reply.bulk(string.bytes)
+        e.delete(c.db, a[1])
+    }
+
+    static func getex(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let (options, expireIndex) = parseOptions(e, c, a, isSet: false) else { return }
+        let key = a[1]
+        guard let found = readString(e, c, key) else { return }
+        guard let string = found else {
+            c.reply.null()
+            return
+        }
+        var expireAt: Int64?
+        if let expireIndex {
+            guard let time = expireTime(e, c, a, expireIndex, options, command: "getex") else { return }
+            expireAt = time
+        }
+        c.reply.bulk(string.bytes)
+        if let expireAt, (options.contains(.exat) || options.contains(.pxat)) && expireAt <= e.clock.milliseconds() {
+            e.delete(c.db, key)
+        } else if let expireAt {
+            e.databases[c.db].setExpire(key, at: expireAt)
+            e.modified(c.db, key)
+        } else if options.contains(.persist), e.databases[c.db].removeExpire(key) {
+            e.modified(c.db, key)
+        }
+    }
+
+    static func mget(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        c.reply.array(a.count - 1)
+        for index in 1..<a.count {
+            if case .string(let string) = e.read(c, a[index]) { c.reply.bulk(string.bytes) } else { c.reply.null() }
+        }
+    }
+
+    static func mset(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard a.count % 2 == 1 else {
+            e.fail(c, "ERR wrong number of arguments for 'mset' command")
+            return
+        }
+        for index in stride(from: 1, to: a.count, by: 2) { e.store(c, a[index], .string(.encoded(a[index + 1]))) }
+        c.reply.ok()
+    }
+
+    static func msetnx(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard a.count % 2 == 1 else {
+            e.fail(c, "ERR wrong number of arguments for 'msetnx' command")
+            return
+        }
+        for index in stride(from: 1, to: a.count, by: 2) where e.lookup(c, a[index]) != nil {
+            c.reply.integer(0)
+            return
+        }
+        for index in stride(from: 1, to: a.count, by: 2) { e.store(c, a[index], .string(.encoded(a[index + 1]))) }
+        c.reply.integer(1)
+    }
+
+    static func checkLength(_ e: NodeEngine, _ c: ClientSession, _ total: Int64) -> Bool {
+        guard total <= e.config.integer("proto-max-bulk-len") else {
+            e.fail(c, "ERR string exceeds maximum allowed size (proto-max-bulk-len)")
+            return false
+        }
+        return true
+    }
+
+    static func append(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        let key = a[1]
+        guard let value = e.lookup(c, key) else {
+            e.add(c, key, .string(.encoded(a[2])))
+            c.reply.integer(a.length(2))
+            return
+        }
+        guard case .string(let string) = value else { return e.wrongType(c) }
+        guard checkLength(e, c, Int64(string.count + a.length(2))) else { return }
+        var bytes = string.bytes
+        bytes += a[2]
+        e.store(c, key, .string(.raw(bytes)), keepTTL: true)
+        c.reply.integer(bytes.count)
+    }
+
+    static func strlen(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let found = readString(e, c, a[1]) else { return }
+        c.reply.integer(found?.count ?? 0)
+    }
+
+    static func incr(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { incrementBy(e, c, a[1], 1) }
+    static func decr(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { incrementBy(e, c, a[1], -1) }
+
+    static func incrby(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let amount = a.integer(2) else { return e.fail(c, "ERR value is not an integer or out of range") }
+        incrementBy(e, c, a[1], amount)
+    }
+
+    static func decrby(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let amount = a.integer(2) else { return e.fail(c, "ERR value is not an integer or out of range") }
+        guard amount != Int64.min else { return e.fail(c, "ERR decrement would overflow") }
+        incrementBy(e, c, a[1], -amount)
+    }
+
+    static func incrementBy(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], _ amount: Int64) {
+        var current: Int64 = 0
+        if let value = e.lookup(c, key) {
+            guard case .string(let string) = value else { return e.wrongType(c) }
+            switch string {
+            case .int(let number): current = number
+            case .embstr(let bytes), .raw(let bytes):
+                guard let number = RedisInteger.parse(bytes) else { return e.fail(c, "ERR value is not an integer or out of range") }
+                current = number
+            }
+        }
+        let (result, overflow) = current.addingReportingOverflow(amount)
+        guard !overflow else { return e.fail(c, "ERR increment or decrement would overflow") }
+        e.store(c, key, .string(.int(result)), keepTTL: true)
+        c.reply.integer(result)
+    }
+
+    static func incrbyfloat(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        let key = a[1]
+        var current: Float80 = 0
+        if let value = e.lookup(c, key) {
+            guard case .string(let string) = value else { return e.wrongType(c) }
+            guard let number = LongDouble.parse(string.bytes) else { return e.fail(c, "ERR value is not a valid float") }
+            current = number
+        }
+        guard let increment = LongDouble.parse(a[2]) else { return e.fail(c, "ERR value is not a valid float") }
+        let result = current + increment
+        guard result.isFinite else { return e.fail(c, "ERR increment would produce NaN or Infinity") }
+        let text = LongDouble.humanFriendly(result)
+        e.store(c, key, .string(.created(text)), keepTTL: true)
+        c.reply.bulk(text)
+    }
+
+    static func getrange(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard var start = a.integer(2), var end = a.integer(3) else {
+            return e.fail(c, "ERR value is not an integer or out of range")
+        }
+        guard let found = readString(e, c, a[1]) else { return }
+        guard let bytes = found?.bytes else {
+            c.reply.bulk([UInt8]())
+            return
+        }
+        let length = Int64(bytes.count)
+        if start < 0 && end < 0 && start > end {
+            c.reply.bulk([UInt8]())
+            return
+        }
+        if start < 0 { start += length }
+        if end < 0 { end += length }
+        if start < 0 { start = 0 }
+        if end < 0 { end = 0 }
+        if end >= length { end = length - 1 }
+        if start > end || length == 0 {
+            c.reply.bulk([UInt8]())
+            return
+        }
+        c.reply.bulk(Array(bytes[Int(start)...Int(end)]))
+    }
+
+    static func setrange(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let offset = a.integer(2) else { return e.fail(c, "ERR value is not an integer or out of range") }
+        guard offset >= 0 else { return e.fail(c, "ERR offset is out of range") }
+        let key = a[1]
+        let patch = a[3]
+        var bytes: [UInt8] = []
+        if let value = e.lookup(c, key) {
+            guard case .string(let string) = value else { return e.wrongType(c) }
+            bytes = string.bytes
+            if patch.isEmpty {
+                c.reply.integer(bytes.count)
+                return
+            }
+        } else if patch.isEmpty {
+            c.reply.integer(0)
+            return
+        }
+        guard checkLength(e, c, offset + Int64(patch.count)) else { return }
+        let end = Int(offset) + patch.count
+        if bytes.count < end { bytes += [UInt8](repeating: 0, count: end - bytes.count) }
+        bytes.replaceSubrange(Int(offset)..<end, with: patch)
+        e.store(c, key, .string(.raw(bytes)), keepTTL: true)
+        c.reply.integer(bytes.count)
+    }
+}
+
+/// Redis's long double handling for INCRBYFLOAT and HINCRBYFLOAT.
+enum LongDouble {
+    /// string2ld: no spaces, not empty, not NaN.
+    static func parse(_ bytes: [UInt8]) -> Float80? {
+        guard !bytes.isEmpty, bytes.count <= 5 * 1024, let first = bytes.first, !(first == 32 || (first >= 9 && first <= 13)) else { return nil }
+        var text = bytes.map { CChar(bitPattern: $0) }
+        text.append(0)
+        var end: UnsafeMutablePointer<CChar>?
+        errno = 0
+        let value = text.withUnsafeBufferPointer { buffer -> Float80 in
+            let start = UnsafeMutablePointer(mutating: buffer.baseAddress!)
+            let result = strtold(buffer.baseAddress!, &end)
+            guard let end, end - start == bytes.count else { return .nan }
+            return result
+        }
+        guard !value.isNaN, errno != ERANGE else { return nil }
+        return value
+    }
+
+    /// ld2string(LD_STR_HUMAN): %.17Lf without trailing zeros.
+    static func humanFriendly(_ value: Float80) -> [UInt8] {
+        var text = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 5200) { buffer in
+            let count = withVaList([value]) { vsnprintf(buffer.baseAddress, 5200, "%.17Lf", $0) }
+            return Array(UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(count)))
+        }
+        if text.contains(UInt8(ascii: ".")) {
+            while text.last == UInt8(ascii: "0") { text.removeLast() }
+            if text.last == UInt8(ascii: ".") { text.removeLast() }
+        }
+        if text == Array("-0".utf8) { text = Array("0".utf8) }
+        return text
+    }
+}

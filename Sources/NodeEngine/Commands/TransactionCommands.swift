@@ -1,0 +1,71 @@
+/// MULTI, EXEC, DISCARD, WATCH, UNWATCH.
+enum TransactionCommands {
+    static let all: [(String, CommandHandler)] = [
+        ("multi", multi), ("exec", exec), ("discard", discard), ("watch", watch), ("unwatch", unwatch),
+    ]
+
+    static func multi(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard c.transaction == nil else {
+            e.fail(c, "ERR MULTI calls can not be nested")
+            return
+        }
+        c.transaction = []
+        c.transactionFailed = false
+        c.reply.ok()
+    }
+
+    static func exec(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let queued = c.transaction else {
+            e.fail(c, "ERR EXEC without MULTI")
+            return
+        }
+        c.transaction = nil
+        defer { e.unwatchAll(c) }
+        if c.transactionFailed {
+            c.transactionFailed = false
+            e.fail(c, "EXECABORT Transaction discarded because of previous errors.")
+            return
+        }
+        if c.watchDirty {
+            c.reply.nullArray()
+            return
+        }
+        c.reply.array(queued.count)
+        for arguments in queued {
+            guard let entry = e.commands.lookup(arguments) else { continue }
+            e.call(entry, c, arguments)
+        }
+    }
+
+    static func discard(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard c.transaction != nil else {
+            e.fail(c, "ERR DISCARD without MULTI")
+            return
+        }
+        c.transaction = nil
+        c.transactionFailed = false
+        e.unwatchAll(c)
+        c.reply.ok()
+    }
+
+    static func watch(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard c.transaction == nil else {
+            e.fail(c, "ERR WATCH inside MULTI is not allowed")
+            return
+        }
+        for index in 1..<a.count {
+            let key = a[index]
+            guard !c.watched.contains(where: { $0.db == c.db && $0.key == key }) else { continue }
+            // A key already expired counts as changed once it is gone.
+            _ = e.index(c.db, key)
+            c.watched.append(WatchedKey(db: c.db, key: key))
+            e.watchers[WatchedKeyName(db: c.db, key: key), default: []].append(c)
+        }
+        c.reply.ok()
+    }
+
+    static func unwatch(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        e.unwatchAll(c)
+        c.reply.ok()
+    }
+}

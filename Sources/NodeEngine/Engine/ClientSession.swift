@@ -1,0 +1,58 @@
+import NIOCore
+
+/// One client connection as the engine sees it: its protocol, database,
+/// authentication, transaction and the replies waiting to be written.
+public final class ClientSession {
+    public let id: Int64
+    public var reply: ReplyBuffer
+    public internal(set) var closeAfterReply = false
+    /// Set by the server: called when another client's command wrote to this
+    /// one (pub/sub, a woken blocking pop), so its replies get flushed.
+    public var wake: (() -> Void)?
+
+    public let address: String
+    public let localAddress: String
+    public let isLoopback: Bool
+    let createdAt: Int64
+    var lastInteraction: Int64
+    var lastCommand = "NULL"
+
+    var db = 0
+    var authenticated: Bool
+    var name: [UInt8]?
+    var libraryName = ""
+    var libraryVersion = ""
+    var parser: RequestParser
+
+    /// MULTI: the queued commands, and whether one was refused while queueing.
+    var transaction: [Arguments]?
+    var transactionFailed = false
+    var watched: [WatchedKey] = []
+    var watchDirty = false
+
+    init(id: Int64, address: String, localAddress: String, isLoopback: Bool, authenticated: Bool, now: Int64,
+         maxBulkLength: Int) {
+        self.id = id
+        self.address = address
+        self.localAddress = localAddress
+        self.isLoopback = isLoopback
+        self.authenticated = authenticated
+        createdAt = now
+        lastInteraction = now
+        reply = ReplyBuffer()
+        parser = RequestParser(maxBulkLength: maxBulkLength)
+    }
+
+    /// Takes the replies written so far, for the server to send.
+    public func takeReplies() -> ByteBuffer? {
+        guard reply.bytes.readableBytes > 0 else { return nil }
+        let bytes = reply.bytes
+        reply.bytes = ByteBufferAllocator().buffer(capacity: 1024)
+        return bytes
+    }
+}
+
+struct WatchedKey {
+    let db: Int
+    let key: [UInt8]
+}

@@ -1,0 +1,41 @@
+/// One numbered database: its keys and their expiry times.
+struct Database {
+    var table: KeyTable<Value>
+    /// Keys with a time to live, and when they expire (Unix ms).
+    var expires: KeyTable<Int64>
+
+    init(seed: UInt64) {
+        table = KeyTable(seed: seed)
+        expires = KeyTable(seed: seed &+ 1)
+    }
+
+    var count: Int { table.count }
+
+    func expireTime(_ key: [UInt8]) -> Int64? {
+        expires.find(key).map { expires[value: $0] }
+    }
+
+    mutating func setExpire(_ key: [UInt8], at time: Int64) {
+        if let index = expires.find(key) { expires[value: index] = time } else { expires.insert(key, time) }
+    }
+
+    @discardableResult
+    mutating func removeExpire(_ key: [UInt8]) -> Bool {
+        guard let index = expires.find(key) else { return false }
+        expires.remove(at: index)
+        return true
+    }
+
+    /// Removes a key and its expiry; returns its value.
+    @discardableResult
+    mutating func remove(_ key: [UInt8]) -> Value? {
+        guard let index = table.find(key) else { return nil }
+        if !expires.isEmpty { removeExpire(key) }
+        return table.remove(at: index).value
+    }
+
+    mutating func removeAll() {
+        table.removeAll()
+        expires.removeAll()
+    }
+}

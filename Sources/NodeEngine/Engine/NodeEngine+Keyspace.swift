@@ -1,0 +1,94 @@
+/// Key access as redis-server's db.c does it: every lookup first removes a
+/// key whose time has passed (lazy expiry); reads count hits and misses.
+extension NodeEngine {
+    /// The index of `key` in database `db`, after lazy expiry.
+    func index(_ db: Int, _ key: [UInt8]) -> Int? {
+        if !databases[db].expires.isEmpty, let expireAt = databases[db].expireTime(key), expireAt <= clock.milliseconds() {
+            expire(db, key)
+            return nil
+        }
+        return databases[db].table.find(key)
+    }
+
+    /// A read lookup: counts a keyspace hit or miss and stamps the key's access time.
+    func read(_ client: ClientSession, _ key: [UInt8]) -> Value? {
+        guard let index = index(client.db, key) else {
+            stats.keyspaceMisses += 1
+            return nil
+        }
+        stats.keyspaceHits += 1
+        databases[client.db].table.stamps[index] = lruClock
+        return databases[client.db].table[value: index]
+    }
+
+    /// A lookup for writing: no statistics.
+    func lookup(_ client: ClientSession, _ key: [UInt8]) -> Value? {
+        guard let index = index(client.db, key) else { return nil }
+        databases[client.db].table.stamps[index] = lruClock
+        return databases[client.db].table[value: index]
+    }
+
+    /// setKey: a new value replaces the old and, unless kept, its time to live.
+    func store(_ client: ClientSession, _ key: [UInt8], _ value: Value, keepTTL: Bool = false) {
+        store(db: client.db, key, value, keepTTL: keepTTL)
+    }
+
+    func store(db: Int, _ key: [UInt8], _ value: Value, keepTTL: Bool = false) {
+        if let index = index(db, key) {
+            databases[db].table[value: index] = value
+            databases[db].table.stamps[index] = lruClock
+            if !keepTTL && !databases[db].expires.isEmpty { databases[db].removeExpire(key) }
+        } else {
+            databases[db].table.insert(key, value, stamp: lruClock)
+        }
+        modified(db, key)
+    }
+
+    /// Adds a key known to be absent (after a lookup that found nothing).
+    func add(_ client: ClientSession, _ key: [UInt8], _ value: Value) {
+        databases[client.db].table.insert(key, value, stamp: lruClock)
+        modified(client.db, key)
+    }
+
+    @discardableResult
+    func delete(_ db: Int, _ key: [UInt8]) -> Bool {
+        guard index(db, key) != nil else { return false }
+        databases[db].remove(key)
+        modified(db, key)
+        return true
+    }
+
+    /// Removes an expired key (lazily or by the active cycle).
+    func expire(_ db: Int, _ key: [UInt8]) {
+        databases[db].remove(key)
+        stats.expiredKeys += 1
+        signalWatchers(db, key)
+    }
+
+    /// Every change of a key: WATCH invalidation and the dirty counter.
+    func modified(_ db: Int, _ key: [UInt8], changes: Int64 = 1) {
+        dirty += changes
+        signalWatchers(db, key)
+    }
+
+    private func signalWatchers(_ db: Int, _ key: [UInt8]) {
+        guard !watchers.isEmpty, let clients = watchers[WatchedKeyName(db: db, key: key)] else { return }
+        for client in clients { client.watchDirty = true }
+    }
+
+    /// A collection left empty is removed, as redis-server does.
+    func removeIfEmpty(_ client: ClientSession, _ key: [UInt8], count: Int) {
+        if count == 0 { databases[client.db].remove(key) }
+    }
+
+    func wrongType(_ client: ClientSession) {
+        fail(client, "WRONGTYPE Operation against a key holding the wrong kind of value")
+    }
+
+    /// The LRU clock: seconds resolution, 24 bits, as redis-server keeps it.
+    var lruClock: UInt32 { UInt32(truncatingIfNeeded: (clock.milliseconds() / 1000) & 0xFF_FFFF) }
+
+    func expiresAt(_ db: Int, _ key: [UInt8]) -> Int64? {
+        databases[db].expires.isEmpty ? nil : databases[db].expireTime(key)
+    }
+}

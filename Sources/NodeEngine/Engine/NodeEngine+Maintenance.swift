@@ -1,0 +1,112 @@
+import CEngineSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Work outside commands: the active expiry cycle, eviction under
+/// maxmemory, memory figures, and hooks the server fills in.
+extension NodeEngine {
+    /// serverCron's share of active expiry: sample keys with a TTL and remove
+    /// the expired ones, repeating while more than a quarter of a sample
+    /// had expired, within a time budget (a quarter of a tick, as 7.0).
+    public func cron() {
+        guard activeExpireEnabled else { return }
+        let now = clock.milliseconds()
+        let hz = max(1, config.integer("hz"))
+        let budget = clock.microseconds() + 250_000 / hz
+        for db in databases.indices where !databases[db].expires.isEmpty {
+            var expiredInSample = 0
+            repeat {
+                expiredInSample = 0
+                let sample = min(20, databases[db].expires.count)
+                for _ in 0..<sample {
+                    guard let index = databases[db].expires.randomIndex(using: &random) else { break }
+                    if databases[db].expires[value: index] <= now {
+                        expire(db, databases[db].expires.keys[index])
+                        expiredInSample += 1
+                    }
+                }
+            } while expiredInSample * 4 > 20 && clock.microseconds() < budget
+        }
+        peakMemory = max(peakMemory, usedMemory())
+    }
+
+    /// Bytes the allocator has handed out (glibc's mallinfo2).
+    public func usedMemory() -> Int64 {
+        Int64(rcluster_allocated_bytes())
+    }
+
+    /// performEvictions: before a command that may grow memory.
+    func memoryRefusal(_ entry: CommandEntry) -> String? {
+        let limit = config.integer("maxmemory")
+        guard limit > 0, entry.flags.contains(.denyOOM) || entry.flags.contains(.write) else { return nil }
+        var used = usedMemory()
+        guard used > limit else { return nil }
+        let policy = config["maxmemory-policy"]
+        if policy != "noeviction" {
+            var attempts = 0
+            while used > limit && attempts < 1_000_000 {
+                guard evictOne(policy: policy) else { break }
+                attempts += 1
+                if attempts % 16 == 0 { used = usedMemory() }
+            }
+            used = usedMemory()
+        }
+        guard used > limit, entry.flags.contains(.denyOOM) else { return nil }
+        return "OOM command not allowed when used memory > 'maxmemory'."
+    }
+
+    /// Picks the best of `maxmemory-samples` candidates by the policy and deletes it.
+    private func evictOne(policy: String) -> Bool {
+        let samples = Int(config.integer("maxmemory-samples"))
+        let volatile = policy.hasPrefix("volatile")
+        var best: (db: Int, key: [UInt8], score: Int64)?
+        for db in databases.indices {
+            let pool = volatile ? databases[db].expires.count : databases[db].count
+            guard pool > 0 else { continue }
+            for _ in 0..<samples {
+                let key: [UInt8]
+                let score: Int64
+                if volatile {
+                    guard let index = databases[db].expires.randomIndex(using: &random) else { break }
+                    key = databases[db].expires.keys[index]
+                    guard let mainIndex = databases[db].table.find(key) else { continue }
+                    score = policy.hasSuffix("ttl") ? databases[db].expires[value: index]
+                        : Int64(databases[db].table.stamps[mainIndex])
+                } else {
+                    guard let index = databases[db].table.randomIndex(using: &random) else { break }
+                    key = databases[db].table.keys[index]
+                    score = Int64(databases[db].table.stamps[index])
+                }
+                let randomPolicy = policy.hasSuffix("random")
+                if best == nil || (!randomPolicy && score < best!.score) { best = (db, key, score) }
+                if randomPolicy { break }
+            }
+        }
+        guard let victim = best else { return false }
+        databases[victim.db].remove(victim.key)
+        modified(victim.db, victim.key)
+        stats.evictedKeys += 1
+        return true
+    }
+
+    /// DEBUG POPULATE count [prefix] [size]: keys prefix:N with value:N (padded with zeros to size).
+    func populate(_ client: ClientSession, count: Int, prefix: String, size: Int) {
+        for number in 0..<count {
+            let key = Array("\(prefix):\(number)".utf8)
+            guard index(client.db, key) == nil else { continue }
+            var value = Array("value:\(number)".utf8)
+            if size > 0 {
+                value = Array(value.prefix(size))
+                if value.count < size { value += [UInt8](repeating: 0, count: size - value.count) }
+            }
+            databases[client.db].table.insert(key, .string(size > 0 ? .created(value) : .encoded(value)), stamp: lruClock)
+        }
+        dirty += Int64(count)
+    }
+}
+
+extension NodeEngine {
+    public func countInput(_ bytes: Int) { stats.netInputBytes += Int64(bytes) }
+    public func countOutput(_ bytes: Int) { stats.netOutputBytes += Int64(bytes) }
+}

@@ -1,0 +1,222 @@
+import NIOCore
+
+/// A Redis 7.0.15-compatible node without sockets or files: the keyspace,
+/// the command table and every command's logic. One thread owns it (the
+/// server's event loop), as one thread owns redis-server's data: no locks,
+/// and commands run one at a time in arrival order. Time comes from an
+/// injected clock, randomness from a seeded generator.
+public final class NodeEngine {
+    public private(set) var config: ServerConfig
+    let clock: any EngineClock
+    var random: SplitMix64Generator
+    var databases: [Database]
+    var encodingLimits: EncodingLimits
+    let hashSeed: UInt64
+
+    var clients: [Int64: ClientSession] = [:]
+    private var nextClientID: Int64 = 1
+    var watchers: [WatchedKeyName: [ClientSession]] = [:]
+
+    let commands: CommandTable
+    var stats = ServerStats()
+    /// Changes since the last save (INFO rdb_changes_since_last_save).
+    var dirty: Int64 = 0
+    let startedAt: Int64
+    let runID: String
+    /// The node's TCP port and pid, for INFO (the server sets them).
+    public var port = 6379
+    public var processID: Int32 = 0
+    public var configFile = ""
+    public var executable = ""
+    /// Set by SHUTDOWN: the server stops once the current replies are written.
+    public internal(set) var shutdownRequested = false
+    /// DEBUG SET-ACTIVE-EXPIRE.
+    var activeExpireEnabled = true
+    var peakMemory: Int64 = 0
+    /// Unix ms of the last successful save (LASTSAVE).
+    public var lastSave: Int64
+    /// The directory the node works in (CONFIG GET dir).
+    public var workingDirectory = ""
+    /// The server's resident set size, for INFO memory.
+    public var residentMemory: (() -> Int64)?
+    /// Applies directives that need the server (port, ...); returns a refusal.
+    public var configApplier: (([(name: String, value: String)]) -> (name: String, reason: String)?)?
+    /// Writes the config file for CONFIG REWRITE; returns an error text.
+    public var configRewriter: ((ServerConfig) -> String?)?
+
+    public init(config: ServerConfig, clock: any EngineClock = SystemClock(), seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
+        self.config = config
+        self.clock = clock
+        random = SplitMix64Generator(seed: seed)
+        hashSeed = random.next()
+        let count = max(1, Int(config.integer("databases")))
+        var databases: [Database] = []
+        for index in 0..<count { databases.append(Database(seed: hashSeed &+ UInt64(index) &* 0x9E37_79B9)) }
+        self.databases = databases
+        encodingLimits = config.encodingLimits
+        commands = CommandTable.standard()
+        stats.commandCalls = Array(repeating: 0, count: commands.entries.count)
+        stats.commandMicroseconds = stats.commandCalls
+        stats.commandFailures = stats.commandCalls
+        startedAt = clock.milliseconds()
+        lastSave = startedAt
+        var generator = SplitMix64Generator(seed: seed ^ 0x5DEE_CE66)
+        runID = (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
+    }
+
+    // MARK: Clients
+
+    public func connect(address: String, localAddress: String, isLoopback: Bool) -> ClientSession {
+        let client = ClientSession(id: nextClientID, address: address, localAddress: localAddress, isLoopback: isLoopback,
+                                   authenticated: !requiresPassword, now: clock.milliseconds(),
+                                   maxBulkLength: Int(config.integer("proto-max-bulk-len")))
+        nextClientID += 1
+        clients[client.id] = client
+        stats.connectionsReceived += 1
+        return client
+    }
+
+    public func disconnect(_ client: ClientSession) {
+        unwatchAll(client)
+        clients[client.id] = nil
+    }
+
+    var requiresPassword: Bool { !config["requirepass"].isEmpty }
+
+    /// Protected mode refuses clients from outside loopback while no password is set.
+    public func refusesInProtectedMode(_ client: ClientSession) -> Bool {
+        config.bool("protected-mode") && !requiresPassword && !client.isLoopback
+    }
+
+    public static let protectedModeMessage = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
+
+    // MARK: Requests
+
+    /// Runs every complete request in `inbound`; replies go to `client.reply`.
+    /// Returns false when the connection must close once they are written.
+    public func process(_ client: ClientSession, inbound: inout ByteBuffer) -> Bool {
+        while inbound.readableBytes > 0 && !client.closeAfterReply {
+            switch client.parser.next(from: &inbound, authRequired: !client.authenticated) {
+            case .incomplete:
+                if inbound.readableBytes > Int(config.integer("client-query-buffer-limit")) {
+                    client.closeAfterReply = true
+                }
+                return !client.closeAfterReply
+            case .empty:
+                continue
+            case .protocolError(let message):
+                client.reply.error("ERR " + message)
+                client.closeAfterReply = true
+                stats.protocolErrors += 1
+            case .command(let arguments):
+                execute(client, arguments)
+            }
+        }
+        if inbound.readableBytes == 0 { inbound.clear() } else { inbound.discardReadBytes() }
+        return !client.closeAfterReply
+    }
+
+    /// processCommand: lookup, arity, auth, transaction, then the handler.
+    func execute(_ client: ClientSession, _ arguments: Arguments) {
+        let now = clock.milliseconds()
+        client.lastInteraction = now
+        let first = arguments.lowercased(0)
+        if first == "host:" || first == "post" {
+            client.closeAfterReply = true
+            return
+        }
+        guard let entry = commands.lookup(arguments) else {
+            reject(client, commands.existenceError(arguments))
+            return
+        }
+        if (entry.arity > 0 && entry.arity != arguments.count) || arguments.count < -entry.arity {
+            reject(client, "ERR wrong number of arguments for '\(entry.name)' command")
+            return
+        }
+        client.lastCommand = entry.name
+        if entry.flags.contains(.protected) && !allowsDebug(client) {
+            reject(client, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
+            return
+        }
+        if !client.authenticated && !entry.flags.contains(.noAuth) {
+            reject(client, "NOAUTH Authentication required.")
+            return
+        }
+        if client.transaction != nil && entry.flags.contains(.noMulti) {
+            reject(client, "ERR Command not allowed inside a transaction")
+            return
+        }
+        if let error = memoryRefusal(entry) {
+            reject(client, error)
+            return
+        }
+        if client.transaction != nil && !Self.transactionControl.contains(entry.name) {
+            client.transaction!.append(arguments)
+            client.reply.raw("+QUEUED\r\n")
+            return
+        }
+        call(entry, client, arguments)
+    }
+
+    static let transactionControl: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]
+
+    /// Runs a handler and accounts for it (INFO commandstats).
+    func call(_ entry: CommandEntry, _ client: ClientSession, _ arguments: Arguments) {
+        let errorsBefore = stats.errorReplies
+        let start = clock.microseconds()
+        entry.handler(self, client, arguments)
+        let elapsed = clock.microseconds() - start
+        stats.commandCalls[entry.statsIndex] += 1
+        stats.commandMicroseconds[entry.statsIndex] += elapsed
+        if stats.errorReplies != errorsBefore { stats.commandFailures[entry.statsIndex] += 1 }
+        stats.commandsProcessed += 1
+    }
+
+    func reject(_ client: ClientSession, _ message: String) {
+        if client.transaction != nil { client.transactionFailed = true }
+        client.reply.error(message)
+        stats.errorReplies += 1
+        stats.countError(message)
+    }
+
+    /// An error reply from a command that ran.
+    func fail(_ client: ClientSession, _ message: String) {
+        client.reply.error(message)
+        stats.errorReplies += 1
+        stats.countError(message)
+    }
+
+    private func allowsDebug(_ client: ClientSession) -> Bool {
+        switch config["enable-debug-command"] {
+        case "yes": true
+        case "local": client.isLoopback
+        default: false
+        }
+    }
+
+    public func applyConfig(_ changes: [(name: String, value: String)]) {
+        config.apply(changes)
+        encodingLimits = config.encodingLimits
+        if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
+            for client in clients.values { client.authenticated = true }
+        }
+    }
+}
+
+struct WatchedKeyName: Hashable {
+    let db: Int
+    let key: [UInt8]
+}
+
+/// SplitMix64 as a RandomNumberGenerator: seeded, so a test replays it.
+struct SplitMix64Generator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,95 @@
+import NIOCore
+import NodeEngine
+
+/// One client connection: bytes in, the engine runs every complete request,
+/// replies go out in one write and one flush per read batch.
+final class ClientHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let engine: NodeEngine
+    private let onShutdown: () -> Void
+    private var client: ClientSession?
+    private var inbound = ByteBuffer()
+    private var context: ChannelHandlerContext?
+
+    init(engine: NodeEngine, onShutdown: @escaping () -> Void) {
+        self.engine = engine
+        self.onShutdown = onShutdown
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context = context
+        let remote = context.channel.remoteAddress
+        let local = context.channel.localAddress
+        let session = engine.connect(address: Self.describe(remote), localAddress: Self.describe(local),
+                                     isLoopback: Self.isLoopback(remote))
+        if engine.refusesInProtectedMode(session) {
+            engine.disconnect(session)
+            var refusal = context.channel.allocator.buffer(capacity: 1024)
+            refusal.writeString(NodeEngine.protectedModeMessage)
+            context.writeAndFlush(wrapOutboundOut(refusal)).whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        session.wake = { [weak self] in self?.flushReplies() }
+        client = session
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let client { engine.disconnect(client) }
+        client = nil
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let client else { return }
+        var bytes = unwrapInboundIn(data)
+        engine.countInput(bytes.readableBytes)
+        if inbound.readableBytes == 0 {
+            inbound = bytes
+        } else {
+            inbound.writeBuffer(&bytes)
+        }
+        let keepOpen = engine.process(client, inbound: &inbound)
+        if let replies = client.takeReplies() {
+            engine.countOutput(replies.readableBytes)
+            context.write(wrapOutboundOut(replies), promise: nil)
+        }
+        if !keepOpen {
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+                context.close(promise: nil)
+            }
+            if engine.shutdownRequested { onShutdown() }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    /// Replies written by another client's command (or a kill): send them now.
+    private func flushReplies() {
+        guard let context, let client else { return }
+        if let replies = client.takeReplies() {
+            engine.countOutput(replies.readableBytes)
+            context.writeAndFlush(wrapOutboundOut(replies), promise: nil)
+        }
+        if client.closeAfterReply { context.close(promise: nil) }
+    }
+
+    static func describe(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress, let port = address.port else { return "?:0" }
+        return "\(ip):\(port)"
+    }
+
+    static func isLoopback(_ address: SocketAddress?) -> Bool {
+        guard let ip = address?.ipAddress else { return true }  // unix socket
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+}

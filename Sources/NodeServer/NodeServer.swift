@@ -1,0 +1,202 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NodeEngine
+
+/// `rcluster server`: a node engine behind real sockets. One event loop
+/// runs the engine and every client connection, as redis-server's one
+/// main thread does.
+public final class NodeServer: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var config: ServerConfig
+        public var configFile: String?
+
+        public init(config: ServerConfig, configFile: String?) {
+            self.config = config
+            self.configFile = configFile
+        }
+    }
+
+    /// redis-server's command line: `[config-file] [--directive value ...]`.
+    /// Throws the fatal config error text redis-server would print.
+    public static func options(from arguments: [String]) throws -> Options {
+        var configFile: String?
+        var rest = arguments
+        var fileText = ""
+        if let first = rest.first, !first.hasPrefix("-") {
+            let path = URL(fileURLWithPath: first).standardizedFileURL.path
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw NodeServerError("Fatal error, can't open config file '\(path)': \(String(cString: strerror(errno)))")
+            }
+            fileText = String(decoding: data, as: UTF8.self)
+            configFile = path
+            rest.removeFirst()
+        }
+        var config = ServerConfig()
+        try config.load(fileText: fileText, commandLine: rest, fileName: configFile ?? "the command line")
+        if config.bool("daemonize") {
+            throw NodeServerError("daemonize yes is not supported by rcluster server: run it in the background with your shell or a supervisor")
+        }
+        return Options(config: config, configFile: configFile)
+    }
+
+    private let options: Options
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private var channels: [any Channel] = []
+    private var engine: NodeEngine?
+    private let logger: Logger
+    private let finished = DispatchSemaphore(value: 0)
+    private var signalSources: [any DispatchSourceSignal] = []
+    private var stopping = false
+
+    public init(options: Options) throws {
+        self.options = options
+        let sink = try LogSink(path: options.config["logfile"])
+        let level = RedisLogHandler.level(options.config["loglevel"])
+        logger = Logger(label: "rcluster.server") { _ in RedisLogHandler(sink: sink, logLevel: level) }
+    }
+
+    /// Starts, serves until SHUTDOWN or SIGTERM/SIGINT, and returns the exit status.
+    public func run() -> Int32 {
+        let config = options.config
+        let directory = config["dir"]
+        if !directory.isEmpty && !FileManager.default.changeCurrentDirectoryPath(directory) {
+            logger.warning("Can't chdir to '\(directory)': \(String(cString: strerror(errno)))")
+            return 1
+        }
+        logger.warning("oO0OoO0OoO0Oo rcluster server (Redis \(EngineVersion.redisVersion) compatible) is starting oO0OoO0OoO0Oo")
+        logger.warning("Redis version=\(EngineVersion.redisVersion), bits=64, commit=00000000, modified=0, pid=\(getpid()), just started")
+        logger.warning(options.configFile == nil ? "Warning: no config file specified, using the default config. In order to specify a config file use rcluster server /path/to/redis.conf"
+                                                  : "Configuration loaded")
+        let loop = group.next()
+        let port = Int(config.integer("port"))
+        do {
+            let engine = try loop.submit { () -> NodeEngine in
+                let engine = NodeEngine(config: config)
+                engine.port = port
+                engine.processID = getpid()
+                engine.configFile = self.options.configFile ?? ""
+                engine.executable = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? ""
+                engine.workingDirectory = FileManager.default.currentDirectoryPath
+                engine.residentMemory = { Self.residentBytes() }
+                engine.configRewriter = { [configFile = self.options.configFile] config in Self.rewrite(config, to: configFile) }
+                return engine
+            }.wait()
+            self.engine = engine
+            try bind(engine: engine, loop: loop, port: port, addresses: config["bind"].split(separator: " ").map(String.init))
+        } catch {
+            logger.warning("Failed listening on port \(port) (tcp), aborting: \(error)")
+            try? group.syncShutdownGracefully()
+            return 1
+        }
+        writePidFile()
+        installSignalHandlers()
+        scheduleCron(loop: loop)
+        logger.notice("Ready to accept connections tcp")
+        finished.wait()
+        removePidFile()
+        try? group.syncShutdownGracefully()
+        logger.warning("Redis is now ready to exit, bye bye...")
+        return 0
+    }
+
+    private func bind(engine: NodeEngine, loop: any EventLoop, port: Int, addresses: [String]) throws {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: Int32(options.config.integer("tcp-backlog")))
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: options.config.integer("tcp-keepalive") > 0 ? 1 : 0)
+            .childChannelInitializer { [weak self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = ClientHandler(engine: engine) { self?.stop(reason: "User requested shutdown...") }
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+        var bound: [any Channel] = []
+        for word in addresses {
+            let optional = word.hasPrefix("-")
+            var host = optional ? String(word.dropFirst()) : word
+            if host == "*" { host = "0.0.0.0" }
+            if host == "::*" { host = "::" }
+            do {
+                bound.append(try bootstrap.bind(host: host, port: port).wait())
+            } catch where optional {
+                continue
+            }
+        }
+        guard !bound.isEmpty else { throw NodeServerError("no address of '\(addresses.joined(separator: " "))' could be bound") }
+        channels = bound
+    }
+
+    private func scheduleCron(loop: any EventLoop) {
+        let hz = max(1, min(500, options.config.integer("hz")))
+        loop.execute { [self] in
+            guard let engine else { return }
+            let bound = NIOLoopBound(engine, eventLoop: loop)
+            loop.scheduleRepeatedTask(initialDelay: .milliseconds(1000 / hz), delay: .milliseconds(1000 / hz)) { _ in
+                bound.value.cron()
+            }
+        }
+    }
+
+    private func installSignalHandlers() {
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [weak self] in
+                let name = signalNumber == SIGTERM ? "SIGTERM" : "SIGINT"
+                self?.logger.warning("Received \(name) scheduling shutdown...")
+                self?.stop(reason: "User requested shutdown...")
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    /// Closes the listeners and lets run() return.
+    func stop(reason: String) {
+        group.next().execute { [self] in
+            guard !stopping else { return }
+            stopping = true
+            logger.warning("\(reason)")
+            let closing = channels.map { $0.close() }
+            EventLoopFuture.andAllComplete(closing, on: group.next()).whenComplete { _ in self.finished.signal() }
+        }
+    }
+
+    private func writePidFile() {
+        let path = options.config["pidfile"]
+        guard !path.isEmpty else { return }
+        if !FileManager.default.createFile(atPath: path, contents: Data("\(getpid())\n".utf8)) {
+            logger.warning("Failed to write PID file: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func removePidFile() {
+        let path = options.config["pidfile"]
+        if !path.isEmpty { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    static func residentBytes() -> Int64 {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int64($0) } ?? 0
+        return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// CONFIG REWRITE: the file with every non-default directive, written atomically.
+    static func rewrite(_ config: ServerConfig, to path: String?) -> String? {
+        guard let path else { return "The server is running without a config file" }
+        let original = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        do {
+            try config.rewritten(keepingCommentsOf: original).write(toFile: path, atomically: true, encoding: .utf8)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+}
+
+extension NodeServer {
+    public static var engineVersion: String { EngineVersion.redisVersion }
+}
