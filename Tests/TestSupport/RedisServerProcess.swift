@@ -39,7 +39,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     public func start() throws {
-        process = try ChildProcess.spawn(try server.path(), extraArguments).process
+        process = try ChildProcess.spawn(try server.path(), server.leadingArguments + extraArguments).process
     }
 
     /// Waits until the server answers PING, even with NOAUTH (it may need a moment to bind).

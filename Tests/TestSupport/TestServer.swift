@@ -8,12 +8,22 @@ public struct TestServer: Sendable, Hashable, CustomTestStringConvertible {
     public let name: String
     /// A name on PATH, or a path under the repository.
     let executable: String
+    /// Words before the server's own arguments (`rcluster server ...`).
+    let leadingArguments: [String]
+
+    init(name: String, executable: String, leadingArguments: [String] = []) {
+        self.name = name
+        self.executable = executable
+        self.leadingArguments = leadingArguments
+    }
 
     public var testDescription: String { name }
 
     public static let redis70 = TestServer(name: "Redis 7.0", executable: "redis-server")
     public static let redis62 = TestServer(name: "Redis 6.2", executable: fetched("redis-6.2/redis-server"))
     public static let valkey91 = TestServer(name: "Valkey 9.1", executable: fetched("valkey-9.1/valkey-server"))
+    /// rcluster's own node engine, `rcluster server`.
+    public static let engine = TestServer(name: "rcluster engine", executable: RClusterBinary.path, leadingArguments: ["server"])
 
     /// The integration suites that must pass on every server run on these.
     public static let matrix: [TestServer] = [.redis70, .redis62, .valkey91]

@@ -23,6 +23,7 @@ enum ConfigDirectives {
         .init("hz", .integer(min: 0, max: intMax), default: "10"),
         .init("dynamic-hz", .bool, default: "yes"),
         .init("unixsocket", .string, mutable: false, default: ""),
+        .init("bind-source-addr", .string, default: ""),
         .init("io-threads", .integer(min: 1, max: 128), mutable: false, default: "1"),
         .init("proto-max-bulk-len", .memory(min: 1 << 20, max: longMax), default: "536870912"),
         .init("client-query-buffer-limit", .memory(min: 1 << 20, max: longMax), default: "1073741824"),

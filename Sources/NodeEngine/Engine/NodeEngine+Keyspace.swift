@@ -92,3 +92,11 @@ extension NodeEngine {
         databases[db].expires.isEmpty ? nil : databases[db].expireTime(key)
     }
 }
+
+extension NodeEngine {
+    /// A list (or sorted set) got elements: blocked clients waiting on it may be served.
+    func signalReady(_ db: Int, _ key: [UInt8]) {
+        guard !blockedByKey.isEmpty, blockedByKey[WatchedKeyName(db: db, key: key)] != nil else { return }
+        readyKeys.append(WatchedKeyName(db: db, key: key))
+    }
+}

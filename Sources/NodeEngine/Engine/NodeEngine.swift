@@ -16,6 +16,10 @@ public final class NodeEngine {
     var clients: [Int64: ClientSession] = [:]
     private var nextClientID: Int64 = 1
     var watchers: [WatchedKeyName: [ClientSession]] = [:]
+    /// Clients blocked in BLPOP & co, by the keys they wait on, in arrival order.
+    var blockedByKey: [WatchedKeyName: [ClientSession]] = [:]
+    /// Keys that got elements while clients wait on them, served after the command.
+    var readyKeys: [WatchedKeyName] = []
 
     let commands: CommandTable
     var stats = ServerStats()

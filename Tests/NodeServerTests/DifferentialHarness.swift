@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs the same command scripts against a real redis-server 7.0.15 and
+/// `rcluster server`, over RESP2 and RESP3, and compares every reply byte
+/// for byte (or as a multiset where redis-server's order is a hash table's).
+struct DifferentialHarness {
+    enum Comparison {
+        case exact
+        /// The same elements in any order (KEYS, SMEMBERS of a hash table, ...).
+        case unordered
+        /// Only the reply type and, for errors, the text.
+        case shape
+    }
+
+    struct Step {
+        let words: [String]
+        let comparison: Comparison
+
+        init(_ words: [String], _ comparison: Comparison = .exact) {
+            self.words = words
+            self.comparison = comparison
+        }
+    }
+
+    /// Steps from lines: words split on spaces, "quoted strings" kept whole,
+    /// a leading `~` compares unordered, a leading `?` compares the shape.
+    static func script(_ text: String) -> [Step] {
+        text.split(separator: "\n").compactMap { raw in
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty, !line.hasPrefix("#") else { return nil }
+            var comparison = Comparison.exact
+            if line.hasPrefix("~ ") { comparison = .unordered; line.removeFirst(2) }
+            if line.hasPrefix("? ") { comparison = .shape; line.removeFirst(2) }
+            return Step(words(line), comparison)
+        }
+    }
+
+    private static func words(_ line: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quoted = false
+        var started = false
+        for character in line {
+            if character == "\"" {
+                quoted.toggle()
+                started = true
+            } else if character == " " && !quoted {
+                if started { words.append(current) }
+                current = ""
+                started = false
+            } else {
+                current.append(character)
+                started = true
+            }
+        }
+        if started { words.append(current) }
+        return words
+    }
+
+    /// Both servers, fresh and empty, then each script in RESP2 and in RESP3.
+    static func compare(_ scripts: [String: String], extraArguments: [String] = []) async throws {
+        let arguments = ["--enable-debug-command", "yes"] + extraArguments
+        let reference = try RedisServerProcess(cluster: false, extraArguments: arguments, server: .redis70)
+        let engine = try RedisServerProcess(cluster: false, extraArguments: arguments, server: .engine)
+        defer { reference.kill(); engine.kill(); reference.removeFiles(); engine.removeFiles() }
+        try await reference.waitUntilReady()
+        try await engine.waitUntilReady()
+        for protocolVersion in [2, 3] {
+            for (name, text) in scripts.sorted(by: { $0.key < $1.key }) {
+                let expected = try RawRESPConnection(port: reference.port)
+                let actual = try RawRESPConnection(port: engine.port)
+                for connection in [expected, actual] {
+                    _ = try connection.command(["FLUSHALL"])
+                    if protocolVersion == 3 { _ = try connection.command(["HELLO", "3"]) }
+                }
+                for step in script(text) {
+                    let want = try expected.command(step.words)
+                    let got = try actual.command(step.words)
+                    let same: Bool
+                    switch step.comparison {
+                    case .exact: same = want == got
+                    case .unordered: same = Self.lines(want) == Self.lines(got)
+                    case .shape: same = want.first == got.first && (want.first != UInt8(ascii: "-") || want == got)
+                    }
+                    #expect(same, "\(name), RESP\(protocolVersion): \(step.words.joined(separator: " "))\n  redis-server: \(Self.show(want))\n  engine:       \(Self.show(got))")
+                }
+            }
+        }
+    }
+
+    private static func lines(_ bytes: [UInt8]) -> [String] {
+        String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n").sorted()
+    }
+
+    private static func show(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\\r\\n")
+    }
+}

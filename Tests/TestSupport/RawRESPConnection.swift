@@ -1,0 +1,72 @@
+import Foundation
+import NIOCore
+import RESP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking client that returns each reply's raw bytes, for differential
+/// tests that compare a real redis-server and the engine byte for byte.
+public final class RawRESPConnection {
+    private let fd: Int32
+    private var buffer = ByteBuffer()
+    private let parser = RESPParser()
+
+    public init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 10) throws {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, "\(port)", &hints, &list) == 0, let info = list else { throw TestSupportError("cannot resolve \(host)") }
+        defer { freeaddrinfo(list) }
+        fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+            close(fd)
+            throw TestSupportError("connect to \(host):\(port): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit { close(fd) }
+
+    public func sendRaw(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { throw TestSupportError("send: \(String(cString: strerror(errno)))") }
+            offset += sent
+        }
+    }
+
+    /// One command, its reply's raw bytes.
+    public func command(_ words: [String]) throws -> [UInt8] {
+        var out = ByteBuffer()
+        RESPEncoder.encodeCommand(words.map { ByteBuffer(string: $0) }, into: &out)
+        try sendRaw(Array(out.readableBytesView))
+        return try readReply()
+    }
+
+    /// The next reply's raw bytes; nil once the server closed the connection.
+    public func readReply() throws -> [UInt8] {
+        while true {
+            let start = buffer.readerIndex
+            var probe = buffer
+            if (try? parser.next(from: &probe)) != nil, let value = Optional(probe) {
+                let length = value.readerIndex - start
+                let bytes = buffer.readBytes(length: length) ?? []
+                return bytes
+            }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { throw TestSupportError(count == 0 ? "the server closed the connection" : "recv: \(String(cString: strerror(errno)))") }
+            buffer.writeBytes(chunk[0..<count])
+        }
+    }
+
+    /// Whether the server closed the connection (after a protocol error).
+    public func isClosedByServer() -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, 0)
+        return count == 0
+    }
+}
