@@ -3,6 +3,9 @@
 final class CommandTable {
     private(set) var entries: [CommandEntry] = []
     private var byName: [String: CommandEntry] = [:]
+    /// Top-level commands by a hash of their lowercase name, for lookups
+    /// straight from the request's bytes.
+    private var byHash: [UInt64: [CommandEntry]] = [:]
 
     /// Every command the engine implements, with 7.0.15's metadata.
     static func standard() -> CommandTable {
@@ -25,7 +28,24 @@ final class CommandTable {
         } else {
             let entry = CommandEntry(name: name, metadata: CommandMetadata.byName[name], handler: handler)
             byName[name] = entry
+            byHash[Self.hash(Array(name.utf8)), default: []].append(entry)
             add(entry)
+        }
+    }
+
+    /// FNV-1a over the lowercase bytes.
+    static func hash(_ bytes: some Collection<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(asciiLower(byte))) &* 0x100_0000_01B3 }
+        return hash
+    }
+
+    private func topLevel(_ arguments: Arguments) -> CommandEntry? {
+        arguments.withBytes(0) { name in
+            guard let candidates = byHash[Self.hash(name)] else { return nil }
+            return candidates.first { entry in
+                entry.nameBytes.count == name.count && zip(entry.nameBytes, name).allSatisfy { $0 == asciiLower($1) }
+            }
         }
     }
 
@@ -33,6 +53,7 @@ final class CommandTable {
     private func register(container name: String) -> CommandEntry {
         let entry = CommandEntry(name: name, metadata: CommandMetadata.byName[name]) { _, _, _ in }
         byName[name] = entry
+        byHash[Self.hash(Array(name.utf8)), default: []].append(entry)
         add(entry)
         return entry
     }
@@ -53,7 +74,7 @@ final class CommandTable {
 
     /// lookupCommand: the command, or for a container with arguments its subcommand.
     func lookup(_ arguments: Arguments) -> CommandEntry? {
-        guard let base = byName[arguments.lowercased(0)] else { return nil }
+        guard let base = topLevel(arguments) else { return nil }
         guard base.isContainer, arguments.count > 1 else { return base }
         return base.subcommands[arguments.lowercased(1)]
     }

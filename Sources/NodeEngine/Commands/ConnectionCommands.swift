@@ -243,7 +243,6 @@ enum ConnectionCommands {
 extension NodeEngine {
     /// One line of CLIENT LIST, with redis-server 7.0's fields.
     func describe(_ client: ClientSession) -> String {
-        let now = clock.milliseconds()
         let name = client.name.map { String(decoding: $0, as: UTF8.self) } ?? ""
         let flags = client.transaction != nil ? "x" : "N"
         return "id=\(client.id) addr=\(client.address) laddr=\(client.localAddress) fd=8 name=\(name) age=\((now - client.createdAt) / 1000) idle=\((now - client.lastInteraction) / 1000) flags=\(flags) db=\(client.db) sub=0 psub=0 ssub=0 multi=\(client.transaction.map { $0.count } ?? -1) qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=\(client.lastCommand) user=default redir=-1 resp=\(client.reply.protocolVersion)"

@@ -27,7 +27,7 @@ enum InfoCommand {
 
     static func section(_ e: NodeEngine, _ name: String) -> String {
         var lines: [String]
-        let now = e.clock.milliseconds()
+        let now = e.now
         switch name {
         case "server":
             lines = ["# Server", "redis_version:\(EngineVersion.redisVersion)", "redis_git_sha1:00000000", "redis_git_dirty:0",

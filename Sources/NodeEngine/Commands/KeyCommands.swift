@@ -130,7 +130,7 @@ enum KeyCommands {
     static func keys(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         let pattern = a[1]
         let all = pattern == [UInt8(ascii: "*")]
-        let now = e.clock.milliseconds()
+        let now = e.now
         var matched: [[UInt8]] = []
         let database = e.databases[c.db]
         for (offset, key) in database.table.keys.enumerated() where all || GlobPattern.matches(pattern, key) {
@@ -150,7 +150,7 @@ enum KeyCommands {
         let next = Scan.walk(cursor: cursor, count: options.count) { cursor in
             table.scan(cursor: cursor) { found.append(table.keys[$0]) }
         } isFull: { found.count >= options.count }
-        let now = e.clock.milliseconds()
+        let now = e.now
         var keys: [[UInt8]] = []
         for key in found {
             if let pattern = options.pattern, !GlobPattern.matches(pattern, key) { continue }
@@ -170,7 +170,7 @@ enum KeyCommands {
     }
 
     static func randomkey(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        let now = e.clock.milliseconds()
+        let now = e.now
         while let index = e.databases[c.db].table.randomIndex(using: &e.random) {
             let key = e.databases[c.db].table.keys[index]
             if let expireAt = e.expiresAt(c.db, key), expireAt <= now {
@@ -250,8 +250,8 @@ enum KeyCommands {
 
     // MARK: Expiry
 
-    static func expire(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { expireGeneric(e, c, a, base: e.clock.milliseconds(), seconds: true) }
-    static func pexpire(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { expireGeneric(e, c, a, base: e.clock.milliseconds(), seconds: false) }
+    static func expire(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { expireGeneric(e, c, a, base: e.now, seconds: true) }
+    static func pexpire(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { expireGeneric(e, c, a, base: e.now, seconds: false) }
     static func expireat(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { expireGeneric(e, c, a, base: 0, seconds: true) }
     static func pexpireat(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { expireGeneric(e, c, a, base: 0, seconds: false) }
 
@@ -283,7 +283,7 @@ enum KeyCommands {
         if xx && current == nil { return c.reply.integer(0) }
         if gt && (current == nil || when <= current!) { return c.reply.integer(0) }
         if lt, let current, when >= current { return c.reply.integer(0) }
-        if when <= e.clock.milliseconds() {
+        if when <= e.now {
             e.delete(c.db, key)
         } else {
             e.databases[c.db].setExpire(key, at: when)
@@ -301,7 +301,7 @@ enum KeyCommands {
         let key = a[1]
         guard e.read(c, key) != nil else { return c.reply.integer(-2) }
         guard let expireAt = e.expiresAt(c.db, key) else { return c.reply.integer(-1) }
-        let ttl = max(0, absolute ? expireAt : expireAt - e.clock.milliseconds())
+        let ttl = max(0, absolute ? expireAt : expireAt - e.now)
         c.reply.integer(milliseconds ? ttl : (ttl + 500) / 1000)
     }
 

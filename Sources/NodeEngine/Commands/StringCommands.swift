@@ -78,7 +78,7 @@ enum StringCommands {
         }
         if seconds { value *= 1000 }
         if options.contains(.ex) || options.contains(.px) {
-            let (sum, overflow) = value.addingReportingOverflow(e.clock.milliseconds())
+            let (sum, overflow) = value.addingReportingOverflow(e.now)
             if overflow || sum <= 0 {
                 e.fail(c, "ERR invalid expire time in '\(command)' command")
                 return nil
@@ -175,7 +175,7 @@ enum StringCommands {
             expireAt = time
         }
         c.reply.bulk(string.bytes)
-        if let expireAt, (options.contains(.exat) || options.contains(.pxat)) && expireAt <= e.clock.milliseconds() {
+        if let expireAt, (options.contains(.exat) || options.contains(.pxat)) && expireAt <= e.now {
             e.delete(c.db, key)
         } else if let expireAt {
             e.databases[c.db].setExpire(key, at: expireAt)

@@ -3,7 +3,7 @@
 extension NodeEngine {
     /// The index of `key` in database `db`, after lazy expiry.
     func index(_ db: Int, _ key: [UInt8]) -> Int? {
-        if !databases[db].expires.isEmpty, let expireAt = databases[db].expireTime(key), expireAt <= clock.milliseconds() {
+        if !databases[db].expires.isEmpty, let expireAt = databases[db].expireTime(key), expireAt <= now {
             expire(db, key)
             return nil
         }
@@ -86,7 +86,7 @@ extension NodeEngine {
     }
 
     /// The LRU clock: seconds resolution, 24 bits, as redis-server keeps it.
-    var lruClock: UInt32 { UInt32(truncatingIfNeeded: (clock.milliseconds() / 1000) & 0xFF_FFFF) }
+    var lruClock: UInt32 { UInt32(truncatingIfNeeded: (now / 1000) & 0xFF_FFFF) }
 
     func expiresAt(_ db: Int, _ key: [UInt8]) -> Int64? {
         databases[db].expires.isEmpty ? nil : databases[db].expireTime(key)

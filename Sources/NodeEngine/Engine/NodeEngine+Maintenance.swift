@@ -11,7 +11,7 @@ extension NodeEngine {
     /// had expired, within a time budget (a quarter of a tick, as 7.0).
     public func cron() {
         guard activeExpireEnabled else { return }
-        let now = clock.milliseconds()
+        now = clock.milliseconds()
         let hz = max(1, config.integer("hz"))
         let budget = clock.microseconds() + 250_000 / hz
         for db in databases.indices where !databases[db].expires.isEmpty {
@@ -38,7 +38,7 @@ extension NodeEngine {
 
     /// performEvictions: before a command that may grow memory.
     func memoryRefusal(_ entry: CommandEntry) -> String? {
-        let limit = config.integer("maxmemory")
+        let limit = maxmemory
         guard limit > 0, entry.flags.contains(.denyOOM) || entry.flags.contains(.write) else { return nil }
         var used = usedMemory()
         guard used > limit else { return nil }

@@ -11,6 +11,8 @@ public final class NodeEngine {
     var random: SplitMix64Generator
     var databases: [Database]
     var encodingLimits: EncodingLimits
+    /// maxmemory, read on every write command: kept out of the config table.
+    var maxmemory: Int64
     let hashSeed: UInt64
 
     var clients: [Int64: ClientSession] = [:]
@@ -26,6 +28,9 @@ public final class NodeEngine {
     /// Changes since the last save (INFO rdb_changes_since_last_save).
     var dirty: Int64 = 0
     let startedAt: Int64
+    /// Unix ms, read once per command (as redis-server caches mstime): every
+    /// expiry check of one command sees the same time.
+    var now: Int64
     let runID: String
     /// The node's TCP port and pid, for INFO (the server sets them).
     public var port = 6379
@@ -58,11 +63,13 @@ public final class NodeEngine {
         for index in 0..<count { databases.append(Database(seed: hashSeed &+ UInt64(index) &* 0x9E37_79B9)) }
         self.databases = databases
         encodingLimits = config.encodingLimits
+        maxmemory = config.integer("maxmemory")
         commands = CommandTable.standard()
         stats.commandCalls = Array(repeating: 0, count: commands.entries.count)
         stats.commandMicroseconds = stats.commandCalls
         stats.commandFailures = stats.commandCalls
         startedAt = clock.milliseconds()
+        now = startedAt
         lastSave = startedAt
         var generator = SplitMix64Generator(seed: seed ^ 0x5DEE_CE66)
         runID = (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
@@ -71,8 +78,9 @@ public final class NodeEngine {
     // MARK: Clients
 
     public func connect(address: String, localAddress: String, isLoopback: Bool) -> ClientSession {
+        now = clock.milliseconds()
         let client = ClientSession(id: nextClientID, address: address, localAddress: localAddress, isLoopback: isLoopback,
-                                   authenticated: !requiresPassword, now: clock.milliseconds(),
+                                   authenticated: !requiresPassword, now: now,
                                    maxBulkLength: Int(config.integer("proto-max-bulk-len")))
         nextClientID += 1
         clients[client.id] = client
@@ -122,14 +130,14 @@ public final class NodeEngine {
 
     /// processCommand: lookup, arity, auth, transaction, then the handler.
     func execute(_ client: ClientSession, _ arguments: Arguments) {
-        let now = clock.milliseconds()
         client.lastInteraction = now
-        let first = arguments.lowercased(0)
-        if first == "host:" || first == "post" {
-            client.closeAfterReply = true
-            return
-        }
         guard let entry = commands.lookup(arguments) else {
+            // An HTTP request sent to the port (a cross-protocol attack): close, as redis-server does.
+            let first = arguments.lowercased(0)
+            if first == "host:" || first == "post" {
+                client.closeAfterReply = true
+                return
+            }
             reject(client, commands.existenceError(arguments))
             return
         }
@@ -168,6 +176,7 @@ public final class NodeEngine {
     func call(_ entry: CommandEntry, _ client: ClientSession, _ arguments: Arguments) {
         let errorsBefore = stats.errorReplies
         let start = clock.microseconds()
+        now = start / 1000
         entry.handler(self, client, arguments)
         let elapsed = clock.microseconds() - start
         stats.commandCalls[entry.statsIndex] += 1
@@ -201,6 +210,7 @@ public final class NodeEngine {
     public func applyConfig(_ changes: [(name: String, value: String)]) {
         config.apply(changes)
         encodingLimits = config.encodingLimits
+        maxmemory = config.integer("maxmemory")
         if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
             for client in clients.values { client.authenticated = true }
         }
