@@ -31,7 +31,11 @@ final class ClientHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(refusal)).whenComplete { _ in context.close(promise: nil) }
             return
         }
-        session.wake = { [weak self] in self?.flushReplies() }
+        // Deferred to the loop: a wake comes from inside another client's command.
+        let loop = context.eventLoop
+        session.wake = { [weak self] in
+            loop.execute { self?.flushReplies() }
+        }
         client = session
         context.fireChannelActive()
     }
@@ -73,9 +77,13 @@ final class ClientHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    /// Replies written by another client's command (or a kill): send them now.
+    /// Replies written by another client's command, a woken blocking pop or
+    /// a kill: send them now, then run what the client sent while it waited.
     private func flushReplies() {
         guard let context, let client else { return }
+        if !engine.isBlocked(client) && inbound.readableBytes > 0 {
+            _ = engine.process(client, inbound: &inbound)
+        }
         if let replies = client.takeReplies() {
             engine.countOutput(replies.readableBytes)
             context.writeAndFlush(wrapOutboundOut(replies), promise: nil)

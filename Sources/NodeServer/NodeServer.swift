@@ -80,6 +80,10 @@ public final class NodeServer: @unchecked Sendable {
                 engine.executable = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? ""
                 engine.workingDirectory = FileManager.default.currentDirectoryPath
                 engine.residentMemory = { Self.residentBytes() }
+                engine.onBlock = { [weak engine] deadline in
+                    let delay = max(0, deadline - Int64(Date().timeIntervalSince1970 * 1000))
+                    loop.scheduleTask(in: .milliseconds(delay)) { engine?.expireBlockedClients() }
+                }
                 engine.configRewriter = { [configFile = self.options.configFile] config in Self.rewrite(config, to: configFile) }
                 return engine
             }.wait()

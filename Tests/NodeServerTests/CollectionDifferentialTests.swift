@@ -125,6 +125,22 @@ import Testing
         SET str x
         LPUSH str a
         LRANGE str 0 1
+        RPUSH bl x y z
+        BLPOP nothing bl 0
+        BRPOP bl 0
+        BLPOP nothing 0.01
+        BLPOP bl -1
+        BLPOP bl abc
+        BLPOP str 0
+        BLMPOP 0.01 1 nothing LEFT
+        BLMPOP 0 2 nothing bl RIGHT COUNT 3
+        BLMOVE nothing dst LEFT RIGHT 0.01
+        RPUSH bl a
+        BLMOVE bl dst LEFT RIGHT 0
+        BRPOPLPUSH nothing dst 0.01
+        MULTI
+        BLPOP nothing 0
+        EXEC
         """
 
     static let sets = """

@@ -31,6 +31,8 @@ enum TransactionCommands {
             return
         }
         c.reply.array(queued.count)
+        c.inExec = true
+        defer { c.inExec = false }
         for arguments in queued {
             guard let entry = e.commands.lookup(arguments) else { continue }
             e.call(entry, c, arguments)

@@ -29,6 +29,10 @@ public final class ClientSession {
     var transactionFailed = false
     var watched: [WatchedKey] = []
     var watchDirty = false
+    /// Inside EXEC: blocking commands answer as a timeout instead of waiting.
+    var inExec = false
+    /// BLPOP & co waiting for a push.
+    var blocked: BlockedCommand?
 
     init(id: Int64, address: String, localAddress: String, isLoopback: Bool, authenticated: Bool, now: Int64,
          maxBulkLength: Int) {

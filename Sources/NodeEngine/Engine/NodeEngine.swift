@@ -37,6 +37,8 @@ public final class NodeEngine {
     public var processID: Int32 = 0
     public var configFile = ""
     public var executable = ""
+    /// Called with a blocked client's deadline (Unix ms), so the server wakes then.
+    public var onBlock: ((Int64) -> Void)?
     /// Set by SHUTDOWN: the server stops once the current replies are written.
     public internal(set) var shutdownRequested = false
     /// DEBUG SET-ACTIVE-EXPIRE.
@@ -90,6 +92,7 @@ public final class NodeEngine {
 
     public func disconnect(_ client: ClientSession) {
         unwatchAll(client)
+        unblock(client)
         clients[client.id] = nil
     }
 
@@ -107,7 +110,7 @@ public final class NodeEngine {
     /// Runs every complete request in `inbound`; replies go to `client.reply`.
     /// Returns false when the connection must close once they are written.
     public func process(_ client: ClientSession, inbound: inout ByteBuffer) -> Bool {
-        while inbound.readableBytes > 0 && !client.closeAfterReply {
+        while inbound.readableBytes > 0 && !client.closeAfterReply && client.blocked == nil {
             switch client.parser.next(from: &inbound, authRequired: !client.authenticated) {
             case .incomplete:
                 if inbound.readableBytes > Int(config.integer("client-query-buffer-limit")) {
@@ -168,6 +171,7 @@ public final class NodeEngine {
             return
         }
         call(entry, client, arguments)
+        if !readyKeys.isEmpty { serveReadyKeys() }
     }
 
     static let transactionControl: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]

@@ -1,6 +1,7 @@
 /// Counters INFO reports.
 struct ServerStats {
     var connectionsReceived: Int64 = 0
+    var blockedClients: Int64 = 0
     var rejectedConnections: Int64 = 0
     var commandsProcessed: Int64 = 0
     var keyspaceHits: Int64 = 0
@@ -25,7 +26,9 @@ struct ServerStats {
 
     mutating func reset() {
         let commands = commandCalls.count
+        let blocked = blockedClients
         self = ServerStats()
+        blockedClients = blocked
         commandCalls = Array(repeating: 0, count: commands)
         commandMicroseconds = Array(repeating: 0, count: commands)
         commandFailures = Array(repeating: 0, count: commands)

@@ -1,0 +1,140 @@
+/// BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP: like their non-blocking forms
+/// when a list has elements; otherwise the client waits, in arrival order,
+/// until a push serves it or its timeout passes.
+enum BlockingCommands {
+    static let all: [(String, CommandHandler)] = [
+        ("blpop", blpop), ("brpop", brpop), ("blmove", blmove), ("brpoplpush", brpoplpush), ("blmpop", blmpop),
+    ]
+
+    /// getTimeoutFromObjectOrReply: seconds as a float, to an absolute ms deadline (0: forever).
+    static func deadline(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, _ index: Int) -> Int64? {
+        guard let seconds = LongDouble.parse(a[index]), seconds.isFinite, (seconds * 1000).magnitude < Float80(Int64.max) else {
+            e.fail(c, "ERR timeout is not a float or out of range")
+            return nil
+        }
+        let milliseconds = Int64((seconds * 1000).rounded(.up))
+        guard milliseconds >= 0 else {
+            e.fail(c, "ERR timeout is negative")
+            return nil
+        }
+        return milliseconds > 0 ? milliseconds + e.now : 0
+    }
+
+    static func blpop(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { pop(e, c, a, head: true) }
+    static func brpop(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { pop(e, c, a, head: false) }
+
+    static func pop(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, head: Bool) {
+        guard let deadline = deadline(e, c, a, a.count - 1) else { return }
+        let keys = (1..<(a.count - 1)).map { a[$0] }
+        for key in keys {
+            guard let found = ListCommands.read(e, c, key, write: true) else { return }
+            guard let list = found else { continue }
+            let value = head ? list.items.removeFirst() : list.items.removeLast()
+            c.reply.array(2)
+            c.reply.bulk(key)
+            c.reply.bulk(value)
+            if list.count == 0 { e.databases[c.db].remove(key) }
+            e.modified(c.db, key)
+            return
+        }
+        e.block(c, keys: keys, deadline: deadline, arguments: a)
+    }
+
+    static func blmove(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let from = ListCommands.side(a, 3), let to = ListCommands.side(a, 4) else { return e.fail(c, "ERR syntax error") }
+        move(e, c, a, fromHead: from, toHead: to, timeoutIndex: 5)
+    }
+
+    static func brpoplpush(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        move(e, c, a, fromHead: false, toHead: true, timeoutIndex: 3)
+    }
+
+    static func move(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, fromHead: Bool, toHead: Bool, timeoutIndex: Int) {
+        guard let deadline = deadline(e, c, a, timeoutIndex) else { return }
+        let source = a[1]
+        guard let found = ListCommands.read(e, c, source, write: true) else { return }
+        if found != nil {
+            ListCommands.move(e, c, source: source, destination: a[2], fromHead: fromHead, toHead: toHead)
+            return
+        }
+        e.block(c, keys: [source], deadline: deadline, arguments: a)
+    }
+
+    static func blmpop(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let deadline = deadline(e, c, a, 1) else { return }
+        guard let parsed = MultiPop.parse(e, c, a, numkeysIndex: 2, sides: { ListCommands.side(a, $0) }) else { return }
+        for key in parsed.keys {
+            guard let found = ListCommands.read(e, c, key, write: true) else { return }
+            guard let list = found else { continue }
+            MultiPop.popList(e, c, key: key, list: list, head: parsed.head, count: parsed.count)
+            return
+        }
+        e.block(c, keys: parsed.keys, deadline: deadline, arguments: a)
+    }
+}
+
+/// A client waiting in a blocking command.
+struct BlockedCommand {
+    let keys: [WatchedKeyName]
+    /// Unix ms; 0 waits forever.
+    let deadline: Int64
+    let arguments: Arguments
+}
+
+extension NodeEngine {
+    /// Parks `client` on `keys`, or inside MULTI answers as a timeout at once.
+    func block(_ client: ClientSession, keys: [[UInt8]], deadline: Int64, arguments: Arguments) {
+        if client.inExec {
+            client.reply.nullArray()
+            return
+        }
+        let names = keys.map { WatchedKeyName(db: client.db, key: $0) }
+        client.blocked = BlockedCommand(keys: names, deadline: deadline, arguments: arguments)
+        for name in names { blockedByKey[name, default: []].append(client) }
+        stats.blockedClients += 1
+        if deadline > 0 { onBlock?(deadline) }
+    }
+
+    func unblock(_ client: ClientSession) {
+        guard let blocked = client.blocked else { return }
+        for name in blocked.keys {
+            blockedByKey[name]?.removeAll { $0 === client }
+            if blockedByKey[name]?.isEmpty == true { blockedByKey[name] = nil }
+        }
+        client.blocked = nil
+        stats.blockedClients -= 1
+    }
+
+    /// After a command: clients waiting on keys that got elements run their
+    /// command again, first come first served, while the list has elements.
+    func serveReadyKeys() {
+        while !readyKeys.isEmpty {
+            let ready = readyKeys
+            readyKeys = []
+            for name in ready {
+                while let client = blockedByKey[name]?.first {
+                    guard let index = databases[name.db].table.find(name.key),
+                          case .list(let list) = databases[name.db].table[value: index], list.count > 0 else { break }
+                    let arguments = client.blocked!.arguments
+                    unblock(client)
+                    guard let entry = commands.lookup(arguments) else { continue }
+                    call(entry, client, arguments)
+                    client.wake?()
+                }
+            }
+        }
+    }
+
+    /// Answers blocked clients whose timeout has passed with a null array.
+    public func expireBlockedClients() {
+        now = clock.milliseconds()
+        for client in clients.values {
+            guard let blocked = client.blocked, blocked.deadline > 0, blocked.deadline <= now else { continue }
+            unblock(client)
+            client.reply.nullArray()
+            client.wake?()
+        }
+    }
+
+    public func isBlocked(_ client: ClientSession) -> Bool { client.blocked != nil }
+}

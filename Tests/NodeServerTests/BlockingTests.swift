@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Blocking pops over real connections: clients wake in arrival order,
+/// keep their timeouts, and a client's later commands wait behind its pop.
+@Suite struct BlockingTests {
+    @Test func blockedClientsAreServedInArrivalOrderAndTimeOut() async throws {
+        let engine = try RedisServerProcess(cluster: false, server: .engine)
+        defer { engine.kill(); engine.removeFiles() }
+        try await engine.waitUntilReady()
+        let first = try RawRESPConnection(port: engine.port)
+        let second = try RawRESPConnection(port: engine.port)
+        let pusher = try RawRESPConnection(port: engine.port)
+        func send(_ connection: RawRESPConnection, _ words: [String]) throws {
+            try connection.sendRaw(Array((["*\(words.count)"] + words.flatMap { ["$\($0.utf8.count)", $0] }).joined(separator: "\r\n").utf8) + [13, 10])
+        }
+        try send(first, ["BLPOP", "queue", "0"])
+        try await Task.sleep(for: .milliseconds(50))
+        try send(second, ["BLPOP", "queue", "other", "0"])
+        // Sent while blocked: runs only once the pop is served.
+        try send(second, ["PING"])
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(String(decoding: try pusher.command(["INFO", "clients"]), as: UTF8.self).contains("blocked_clients:2"))
+        #expect(try pusher.command(["RPUSH", "queue", "a", "b"]) == Array(":2\r\n".utf8))
+        #expect(try first.readReply() == Array("*2\r\n$5\r\nqueue\r\n$1\r\na\r\n".utf8))
+        #expect(try second.readReply() == Array("*2\r\n$5\r\nqueue\r\n$1\r\nb\r\n".utf8))
+        #expect(try second.readReply() == Array("+PONG\r\n".utf8))
+
+        let start = ContinuousClock.now
+        #expect(try first.command(["BRPOP", "empty", "0.2"]) == Array("*-1\r\n".utf8))
+        let waited = ContinuousClock.now - start
+        #expect(waited >= .milliseconds(190), "returned after \(waited)")
+    }
+}
