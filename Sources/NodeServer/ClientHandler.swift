@@ -12,6 +12,8 @@ final class ClientHandler: ChannelInboundHandler {
     private var client: ClientSession?
     private var inbound = ByteBuffer()
     private var context: ChannelHandlerContext?
+    /// Bytes handed to the socket and not yet written (the output buffer).
+    private var pendingOutput = 0
 
     init(engine: NodeEngine, onShutdown: @escaping () -> Void) {
         self.engine = engine
@@ -57,10 +59,7 @@ final class ClientHandler: ChannelInboundHandler {
             inbound.writeBuffer(&bytes)
         }
         let keepOpen = engine.process(client, inbound: &inbound)
-        if let replies = client.takeReplies() {
-            engine.countOutput(replies.readableBytes)
-            context.write(wrapOutboundOut(replies), promise: nil)
-        }
+        if let replies = client.takeReplies() { send(replies, context: context, flush: false) }
         if !keepOpen {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
                 context.close(promise: nil)
@@ -84,11 +83,27 @@ final class ClientHandler: ChannelInboundHandler {
         if !engine.isBlocked(client) && inbound.readableBytes > 0 {
             _ = engine.process(client, inbound: &inbound)
         }
-        if let replies = client.takeReplies() {
-            engine.countOutput(replies.readableBytes)
-            context.writeAndFlush(wrapOutboundOut(replies), promise: nil)
-        }
+        if let replies = client.takeReplies() { send(replies, context: context, flush: true) }
         if client.closeAfterReply { context.close(promise: nil) }
+    }
+
+    /// Writes replies, keeping count of what the socket has not taken yet: a
+    /// client past its class's hard output limit (a slow subscriber) is closed.
+    private func send(_ replies: ByteBuffer, context: ChannelHandlerContext, flush: Bool) {
+        let size = replies.readableBytes
+        engine.countOutput(size)
+        pendingOutput += size
+        if let client, case let limit = engine.outputBufferHardLimit(client), limit > 0, pendingOutput > limit {
+            context.close(promise: nil)
+            return
+        }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { [weak self] _ in self?.pendingOutput -= size }
+        if flush {
+            context.writeAndFlush(wrapOutboundOut(replies), promise: promise)
+        } else {
+            context.write(wrapOutboundOut(replies), promise: promise)
+        }
     }
 
     static func describe(_ address: SocketAddress?) -> String {

@@ -33,3 +33,26 @@ import TestSupport
         #expect(waited >= .milliseconds(190), "returned after \(waited)")
     }
 }
+
+/// A subscriber that stops reading is disconnected once its output passes
+/// the pubsub class's hard limit, as client-output-buffer-limit says.
+@Suite struct SlowSubscriberTests {
+    @Test func aSubscriberThatDoesNotReadIsDisconnected() async throws {
+        let engine = try RedisServerProcess(cluster: false, server: .engine)
+        defer { engine.kill(); engine.removeFiles() }
+        try await engine.waitUntilReady()
+        let publisher = try RawRESPConnection(port: engine.port)
+        #expect(try publisher.command(["CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 0 0"]) == Array("+OK\r\n".utf8))
+        let subscriber = try RawRESPConnection(port: engine.port)
+        _ = try subscriber.command(["SUBSCRIBE", "firehose"])
+        let message = String(repeating: "x", count: 512 * 1024)
+        var delivered = 0
+        for _ in 0..<64 {
+            let reply = String(decoding: try publisher.command(["PUBLISH", "firehose", message]), as: UTF8.self)
+            delivered += reply == ":1\r\n" ? 1 : 0
+            if reply == ":0\r\n" { break }
+        }
+        #expect(delivered < 64, "the subscriber was never disconnected")
+        #expect(try publisher.command(["PUBSUB", "NUMSUB", "firehose"]) == Array("*2\r\n$8\r\nfirehose\r\n:0\r\n".utf8))
+    }
+}

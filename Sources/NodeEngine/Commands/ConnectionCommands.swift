@@ -14,6 +14,12 @@ enum ConnectionCommands {
             e.fail(c, "ERR wrong number of arguments for 'ping' command")
             return
         }
+        if c.isSubscriber && c.reply.protocolVersion == 2 {
+            c.reply.array(2)
+            c.reply.bulk("pong")
+            c.reply.bulk(a.count == 2 ? a[1] : [])
+            return
+        }
         if a.count == 2 { c.reply.bulk(a[1]) } else { c.reply.raw("+PONG\r\n") }
     }
 
@@ -113,6 +119,7 @@ enum ConnectionCommands {
         c.transaction = nil
         c.transactionFailed = false
         e.unwatchAll(c)
+        e.unsubscribeAll(c)
         c.db = 0
         c.reply.protocolVersion = 2
         c.name = nil
@@ -245,7 +252,7 @@ extension NodeEngine {
     func describe(_ client: ClientSession) -> String {
         let name = client.name.map { String(decoding: $0, as: UTF8.self) } ?? ""
         let flags = client.transaction != nil ? "x" : "N"
-        return "id=\(client.id) addr=\(client.address) laddr=\(client.localAddress) fd=8 name=\(name) age=\((now - client.createdAt) / 1000) idle=\((now - client.lastInteraction) / 1000) flags=\(flags) db=\(client.db) sub=0 psub=0 ssub=0 multi=\(client.transaction.map { $0.count } ?? -1) qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=\(client.lastCommand) user=default redir=-1 resp=\(client.reply.protocolVersion)"
+        return "id=\(client.id) addr=\(client.address) laddr=\(client.localAddress) fd=8 name=\(name) age=\((now - client.createdAt) / 1000) idle=\((now - client.lastInteraction) / 1000) flags=\(flags) db=\(client.db) sub=\(client.subscriptions[0].count) psub=\(client.subscriptions[1].count) ssub=\(client.subscriptions[2].count) multi=\(client.transaction.map { $0.count } ?? -1) qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=\(client.lastCommand) user=default redir=-1 resp=\(client.reply.protocolVersion)"
     }
 
     func unwatchAll(_ client: ClientSession) {

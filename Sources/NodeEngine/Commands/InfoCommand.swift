@@ -67,7 +67,7 @@ enum InfoCommand {
                      "total_net_output_bytes:\(s.netOutputBytes)", "rejected_connections:\(s.rejectedConnections)",
                      "sync_full:0", "sync_partial_ok:0", "sync_partial_err:0", "expired_keys:\(s.expiredKeys)",
                      "evicted_keys:\(s.evictedKeys)", "keyspace_hits:\(s.keyspaceHits)", "keyspace_misses:\(s.keyspaceMisses)",
-                     "pubsub_channels:0", "pubsub_patterns:0", "latest_fork_usec:0", "total_forks:0", "migrate_cached_sockets:0",
+                     "pubsub_channels:\(e.pubsub.channels.count)", "pubsub_patterns:\(e.pubsub.patterns.count)", "latest_fork_usec:0", "total_forks:0", "migrate_cached_sockets:0",
                      "total_error_replies:\(s.errorReplies)", "total_reads_processed:0", "total_writes_processed:0"]
         case "replication":
             lines = ["# Replication", "role:master", "connected_slaves:0", "master_failover_state:no-failover",

@@ -26,6 +26,7 @@ enum ConfigDirectives {
         .init("bind-source-addr", .string, default: ""),
         .init("io-threads", .integer(min: 1, max: 128), mutable: false, default: "1"),
         .init("proto-max-bulk-len", .memory(min: 1 << 20, max: longMax), default: "536870912"),
+        .init("client-output-buffer-limit", .words, default: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"),
         .init("client-query-buffer-limit", .memory(min: 1 << 20, max: longMax), default: "1073741824"),
         // Security.
         .init("requirepass", .string, default: ""),

@@ -33,6 +33,9 @@ public final class ClientSession {
     var inExec = false
     /// BLPOP & co waiting for a push.
     var blocked: BlockedCommand?
+    /// Channels, patterns and shard channels subscribed to.
+    var subscriptions: [Set<[UInt8]>] = [[], [], []]
+    var isSubscriber: Bool { !subscriptions[0].isEmpty || !subscriptions[1].isEmpty || !subscriptions[2].isEmpty }
 
     init(id: Int64, address: String, localAddress: String, isLoopback: Bool, authenticated: Bool, now: Int64,
          maxBulkLength: Int) {

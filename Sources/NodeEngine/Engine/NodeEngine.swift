@@ -22,6 +22,7 @@ public final class NodeEngine {
     var blockedByKey: [WatchedKeyName: [ClientSession]] = [:]
     /// Keys that got elements while clients wait on them, served after the command.
     var readyKeys: [WatchedKeyName] = []
+    var pubsub = PubSub()
 
     let commands: CommandTable
     var stats = ServerStats()
@@ -90,9 +91,19 @@ public final class NodeEngine {
         return client
     }
 
+    /// The hard output buffer limit (bytes, 0 for none) for this client's class,
+    /// from client-output-buffer-limit: a slower reader is disconnected.
+    public func outputBufferHardLimit(_ client: ClientSession) -> Int {
+        let words = config["client-output-buffer-limit"].split(separator: " ").map(String.init)
+        let wanted = client.isSubscriber ? "pubsub" : "normal"
+        guard let index = words.firstIndex(of: wanted), index + 1 < words.count else { return 0 }
+        return Int(MemoryValue.parse(words[index + 1]) ?? 0)
+    }
+
     public func disconnect(_ client: ClientSession) {
         unwatchAll(client)
         unblock(client)
+        unsubscribeAll(client)
         clients[client.id] = nil
     }
 
@@ -157,6 +168,10 @@ public final class NodeEngine {
             reject(client, "NOAUTH Authentication required.")
             return
         }
+        if client.isSubscriber && client.reply.protocolVersion == 2 && !Self.subscriberCommands.contains(entry.name) {
+            reject(client, "ERR Can't execute '\(entry.name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+            return
+        }
         if client.transaction != nil && entry.flags.contains(.noMulti) {
             reject(client, "ERR Command not allowed inside a transaction")
             return
@@ -174,6 +189,8 @@ public final class NodeEngine {
         if !readyKeys.isEmpty { serveReadyKeys() }
     }
 
+    static let subscriberCommands: Set<String> = ["ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
+                                                   "psubscribe", "punsubscribe", "quit", "reset"]
     static let transactionControl: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]
 
     /// Runs a handler and accounts for it (INFO commandstats).
