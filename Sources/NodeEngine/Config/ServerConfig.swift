@@ -42,7 +42,7 @@ public struct ServerConfig: Sendable {
                 if line.lowercased() == "save" && nextIsOption { line += " \"\"" }
                 lines.append(line)
             } else if !lines.isEmpty {
-                lines[lines.count - 1] += " " + quoted(word)
+                lines[lines.count - 1] += " " + representation(word)
             }
             index += 1
         }
@@ -55,7 +55,9 @@ public struct ServerConfig: Sendable {
         var lines = fileText.isEmpty ? [] : fileText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         let fileLineCount = lines.count
-        lines += Self.commandLineLines(commandLine)
+        // redis-server joins the file and the options with a newline of its
+        // own, so the options start one line after the file's last.
+        if !commandLine.isEmpty { lines += [""] + Self.commandLineLines(commandLine) }
         for (offset, rawLine) in lines.enumerated() {
             let line = rawLine.trimmingCharacters(in: CharacterSet(charactersIn: " \t\r\n"))
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -140,6 +142,25 @@ public struct ServerConfig: Sendable {
             lines.append("\(directive.name) \(directive.takesManyArguments ? (value.isEmpty ? "\"\"" : value) : Self.quoted(value))")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// sdscatrepr: always quoted, with C escapes for what is not printable.
+    static func representation(_ word: String) -> String {
+        var text = "\""
+        for byte in word.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): text += "\\\\"
+            case UInt8(ascii: "\""): text += "\\\""
+            case 10: text += "\\n"
+            case 13: text += "\\r"
+            case 9: text += "\\t"
+            case 7: text += "\\a"
+            case 8: text += "\\b"
+            case 32...126: text.append(Character(Unicode.Scalar(byte)))
+            default: text += String(format: "\\x%02x", byte)
+            }
+        }
+        return text + "\""
     }
 
     static func quoted(_ word: String) -> String {
