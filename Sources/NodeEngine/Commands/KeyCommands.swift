@@ -86,7 +86,7 @@ enum KeyCommands {
             guard replace else { return c.reply.integer(0) }
             e.delete(targetDB, target)
         }
-        e.store(db: targetDB, target, value.copied())
+        e.store(db: targetDB, target, value.copied(random: &e.random))
         if let expireAt { e.databases[targetDB].setExpire(target, at: expireAt) }
         c.reply.integer(1)
     }
@@ -373,7 +373,7 @@ enum Scan {
 
 extension Value {
     /// A deep copy (COPY): collections are reference types.
-    func copied() -> Value {
+    func copied(random: inout SplitMix64Generator) -> Value {
         switch self {
         case .string: return self
         case .list(let list): return .list(ListValue(list.items))
@@ -385,6 +385,8 @@ extension Value {
             let copy = SetValue()
             copy.storage = set.storage
             return .set(copy)
+        case .zset(let zset):
+            return .zset(zset.copy(random: &random))
         }
     }
 }

@@ -4,6 +4,7 @@ enum Value {
     case list(ListValue)
     case hash(HashValue)
     case set(SetValue)
+    case zset(ZSetValue)
 
     var typeName: String {
         switch self {
@@ -11,6 +12,7 @@ enum Value {
         case .list: "list"
         case .hash: "hash"
         case .set: "set"
+        case .zset: "zset"
         }
     }
 
@@ -20,6 +22,7 @@ enum Value {
         case .list: "quicklist"
         case .hash(let hash): hash.encodingName
         case .set(let set): set.encodingName
+        case .zset(let zset): zset.encodingName
         }
     }
 }
