@@ -56,3 +56,17 @@ import TestSupport
         #expect(try publisher.command(["PUBSUB", "NUMSUB", "firehose"]) == Array("*2\r\n$8\r\nfirehose\r\n:0\r\n".utf8))
     }
 }
+
+@Suite struct BlockingZSetTests {
+    @Test func aZAddWakesAClientBlockedInBZPOPMIN() async throws {
+        let engine = try RedisServerProcess(cluster: false, server: .engine)
+        defer { engine.kill(); engine.removeFiles() }
+        try await engine.waitUntilReady()
+        let waiter = try RawRESPConnection(port: engine.port)
+        let writer = try RawRESPConnection(port: engine.port)
+        try waiter.sendRaw(Array("*3\r\n$8\r\nBZPOPMIN\r\n$6\r\nscores\r\n$1\r\n0\r\n".utf8))
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try writer.command(["ZADD", "scores", "2", "b", "1", "a"]) == Array(":2\r\n".utf8))
+        #expect(try waiter.readReply() == Array("*3\r\n$6\r\nscores\r\n$1\r\na\r\n$1\r\n1\r\n".utf8))
+    }
+}

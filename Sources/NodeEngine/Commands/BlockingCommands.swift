@@ -1,6 +1,7 @@
-/// BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP: like their non-blocking forms
-/// when a list has elements; otherwise the client waits, in arrival order,
-/// until a push serves it or its timeout passes.
+/// BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP (and, in ZSetCommands, BZPOPMIN,
+/// BZPOPMAX, BZMPOP): like their non-blocking forms when a key has elements;
+/// otherwise the client waits, in arrival order, until a push serves it or
+/// its timeout passes.
 enum BlockingCommands {
     static let all: [(String, CommandHandler)] = [
         ("blpop", blpop), ("brpop", brpop), ("blmove", blmove), ("brpoplpush", brpoplpush), ("blmpop", blmpop),
@@ -112,9 +113,13 @@ extension NodeEngine {
             let ready = readyKeys
             readyKeys = []
             for name in ready {
-                while let client = blockedByKey[name]?.first {
-                    guard let index = databases[name.db].table.find(name.key),
-                          case .list(let list) = databases[name.db].table[value: index], list.count > 0 else { break }
+                serving: while let client = blockedByKey[name]?.first {
+                    guard let index = databases[name.db].table.find(name.key) else { break }
+                    switch databases[name.db].table[value: index] {
+                    case .list(let list) where list.count > 0: break
+                    case .zset(let zset) where zset.count > 0: break
+                    default: break serving
+                    }
                     let arguments = client.blocked!.arguments
                     unblock(client)
                     guard let entry = commands.lookup(arguments) else { continue }
