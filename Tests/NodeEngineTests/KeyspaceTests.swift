@@ -72,3 +72,24 @@ import Testing
         #expect(node.run("OBJECT", "ENCODING", "i") == "$3\r\nraw\r\n")
     }
 }
+
+@Suite struct SlowlogTests {
+    @Test func slowCommandsAreLoggedNewestFirstWithTheirArgumentsTruncated() throws {
+        let node = try EngineHarness(["--slowlog-log-slower-than", "0", "--slowlog-max-len", "2"])
+        node.run("PING")
+        node.run("SET", "k", String(repeating: "v", count: 200))
+        node.run(["RPUSH", "l"] + (0..<40).map { "e\($0)" })
+        // The clock does not move: every command takes 0 us, which is >= 0.
+        let log = node.run("SLOWLOG", "GET")
+        let rpush = ["RPUSH", "l"] + (0..<29).map { "e\($0)" } + ["... (11 more arguments)"]
+        let set = ["SET", "k", String(repeating: "v", count: 128) + "... (72 more bytes)"]
+        func entry(_ id: Int, _ words: [String]) -> String {
+            "*6\r\n:\(id)\r\n:1700000000\r\n:0\r\n*\(words.count)\r\n" + words.map { "$\($0.utf8.count)\r\n\($0)\r\n" }.joined()
+                + "$15\r\n127.0.0.1:50000\r\n$0\r\n\r\n"
+        }
+        #expect(log == "*2\r\n" + entry(2, rpush) + entry(1, set))
+        #expect(node.run("SLOWLOG", "LEN") == ":2\r\n")
+        #expect(node.run("SLOWLOG", "RESET") == "+OK\r\n")
+        #expect(node.run("SLOWLOG", "GET", "-2") == "-ERR count should be greater than or equal to -1\r\n")
+    }
+}

@@ -81,6 +81,16 @@ import Testing
         GET
         SET k
         GETRANGE s 1
+        MSET key1 ohmytext key2 mynewtext
+        LCS key1 key2
+        LCS key1 key2 LEN
+        LCS key1 key2 IDX
+        LCS key1 key2 IDX MINMATCHLEN 4 WITHMATCHLEN
+        LCS key1 key2 IDX WITHMATCHLEN
+        LCS key1 key2 LEN IDX
+        LCS key1 missing
+        LCS key1 key2 FOO
+        LCS key1 list
         """
 
     static let keys = """

@@ -12,7 +12,7 @@ enum ServerCommands {
         ("info", InfoCommand.info), ("time", time), ("lastsave", lastsave), ("shutdown", shutdown), ("debug", debug),
         ("memory|usage", memoryUsage),
         ("slowlog|get", slowlogGet), ("slowlog|len", slowlogLen), ("slowlog|reset", slowlogReset),
-        ("function|flush", functionFlush),
+        ("function|flush", functionFlush), ("monitor", monitor),
     ]
 
     static func configGet(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -192,9 +192,40 @@ enum ServerCommands {
         c.reply.integer(MemoryEstimate.bytes(key: a[2], value: value))
     }
 
-    static func slowlogGet(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { c.reply.emptyArray() }
-    static func slowlogLen(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { c.reply.integer(0) }
-    static func slowlogReset(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { c.reply.ok() }
+    static func slowlogGet(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        var count = 10
+        if a.count == 3 {
+            guard let requested = a.integer(2), requested >= -1, requested <= Int64(Int32.max) else {
+                return e.fail(c, "ERR count should be greater than or equal to -1")
+            }
+            count = requested == -1 ? e.slowlog.count : Int(requested)
+        }
+        let entries = e.slowlog.prefix(count)
+        c.reply.array(entries.count)
+        for entry in entries {
+            c.reply.array(6)
+            c.reply.integer(entry.id)
+            c.reply.integer(entry.time)
+            c.reply.integer(entry.duration)
+            c.reply.array(entry.arguments.count)
+            for word in entry.arguments { c.reply.bulk(word) }
+            c.reply.bulk(entry.address)
+            c.reply.bulk(entry.name)
+        }
+    }
+
+    static func slowlogLen(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { c.reply.integer(e.slowlog.count) }
+
+    static func slowlogReset(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        e.slowlog = []
+        c.reply.ok()
+    }
+
+    static func monitor(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard !e.monitors.contains(where: { $0 === c }) else { return }
+        e.monitors.append(c)
+        c.reply.ok()
+    }
 
     static func functionFlush(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard a.count <= 3, a.count == 2 || a.isWord(2, "sync") || a.isWord(2, "async") else {

@@ -9,7 +9,7 @@ enum StringCommands {
         ("getdel", getdel), ("getex", getex), ("mget", mget), ("mset", mset), ("msetnx", msetnx),
         ("append", append), ("strlen", strlen), ("incr", incr), ("decr", decr), ("incrby", incrby),
         ("decrby", decrby), ("incrbyfloat", incrbyfloat), ("getrange", getrange), ("substr", getrange),
-        ("setrange", setrange),
+        ("setrange", setrange), ("lcs", LCSCommand.lcs),
     ]
 
     struct Options: OptionSet {

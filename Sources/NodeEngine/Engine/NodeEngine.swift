@@ -23,6 +23,11 @@ public final class NodeEngine {
     /// Keys that got elements while clients wait on them, served after the command.
     var readyKeys: [WatchedKeyName] = []
     var pubsub = PubSub()
+    var monitors: [ClientSession] = []
+    var slowlog: [SlowlogEntry] = []
+    var nextSlowlogID: Int64 = 0
+    /// slowlog-log-slower-than, read after every command: kept out of the config table.
+    var slowlogThreshold: Int64
 
     let commands: CommandTable
     var stats = ServerStats()
@@ -67,6 +72,7 @@ public final class NodeEngine {
         self.databases = databases
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
+        slowlogThreshold = config.integer("slowlog-log-slower-than")
         commands = CommandTable.standard()
         stats.commandCalls = Array(repeating: 0, count: commands.entries.count)
         stats.commandMicroseconds = stats.commandCalls
@@ -104,6 +110,7 @@ public final class NodeEngine {
         unwatchAll(client)
         unblock(client)
         unsubscribeAll(client)
+        monitors.removeAll { $0 === client }
         clients[client.id] = nil
     }
 
@@ -200,6 +207,7 @@ public final class NodeEngine {
         now = start / 1000
         entry.handler(self, client, arguments)
         let elapsed = clock.microseconds() - start
+        observe(entry, client, arguments, started: start, duration: elapsed)
         stats.commandCalls[entry.statsIndex] += 1
         stats.commandMicroseconds[entry.statsIndex] += elapsed
         if stats.errorReplies != errorsBefore { stats.commandFailures[entry.statsIndex] += 1 }
@@ -232,6 +240,7 @@ public final class NodeEngine {
         config.apply(changes)
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
+        slowlogThreshold = config.integer("slowlog-log-slower-than")
         if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
             for client in clients.values { client.authenticated = true }
         }
