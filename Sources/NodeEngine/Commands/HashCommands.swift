@@ -203,7 +203,7 @@ enum HashCommands {
             case .listpack(let all): pairs = all
             case .table(let table):
                 next = Scan.walk(cursor: cursor, count: options.count) { cursor in
-                    table.scan(cursor: cursor) { pairs.append((table.keys[$0], table.values[$0])) }
+                    table.scan(cursor: cursor) { pairs.append((table.key(at: $0), table.values[$0])) }
                 } isFull: { pairs.count >= options.count }
             }
         }

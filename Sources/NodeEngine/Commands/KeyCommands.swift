@@ -148,7 +148,7 @@ enum KeyCommands {
         var found: [[UInt8]] = []
         let table = e.databases[c.db].table
         let next = Scan.walk(cursor: cursor, count: options.count) { cursor in
-            table.scan(cursor: cursor) { found.append(table.keys[$0]) }
+            table.scan(cursor: cursor) { found.append(table.key(at: $0)) }
         } isFull: { found.count >= options.count }
         let now = e.now
         var keys: [[UInt8]] = []
@@ -172,7 +172,7 @@ enum KeyCommands {
     static func randomkey(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         let now = e.now
         while let index = e.databases[c.db].table.randomIndex(using: &e.random) {
-            let key = e.databases[c.db].table.keys[index]
+            let key = e.databases[c.db].table.key(at: index)
             if let expireAt = e.expiresAt(c.db, key), expireAt <= now {
                 e.expire(c.db, key)
                 continue

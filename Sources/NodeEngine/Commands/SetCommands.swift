@@ -222,7 +222,7 @@ enum SetCommands {
             case .intset: members = set.members
             case .table(let table):
                 next = Scan.walk(cursor: cursor, count: options.count) { cursor in
-                    table.scan(cursor: cursor) { members.append(table.keys[$0]) }
+                    table.scan(cursor: cursor) { members.append(table.key(at: $0)) }
                 } isFull: { members.count >= options.count }
             }
         }

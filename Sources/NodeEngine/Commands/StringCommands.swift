@@ -100,7 +100,7 @@ enum StringCommands {
 
     static func get(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard let found = readString(e, c, a[1]) else { return }
-        if let string = found { c.reply.bulk(string.bytes) } else { c.reply.null() }
+        if let string = found { string.withBytes { c.reply.bulk($0) } } else { c.reply.null() }
     }
 
     static func set(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -188,7 +188,7 @@ enum StringCommands {
     static func mget(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         c.reply.array(a.count - 1)
         for index in 1..<a.count {
-            if case .string(let string) = e.read(c, a[index]) { c.reply.bulk(string.bytes) } else { c.reply.null() }
+            if case .string(let string) = e.read(c, a[index]) { string.withBytes { c.reply.bulk($0) } } else { c.reply.null() }
         }
     }
 
@@ -262,8 +262,10 @@ enum StringCommands {
             guard case .string(let string) = value else { return e.wrongType(c) }
             switch string {
             case .int(let number): current = number
-            case .embstr(let bytes), .raw(let bytes):
-                guard let number = RedisInteger.parse(bytes) else { return e.fail(c, "ERR value is not an integer or out of range") }
+            case .embstr, .raw:
+                guard let number = string.withBytes({ RedisInteger.parse($0) }) else {
+                    return e.fail(c, "ERR value is not an integer or out of range")
+                }
                 current = number
             }
         }

@@ -651,7 +651,7 @@ enum ZSetCommands {
             case .listpack(let all): entries = all
             case .skiplist(_, let table):
                 next = Scan.walk(cursor: cursor, count: options.count) { cursor in
-                    table.scan(cursor: cursor) { entries.append(ZSetValue.Entry(member: table.keys[$0], score: table.values[$0])) }
+                    table.scan(cursor: cursor) { entries.append(ZSetValue.Entry(member: table.key(at: $0), score: table.values[$0])) }
                 } isFull: { entries.count >= options.count }
             }
         }

@@ -1,5 +1,5 @@
 /// One numbered database: its keys and their expiry times.
-struct Database {
+final class Database {
     var table: KeyTable<Value>
     /// Keys with a time to live, and when they expire (Unix ms).
     var expires: KeyTable<Int64>
@@ -15,12 +15,12 @@ struct Database {
         expires.find(key).map { expires[value: $0] }
     }
 
-    mutating func setExpire(_ key: [UInt8], at time: Int64) {
+    func setExpire(_ key: [UInt8], at time: Int64) {
         if let index = expires.find(key) { expires[value: index] = time } else { expires.insert(key, time) }
     }
 
     @discardableResult
-    mutating func removeExpire(_ key: [UInt8]) -> Bool {
+    func removeExpire(_ key: [UInt8]) -> Bool {
         guard let index = expires.find(key) else { return false }
         expires.remove(at: index)
         return true
@@ -28,13 +28,13 @@ struct Database {
 
     /// Removes a key and its expiry; returns its value.
     @discardableResult
-    mutating func remove(_ key: [UInt8]) -> Value? {
+    func remove(_ key: [UInt8]) -> Value? {
         guard let index = table.find(key) else { return nil }
         if !expires.isEmpty { removeExpire(key) }
         return table.remove(at: index).value
     }
 
-    mutating func removeAll() {
+    func removeAll() {
         table.removeAll()
         expires.removeAll()
     }

@@ -22,7 +22,7 @@ extension NodeEngine {
                 for _ in 0..<sample {
                     guard let index = databases[db].expires.randomIndex(using: &random) else { break }
                     if databases[db].expires[value: index] <= now {
-                        expire(db, databases[db].expires.keys[index])
+                        expire(db, databases[db].expires.key(at: index))
                         expiredInSample += 1
                     }
                 }
@@ -69,13 +69,13 @@ extension NodeEngine {
                 let score: Int64
                 if volatile {
                     guard let index = databases[db].expires.randomIndex(using: &random) else { break }
-                    key = databases[db].expires.keys[index]
+                    key = databases[db].expires.key(at: index)
                     guard let mainIndex = databases[db].table.find(key) else { continue }
                     score = policy.hasSuffix("ttl") ? databases[db].expires[value: index]
                         : Int64(databases[db].table.stamps[mainIndex])
                 } else {
                     guard let index = databases[db].table.randomIndex(using: &random) else { break }
-                    key = databases[db].table.keys[index]
+                    key = databases[db].table.key(at: index)
                     score = Int64(databases[db].table.stamps[index])
                 }
                 let randomPolicy = policy.hasSuffix("random")

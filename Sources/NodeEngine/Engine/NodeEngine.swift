@@ -28,6 +28,7 @@ public final class NodeEngine {
     var nextSlowlogID: Int64 = 0
     /// slowlog-log-slower-than, read after every command: kept out of the config table.
     var slowlogThreshold: Int64
+    var outputLimits: (normal: Int, pubsub: Int)
 
     let commands: CommandTable
     var stats = ServerStats()
@@ -73,6 +74,7 @@ public final class NodeEngine {
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
+        outputLimits = Self.hardOutputLimits(config)
         commands = CommandTable.standard()
         stats.commandCalls = Array(repeating: 0, count: commands.entries.count)
         stats.commandMicroseconds = stats.commandCalls
@@ -100,10 +102,17 @@ public final class NodeEngine {
     /// The hard output buffer limit (bytes, 0 for none) for this client's class,
     /// from client-output-buffer-limit: a slower reader is disconnected.
     public func outputBufferHardLimit(_ client: ClientSession) -> Int {
+        client.isSubscriber ? outputLimits.pubsub : outputLimits.normal
+    }
+
+    /// The hard limits of client-output-buffer-limit, read on every write.
+    static func hardOutputLimits(_ config: ServerConfig) -> (normal: Int, pubsub: Int) {
         let words = config["client-output-buffer-limit"].split(separator: " ").map(String.init)
-        let wanted = client.isSubscriber ? "pubsub" : "normal"
-        guard let index = words.firstIndex(of: wanted), index + 1 < words.count else { return 0 }
-        return Int(MemoryValue.parse(words[index + 1]) ?? 0)
+        func limit(_ name: String) -> Int {
+            guard let index = words.firstIndex(of: name), index + 1 < words.count else { return 0 }
+            return Int(MemoryValue.parse(words[index + 1]) ?? 0)
+        }
+        return (limit("normal"), limit("pubsub"))
     }
 
     public func disconnect(_ client: ClientSession) {
@@ -241,6 +250,7 @@ public final class NodeEngine {
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
+        outputLimits = Self.hardOutputLimits(config)
         if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
             for client in clients.values { client.authenticated = true }
         }

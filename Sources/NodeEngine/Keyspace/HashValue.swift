@@ -87,7 +87,7 @@ final class HashValue {
     var pairs: [(field: [UInt8], value: [UInt8])] {
         switch storage {
         case .listpack(let pairs): pairs
-        case .table(let table): (0..<table.count).map { (table.keys[$0], table.values[$0]) }
+        case .table(let table): (0..<table.count).map { (table.key(at: $0), table.values[$0]) }
         }
     }
 

@@ -4,7 +4,7 @@
 /// O(1) uniform random picks (RANDOMKEY, eviction and expiry sampling), and
 /// supports SCAN's reverse-binary cursor, which stays correct across resizes.
 struct KeyTable<Value> {
-    private(set) var keys: [[UInt8]] = []
+    private var storedKeys: [ByteString] = []
     private(set) var values: [Value] = []
     private var hashes: [UInt64] = []
     private var next: [Int32] = []
@@ -15,8 +15,14 @@ struct KeyTable<Value> {
 
     init(seed: UInt64) { self.seed = seed }
 
-    var count: Int { keys.count }
-    var isEmpty: Bool { keys.isEmpty }
+    var count: Int { storedKeys.count }
+    var isEmpty: Bool { storedKeys.isEmpty }
+
+    /// The key of entry `index`, as bytes.
+    func key(at index: Int) -> [UInt8] { storedKeys[index].bytes }
+
+    /// Every key, as bytes (SMEMBERS, HGETALL, KEYS: the whole set anyway).
+    var keys: [[UInt8]] { storedKeys.map(\.bytes) }
     private var mask: Int { buckets.count - 1 }
 
     @inline(__always)
@@ -24,7 +30,7 @@ struct KeyTable<Value> {
         let hash = ByteHash.hash(key, seed: seed)
         var index = Int(buckets[Int(truncatingIfNeeded: hash) & mask])
         while index >= 0 {
-            if hashes[index] == hash && bytesEqual(keys[index], key) { return index }
+            if hashes[index] == hash && storedKeys[index].equals(key) { return index }
             index = Int(next[index])
         }
         return nil
@@ -42,11 +48,11 @@ struct KeyTable<Value> {
     /// Adds a key that is not in the table; returns its index.
     @discardableResult
     mutating func insert(_ key: [UInt8], _ value: Value, stamp: UInt32 = 0) -> Int {
-        if keys.count >= buckets.count { resize(to: buckets.count * 2) }
+        if storedKeys.count >= buckets.count { resize(to: buckets.count * 2) }
         let hash = ByteHash.hash(key, seed: seed)
         let bucket = Int(truncatingIfNeeded: hash) & mask
-        let index = keys.count
-        keys.append(key)
+        let index = storedKeys.count
+        storedKeys.append(ByteString(key))
         values.append(value)
         hashes.append(hash)
         stamps.append(stamp)
@@ -59,10 +65,10 @@ struct KeyTable<Value> {
     @discardableResult
     mutating func remove(at index: Int) -> (key: [UInt8], value: Value) {
         unlink(index)
-        let last = keys.count - 1
+        let last = storedKeys.count - 1
         if index != last {
             unlink(last)
-            keys.swapAt(index, last)
+            storedKeys.swapAt(index, last)
             values.swapAt(index, last)
             hashes.swapAt(index, last)
             stamps.swapAt(index, last)
@@ -73,13 +79,13 @@ struct KeyTable<Value> {
         next.removeLast()
         hashes.removeLast()
         stamps.removeLast()
-        let removed = (keys.removeLast(), values.removeLast())
-        if buckets.count > 64 && keys.count * 8 < buckets.count { resize(to: buckets.count / 4) }
+        let removed = (storedKeys.removeLast().bytes, values.removeLast())
+        if buckets.count > 64 && storedKeys.count * 8 < buckets.count { resize(to: buckets.count / 4) }
         return removed
     }
 
     mutating func removeAll() {
-        keys = []
+        storedKeys = []
         values = []
         hashes = []
         next = []
@@ -104,7 +110,7 @@ struct KeyTable<Value> {
         while newSize < size { newSize <<= 1 }
         buckets = Array(repeating: -1, count: newSize)
         let newMask = newSize - 1
-        for index in 0..<keys.count {
+        for index in 0..<storedKeys.count {
             let bucket = Int(truncatingIfNeeded: hashes[index]) & newMask
             next[index] = buckets[bucket]
             buckets[bucket] = Int32(index)
@@ -126,7 +132,7 @@ struct KeyTable<Value> {
     }
 
     func randomIndex<G: RandomNumberGenerator>(using generator: inout G) -> Int? {
-        keys.isEmpty ? nil : Int.random(in: 0..<keys.count, using: &generator)
+        storedKeys.isEmpty ? nil : Int.random(in: 0..<storedKeys.count, using: &generator)
     }
 }
 

@@ -87,7 +87,7 @@ final class SetValue {
     func member(at index: Int) -> [UInt8] {
         switch storage {
         case .intset(let values): RedisInteger.bytes(values[index])
-        case .table(let table): table.keys[index]
+        case .table(let table): table.key(at: index)
         }
     }
 

@@ -163,7 +163,7 @@ final class ZSetValue {
         case .listpack(let entries): copy.storage = .listpack(entries)
         case .skiplist(_, let table):
             var list = ZSkipList()
-            for index in 0..<table.count { list.insert(score: table.values[index], member: table.keys[index], using: &random) }
+            for index in 0..<table.count { list.insert(score: table.values[index], member: table.key(at: index), using: &random) }
             copy.storage = .skiplist(list, table)
         }
         return copy
