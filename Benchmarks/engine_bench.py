@@ -99,8 +99,10 @@ def main():
                 print(f"{test:<12} {pipeline:>3} {r['rps']:>12,.0f} {e['rps']:>13,.0f} {e['rps']/r['rps']:>5.2f}x"
                       f"  {r['p50']:>5.3f}/{e['p50']:<6.3f}  {r['p99']:>5.3f}/{e['p99']:<6.3f}"
                       f"  {r['cpu_us_per_op']:>6.2f}/{e['cpu_us_per_op']:<6.2f}", flush=True)
-        for server in (redis, engine):
-            command(server.port, "FLUSHALL")
+        # Memory on fresh servers: an allocator keeps what the runs above freed.
+        redis.stop(); engine.stop()
+        redis = Server("redis", ["redis-server"], free_port(16379))
+        engine = Server("engine", [os.path.abspath(args.rcluster), "server"], free_port(redis.port + 1))
         base = {s.name: s.rss_bytes() for s in (redis, engine)}
         for server in (redis, engine):
             command(server.port, "DEBUG", "POPULATE", str(args.keys))

@@ -134,14 +134,29 @@ public struct ReplyBuffer {
         bytes.writeStaticString("\r\n")
     }
 
+    /// Decimal digits straight into the buffer, without a temporary array.
     private mutating func writeDecimal(_ value: Int64) {
         if value >= 0 && value < 10 {
             bytes.writeInteger(UInt8(48 + value))
             return
         }
-        var digits: [UInt8] = []
-        appendDecimal(value, to: &digits)
-        bytes.writeBytes(digits)
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits and a sign fit
+        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var position = buffer.count
+            while magnitude > 0 {
+                position -= 1
+                buffer[position] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+            }
+            if value < 0 {
+                position -= 1
+                buffer[position] = UInt8(ascii: "-")
+            }
+            bytes.writeBytes(UnsafeRawBufferPointer(rebasing: buffer[position...]))
+            return buffer.count - position
+        }
+        _ = count
     }
 
     static func format17g(_ value: Double) -> String {
