@@ -99,11 +99,17 @@ enum StringCommands {
     }
 
     static func get(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard let found = readString(e, c, a[1]) else { return }
-        if let string = found { string.withBytes { c.reply.bulk($0) } } else { c.reply.null() }
+        guard let value = e.read(c, a, 1) else { return c.reply.null() }
+        guard case .string(let string) = value else { return e.wrongType(c) }
+        string.withBytes { c.reply.bulk($0) }
     }
 
     static func set(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        if a.count == 3 {
+            // Plain SET key value: one lookup, no copies of short keys or values.
+            e.store(c, a, 1, .string(a.withBytes(2) { StringValue.encoded($0) }))
+            return c.reply.ok()
+        }
         guard let (options, expireIndex) = parseOptions(e, c, a, isSet: true) else { return }
         setGeneric(e, c, a, key: a[1], value: a[2], options: options, expireIndex: expireIndex, command: "set",
                    ok: { $0.reply.ok() }, abort: { $0.reply.null() })
@@ -188,7 +194,7 @@ enum StringCommands {
     static func mget(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         c.reply.array(a.count - 1)
         for index in 1..<a.count {
-            if case .string(let string) = e.read(c, a[index]) { string.withBytes { c.reply.bulk($0) } } else { c.reply.null() }
+            if case .string(let string) = e.read(c, a, index) { string.withBytes { c.reply.bulk($0) } } else { c.reply.null() }
         }
     }
 
@@ -242,23 +248,26 @@ enum StringCommands {
         c.reply.integer(found?.count ?? 0)
     }
 
-    static func incr(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { incrementBy(e, c, a[1], 1) }
-    static func decr(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { incrementBy(e, c, a[1], -1) }
+    static func incr(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { incrementBy(e, c, a, 1) }
+    static func decr(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { incrementBy(e, c, a, -1) }
 
     static func incrby(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard let amount = a.integer(2) else { return e.fail(c, "ERR value is not an integer or out of range") }
-        incrementBy(e, c, a[1], amount)
+        incrementBy(e, c, a, amount)
     }
 
     static func decrby(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard let amount = a.integer(2) else { return e.fail(c, "ERR value is not an integer or out of range") }
         guard amount != Int64.min else { return e.fail(c, "ERR decrement would overflow") }
-        incrementBy(e, c, a[1], -amount)
+        incrementBy(e, c, a, -amount)
     }
 
-    static func incrementBy(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], _ amount: Int64) {
+    /// INCR and friends on the key in argument 1: one lookup, updated in place.
+    static func incrementBy(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, _ amount: Int64) {
         var current: Int64 = 0
-        if let value = e.lookup(c, key) {
+        let index = e.index(c.db, a, 1)
+        if let index {
+            let value = e.databases[c.db].table[value: index]
             guard case .string(let string) = value else { return e.wrongType(c) }
             switch string {
             case .int(let number): current = number
@@ -271,7 +280,13 @@ enum StringCommands {
         }
         let (result, overflow) = current.addingReportingOverflow(amount)
         guard !overflow else { return e.fail(c, "ERR increment or decrement would overflow") }
-        e.store(c, key, .string(.int(result)), keepTTL: true)
+        if let index {
+            e.databases[c.db].table[value: index] = .string(.int(result))
+            e.databases[c.db].table.stamps[index] = e.lruClock
+            e.modified(c.db, a, 1)
+        } else {
+            e.store(c, a, 1, .string(.int(result)))
+        }
         c.reply.integer(result)
     }
 

@@ -10,6 +10,54 @@ extension NodeEngine {
         return databases[db].table.find(key)
     }
 
+    /// The index of argument `argument` as a key, without copying its bytes.
+    @inline(__always)
+    func index(_ db: Int, _ arguments: Arguments, _ argument: Int) -> Int? {
+        arguments.withBytes(argument) { key in
+            let database = databases[db]
+            if !database.expires.isEmpty, let slot = database.expires.find(key), database.expires[value: slot] <= now {
+                expire(db, Array(key))
+                return nil
+            }
+            return database.table.find(key)
+        }
+    }
+
+    /// read(_:_:) for a key that is an argument of the request.
+    func read(_ client: ClientSession, _ arguments: Arguments, _ argument: Int) -> Value? {
+        guard let index = index(client.db, arguments, argument) else {
+            stats.keyspaceMisses += 1
+            return nil
+        }
+        stats.keyspaceHits += 1
+        let table = databases[client.db]
+        table.table.stamps[index] = lruClock
+        return table.table[value: index]
+    }
+
+    /// setKey for a key that is an argument: one lookup, and no copy of the
+    /// key unless it is new and longer than fits inline.
+    func store(_ client: ClientSession, _ arguments: Arguments, _ argument: Int, _ value: Value, keepTTL: Bool = false) {
+        let database = databases[client.db]
+        if let index = index(client.db, arguments, argument) {
+            database.table[value: index] = value
+            database.table.stamps[index] = lruClock
+            if !keepTTL && !database.expires.isEmpty { arguments.withBytes(argument) { key in
+                if let slot = database.expires.find(key) { database.expires.remove(at: slot) }
+            } }
+        } else {
+            arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
+        }
+        modified(client.db, arguments, argument)
+    }
+
+    /// modified(_:_:) without copying the key unless a client watches keys.
+    @inline(__always)
+    func modified(_ db: Int, _ arguments: Arguments, _ argument: Int) {
+        dirty += 1
+        if !watchers.isEmpty { signalWatchers(db, arguments[argument]) }
+    }
+
     /// A read lookup: counts a keyspace hit or miss and stamps the key's access time.
     func read(_ client: ClientSession, _ key: [UInt8]) -> Value? {
         guard let index = index(client.db, key) else {
@@ -71,7 +119,7 @@ extension NodeEngine {
         signalWatchers(db, key)
     }
 
-    private func signalWatchers(_ db: Int, _ key: [UInt8]) {
+    func signalWatchers(_ db: Int, _ key: [UInt8]) {
         guard !watchers.isEmpty, let clients = watchers[WatchedKeyName(db: db, key: key)] else { return }
         for client in clients { client.watchDirty = true }
     }

@@ -48,6 +48,11 @@ struct KeyTable<Value> {
     /// Adds a key that is not in the table; returns its index.
     @discardableResult
     mutating func insert(_ key: [UInt8], _ value: Value, stamp: UInt32 = 0) -> Int {
+        key.withUnsafeBytes { insert($0, value, stamp: stamp) }
+    }
+
+    @discardableResult
+    mutating func insert(_ key: UnsafeRawBufferPointer, _ value: Value, stamp: UInt32 = 0) -> Int {
         if storedKeys.count >= buckets.count { resize(to: buckets.count * 2) }
         let hash = ByteHash.hash(key, seed: seed)
         let bucket = Int(truncatingIfNeeded: hash) & mask

@@ -13,6 +13,13 @@ enum StringValue {
         return bytes.count <= 44 ? .embstr(ByteString(bytes)) : .raw(bytes)
     }
 
+    /// tryObjectEncoding straight from request bytes: no array for short values.
+    static func encoded(_ bytes: UnsafeRawBufferPointer) -> StringValue {
+        if bytes.count <= 20, let value = RedisInteger.parse(bytes) { return .int(value) }
+        if bytes.count <= ByteString.inlineCapacity { return .embstr(ByteString(bytes)) }
+        return bytes.count <= 44 ? .embstr(.heap(Array(bytes))) : .raw(Array(bytes))
+    }
+
     /// A value built by the server (INCRBYFLOAT, GETRANGE results): never int-encoded.
     static func created(_ bytes: [UInt8]) -> StringValue {
         bytes.count <= 44 ? .embstr(ByteString(bytes)) : .raw(bytes)
