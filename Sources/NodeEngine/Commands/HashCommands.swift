@@ -33,14 +33,20 @@ enum HashCommands {
 
     static func hset(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard a.count % 2 == 0 else { return e.fail(c, "ERR wrong number of arguments for '\(a.lowercased(0))' command") }
-        let key = a[1]
-        guard let hash = writable(e, c, key) else { return }
+        let hash: HashValue
+        if let value = e.lookup(c, a, 1) {
+            guard case .hash(let existing) = value else { return e.wrongType(c) }
+            hash = existing
+        } else {
+            hash = HashValue()
+            e.add(c, a, 1, .hash(hash))
+        }
         var created = 0
         for index in stride(from: 2, to: a.count, by: 2) where hash.set(a[index], a[index + 1], limits: e.encodingLimits, seed: e.hashSeed) {
             created += 1
         }
         if a.isWord(0, "hset") { c.reply.integer(created) } else { c.reply.ok() }
-        e.modified(c.db, key, changes: Int64((a.count - 2) / 2))
+        e.modified(c.db, a, 1, changes: Int64((a.count - 2) / 2))
     }
 
     static func hsetnx(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

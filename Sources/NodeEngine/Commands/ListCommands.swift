@@ -9,7 +9,12 @@ enum ListCommands {
     ]
 
     static func read(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], write: Bool = false) -> ListValue?? {
-        guard let value = write ? e.lookup(c, key) : e.read(c, key) else { return .some(nil) }
+        list(e, c, write ? e.lookup(c, key) : e.read(c, key))
+    }
+
+    /// The list a lookup found: .some(nil) when missing, nil after a WRONGTYPE reply.
+    static func list(_ e: NodeEngine, _ c: ClientSession, _ value: Value?) -> ListValue?? {
+        guard let value else { return .some(nil) }
         guard case .list(let list) = value else {
             e.wrongType(c)
             return .none
@@ -23,21 +28,20 @@ enum ListCommands {
     static func rpushx(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { push(e, c, a, head: false, onlyExisting: true) }
 
     static func push(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, head: Bool, onlyExisting: Bool) {
-        let key = a[1]
-        guard let found = read(e, c, key, write: true) else { return }
+        guard let found = list(e, c, e.lookup(c, a, 1)) else { return }
         let list: ListValue
         if let existing = found {
             list = existing
         } else {
             if onlyExisting { return c.reply.integer(0) }
             list = ListValue()
-            e.add(c, key, .list(list))
+            e.add(c, a, 1, .list(list))
         }
         for index in 2..<a.count {
             if head { list.items.prepend(a[index]) } else { list.items.append(a[index]) }
         }
-        e.modified(c.db, key, changes: Int64(a.count - 2))
-        e.signalReady(c.db, key)
+        e.modified(c.db, a, 1, changes: Int64(a.count - 2))
+        e.signalReady(c.db, a, 1)
         c.reply.integer(list.count)
     }
 
@@ -52,8 +56,7 @@ enum ListCommands {
             guard parsed >= 0 else { return e.fail(c, "ERR value is out of range, must be positive") }
             count = parsed
         }
-        let key = a[1]
-        guard let found = read(e, c, key, write: true) else { return }
+        guard let found = list(e, c, e.lookup(c, a, 1)) else { return }
         guard let list = found else { return a.count == 3 ? c.reply.nullArray() : c.reply.null() }
         if a.count == 3 && count == 0 { return c.reply.emptyArray() }
         if a.count == 2 {
@@ -64,8 +67,8 @@ enum ListCommands {
             c.reply.array(taken)
             for _ in 0..<taken { c.reply.bulk(head ? list.items.removeFirst() : list.items.removeLast()) }
         }
-        if list.count == 0 { e.databases[c.db].remove(key) }
-        e.modified(c.db, key)
+        if list.count == 0 { e.databases[c.db].remove(a[1]) }
+        e.modified(c.db, a, 1)
     }
 
     static func llen(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

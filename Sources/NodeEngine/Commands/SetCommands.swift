@@ -18,16 +18,19 @@ enum SetCommands {
     }
 
     static func sadd(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        let key = a[1]
-        guard let found = read(e, c, key, write: true) else { return }
+        var found: SetValue?
+        if let value = e.lookup(c, a, 1) {
+            guard case .set(let existing) = value else { return e.wrongType(c) }
+            found = existing
+        }
         let set: SetValue
-        if let existing = found { set = existing } else {
+        if let found { set = found } else {
             set = SetValue()
-            e.add(c, key, .set(set))
+            e.add(c, a, 1, .set(set))
         }
         var added = 0
         for index in 2..<a.count where set.add(a[index], limits: e.encodingLimits, seed: e.hashSeed) { added += 1 }
-        if added > 0 { e.modified(c.db, key, changes: Int64(added)) }
+        if added > 0 { e.modified(c.db, a, 1, changes: Int64(added)) }
         c.reply.integer(added)
     }
 

@@ -53,9 +53,29 @@ extension NodeEngine {
 
     /// modified(_:_:) without copying the key unless a client watches keys.
     @inline(__always)
-    func modified(_ db: Int, _ arguments: Arguments, _ argument: Int) {
-        dirty += 1
+    func modified(_ db: Int, _ arguments: Arguments, _ argument: Int, changes: Int64 = 1) {
+        dirty += changes
         if !watchers.isEmpty { signalWatchers(db, arguments[argument]) }
+    }
+
+    /// lookup(_:_:) for a key that is an argument of the request.
+    func lookup(_ client: ClientSession, _ arguments: Arguments, _ argument: Int) -> Value? {
+        guard let index = index(client.db, arguments, argument) else { return nil }
+        let database = databases[client.db]
+        database.table.stamps[index] = lruClock
+        return database.table[value: index]
+    }
+
+    /// add(_:_:_:) for a key that is an argument of the request.
+    func add(_ client: ClientSession, _ arguments: Arguments, _ argument: Int, _ value: Value) {
+        let database = databases[client.db]
+        arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
+    }
+
+    /// signalReady(_:_:) without copying the key unless a client is blocked.
+    @inline(__always)
+    func signalReady(_ db: Int, _ arguments: Arguments, _ argument: Int) {
+        if !blockedByKey.isEmpty { signalReady(db, arguments[argument]) }
     }
 
     /// A read lookup: counts a keyspace hit or miss and stamps the key's access time.
