@@ -75,16 +75,7 @@ enum HashCommands {
         let key = a[1]
         guard let found = read(e, c, key) else { return }
         guard let hash = found else { return c.reply.integer(0) }
-        var deleted = 0
-        for index in 2..<a.count where hash.remove(a[index]) {
-            deleted += 1
-            if hash.count == 0 { break }
-        }
-        if deleted > 0 {
-            if hash.count == 0 { e.databases[c.db].remove(key) }
-            e.modified(c.db, key)
-        }
-        c.reply.integer(deleted)
+        c.reply.integer(e.removeMembers(c, a, key: key, remove: hash.remove, remaining: { hash.count }))
     }
 
     static func hlen(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

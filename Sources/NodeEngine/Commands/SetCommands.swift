@@ -38,16 +38,7 @@ enum SetCommands {
         let key = a[1]
         guard let found = read(e, c, key, write: true) else { return }
         guard let set = found else { return c.reply.integer(0) }
-        var removed = 0
-        for index in 2..<a.count where set.remove(a[index]) {
-            removed += 1
-            if set.count == 0 { break }
-        }
-        if removed > 0 {
-            if set.count == 0 { e.databases[c.db].remove(key) }
-            e.modified(c.db, key, changes: Int64(removed))
-        }
-        c.reply.integer(removed)
+        c.reply.integer(e.removeMembers(c, a, key: key, remove: { set.remove($0) }, remaining: { set.count }))
     }
 
     static func smembers(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

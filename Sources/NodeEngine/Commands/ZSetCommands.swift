@@ -208,16 +208,7 @@ enum ZSetCommands {
         let key = a[1]
         guard let found = read(e, c, key, write: true) else { return }
         guard let zset = found else { return c.reply.integer(0) }
-        var removed = 0
-        for index in 2..<a.count where zset.remove(a[index]) {
-            removed += 1
-            if zset.count == 0 { break }
-        }
-        if removed > 0 {
-            if zset.count == 0 { e.databases[c.db].remove(key) }
-            e.modified(c.db, key)
-        }
-        c.reply.integer(removed)
+        c.reply.integer(e.removeMembers(c, a, key: key, remove: { zset.remove($0) }, remaining: { zset.count }))
     }
 
     static func zscore(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -329,15 +320,7 @@ enum ZSetCommands {
             if let zset = found { picked = window(zset, ranks(zset, LexRange(min: min, max: max)), reverse: reverse, offset: offset, limit: limit) }
         }
         if store {
-            let destination = a[1]
-            if picked.isEmpty {
-                e.delete(c.db, destination)
-            } else {
-                let zset = ZSetValue()
-                for entry in picked { zset.set(entry.member, entry.score, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random) }
-                e.store(c, destination, .zset(zset))
-            }
-            c.reply.integer(picked.count)
+            storeResult(e, c, destination: a[1], picked)
         } else {
             writeEntries(c, picked, withScores: withScores)
         }
@@ -354,6 +337,19 @@ enum ZSetCommands {
         }
         let lower = ranks.lowerBound + Int(offset)
         return zset.entries(lower..<(lower + taken))
+    }
+
+    /// ZRANGESTORE, ZUNIONSTORE & co: the result replaces the destination
+    /// (an empty result deletes it); the reply is its size.
+    static func storeResult(_ e: NodeEngine, _ c: ClientSession, destination: [UInt8], _ entries: [ZSetValue.Entry]) {
+        if entries.isEmpty {
+            e.delete(c.db, destination)
+        } else {
+            let zset = ZSetValue()
+            for entry in entries { zset.set(entry.member, entry.score, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random) }
+            e.store(c, destination, .zset(zset))
+        }
+        c.reply.integer(entries.count)
     }
 
     static func zrange(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { rangeGeneric(e, c, a, start: 1, store: false, type: .auto, reverse: nil) }
@@ -616,15 +612,7 @@ enum ZSetCommands {
         let entries = order.map { ZSetValue.Entry(member: $0, score: result[$0]!) }
             .sorted { ZSkipList.precedes($0.score, $0.member, $1.score, $1.member) }
         if store {
-            let destination = a[1]
-            if entries.isEmpty {
-                e.delete(c.db, destination)
-            } else {
-                let zset = ZSetValue()
-                for entry in entries { zset.set(entry.member, entry.score, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random) }
-                e.store(c, destination, .zset(zset))
-            }
-            c.reply.integer(entries.count)
+            storeResult(e, c, destination: a[1], entries)
         } else {
             writeEntries(c, entries, withScores: withScores)
         }

@@ -144,6 +144,22 @@ extension NodeEngine {
         for client in clients { client.watchDirty = true }
     }
 
+    /// HDEL, SREM, ZREM: removes the members named from argument 2 on; a
+    /// collection left empty goes with its key. Returns how many went.
+    func removeMembers(_ client: ClientSession, _ arguments: Arguments, key: [UInt8],
+                       remove: ([UInt8]) -> Bool, remaining: () -> Int) -> Int {
+        var removed = 0
+        for index in 2..<arguments.count where remove(arguments[index]) {
+            removed += 1
+            if remaining() == 0 { break }
+        }
+        if removed > 0 {
+            if remaining() == 0 { databases[client.db].remove(key) }
+            modified(client.db, key, changes: Int64(removed))
+        }
+        return removed
+    }
+
     /// A collection left empty is removed, as redis-server does.
     func removeIfEmpty(_ client: ClientSession, _ key: [UInt8], count: Int) {
         if count == 0 { databases[client.db].remove(key) }
