@@ -1,0 +1,93 @@
+/// ZPOPMIN/ZPOPMAX, ZMPOP and their blocking forms.
+extension ZSetCommands {
+    static func zpopmin(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { popCommand(e, c, a, min: true) }
+    static func zpopmax(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { popCommand(e, c, a, min: false) }
+
+    static func popCommand(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, min: Bool) {
+        guard a.count <= 3 else { return e.fail(c, "ERR syntax error") }
+        var count = -1
+        if a.count == 3 {
+            guard let value = a.integer(2), value >= 0 else { return e.fail(c, "ERR value is out of range, must be positive") }
+            count = Int(Swift.min(value, Int64(Int32.max)))
+        }
+        let nested = c.reply.protocolVersion > 2 && count != -1
+        pop(e, c, keys: [a[1]], min: min, count: count, emitKey: false, nested: nested, nullWhenEmpty: false)
+    }
+
+    /// genericZpopCommand.
+    static func pop(_ e: NodeEngine, _ c: ClientSession, keys: [[UInt8]], min: Bool, count: Int, emitKey: Bool, nested: Bool,
+                    nullWhenEmpty: Bool) {
+        var chosen: (key: [UInt8], zset: ZSetValue)?
+        for key in keys {
+            guard let found = read(e, c, key, write: true) else { return }
+            if let zset = found {
+                chosen = (key, zset)
+                break
+            }
+        }
+        guard let (key, zset) = chosen else { return nullWhenEmpty ? c.reply.nullArray() : c.reply.emptyArray() }
+        if count == 0 { return c.reply.emptyArray() }
+        let taken = Swift.min(count == -1 ? 1 : count, zset.count)
+        var entries = min ? zset.entries(0..<taken) : zset.entries((zset.count - taken)..<zset.count).reversed()
+        if entries.count > taken { entries = Array(entries.prefix(taken)) }
+        if !nested && !emitKey {
+            c.reply.array(taken * 2)
+        } else if nested && !emitKey {
+            c.reply.array(taken)
+        } else if !nested && emitKey {
+            c.reply.array(taken * 2 + 1)
+            c.reply.bulk(key)
+        } else {
+            c.reply.array(2)
+            c.reply.bulk(key)
+            c.reply.array(taken)
+        }
+        for entry in entries {
+            zset.remove(entry.member)
+            if nested { c.reply.array(2) }
+            c.reply.bulk(entry.member)
+            c.reply.double(entry.score)
+        }
+        if zset.count == 0 { e.databases[c.db].remove(key) }
+        e.modified(c.db, key)
+    }
+
+    static func side(_ a: Arguments, _ index: Int) -> Bool? {
+        if a.isWord(index, "min") { return true }
+        if a.isWord(index, "max") { return false }
+        return nil
+    }
+
+    static func zmpop(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let parsed = MultiPop.parse(e, c, a, numkeysIndex: 1, sides: { side(a, $0) }) else { return }
+        pop(e, c, keys: parsed.keys, min: parsed.head, count: parsed.count, emitKey: true, nested: true, nullWhenEmpty: true)
+    }
+
+    static func bzpopmin(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { blockingPop(e, c, a, min: true) }
+    static func bzpopmax(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { blockingPop(e, c, a, min: false) }
+
+    static func blockingPop(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, min: Bool) {
+        guard let deadline = BlockingCommands.deadline(e, c, a, a.count - 1) else { return }
+        let keys = (1..<(a.count - 1)).map { a[$0] }
+        for key in keys {
+            guard let found = read(e, c, key, write: true) else { return }
+            if found != nil {
+                return pop(e, c, keys: [key], min: min, count: -1, emitKey: true, nested: false, nullWhenEmpty: true)
+            }
+        }
+        e.block(c, keys: keys, deadline: deadline, arguments: a)
+    }
+
+    static func bzmpop(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let deadline = BlockingCommands.deadline(e, c, a, 1) else { return }
+        guard let parsed = MultiPop.parse(e, c, a, numkeysIndex: 2, sides: { side(a, $0) }) else { return }
+        for key in parsed.keys {
+            guard let found = read(e, c, key, write: true) else { return }
+            if found != nil {
+                return pop(e, c, keys: [key], min: parsed.head, count: parsed.count, emitKey: true, nested: true, nullWhenEmpty: true)
+            }
+        }
+        e.block(c, keys: parsed.keys, deadline: deadline, arguments: a)
+    }
+
+}
