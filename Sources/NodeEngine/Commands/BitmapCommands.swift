@@ -25,12 +25,7 @@ enum BitmapCommands {
 
     /// The string's bytes for reading (an absent key reads as empty); nil after WRONGTYPE.
     static func readBytes(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8]) -> [UInt8]?? {
-        guard let value = e.read(c, key) else { return .some(nil) }
-        guard case .string(let string) = value else {
-            e.wrongType(c)
-            return .none
-        }
-        return .some(string.bytes)
+        e.typed(c, e.read(c, key), { $0.asString?.bytes })
     }
 
     /// lookupStringForBitCommand: the bytes grown with zeros to hold `maxBit`.

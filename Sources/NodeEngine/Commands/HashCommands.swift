@@ -9,12 +9,7 @@ enum HashCommands {
 
     /// The hash at `key` for reading: .some(nil) when missing, nil after a WRONGTYPE reply.
     static func read(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8]) -> HashValue?? {
-        guard let value = e.read(c, key) else { return .some(nil) }
-        guard case .hash(let hash) = value else {
-            e.wrongType(c)
-            return .none
-        }
-        return .some(hash)
+        e.typed(c, e.read(c, key), \.asHash)
     }
 
     /// hashTypeLookupWriteOrCreate.
@@ -33,10 +28,10 @@ enum HashCommands {
 
     static func hset(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard a.count % 2 == 0 else { return e.fail(c, "ERR wrong number of arguments for '\(a.lowercased(0))' command") }
+        guard let found = e.typed(c, e.lookup(c, a, 1), \.asHash) else { return }
         let hash: HashValue
-        if let value = e.lookup(c, a, 1) {
-            guard case .hash(let existing) = value else { return e.wrongType(c) }
-            hash = existing
+        if let found {
+            hash = found
         } else {
             hash = HashValue()
             e.add(c, a, 1, .hash(hash))

@@ -9,17 +9,7 @@ enum ListCommands {
     ]
 
     static func read(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], write: Bool = false) -> ListValue?? {
-        list(e, c, write ? e.lookup(c, key) : e.read(c, key))
-    }
-
-    /// The list a lookup found: .some(nil) when missing, nil after a WRONGTYPE reply.
-    static func list(_ e: NodeEngine, _ c: ClientSession, _ value: Value?) -> ListValue?? {
-        guard let value else { return .some(nil) }
-        guard case .list(let list) = value else {
-            e.wrongType(c)
-            return .none
-        }
-        return .some(list)
+        e.typed(c, write ? e.lookup(c, key) : e.read(c, key), \.asList)
     }
 
     static func lpush(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { push(e, c, a, head: true, onlyExisting: false) }
@@ -28,7 +18,7 @@ enum ListCommands {
     static func rpushx(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { push(e, c, a, head: false, onlyExisting: true) }
 
     static func push(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, head: Bool, onlyExisting: Bool) {
-        guard let found = list(e, c, e.lookup(c, a, 1)) else { return }
+        guard let found = e.typed(c, e.lookup(c, a, 1), \.asList) else { return }
         let list: ListValue
         if let existing = found {
             list = existing
@@ -56,7 +46,7 @@ enum ListCommands {
             guard parsed >= 0 else { return e.fail(c, "ERR value is out of range, must be positive") }
             count = parsed
         }
-        guard let found = list(e, c, e.lookup(c, a, 1)) else { return }
+        guard let found = e.typed(c, e.lookup(c, a, 1), \.asList) else { return }
         guard let list = found else { return a.count == 3 ? c.reply.nullArray() : c.reply.null() }
         if a.count == 3 && count == 0 { return c.reply.emptyArray() }
         if a.count == 2 {

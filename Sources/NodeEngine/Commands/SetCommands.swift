@@ -9,20 +9,11 @@ enum SetCommands {
     ]
 
     static func read(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], write: Bool = false) -> SetValue?? {
-        guard let value = write ? e.lookup(c, key) : e.read(c, key) else { return .some(nil) }
-        guard case .set(let set) = value else {
-            e.wrongType(c)
-            return .none
-        }
-        return .some(set)
+        e.typed(c, write ? e.lookup(c, key) : e.read(c, key), \.asSet)
     }
 
     static func sadd(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        var found: SetValue?
-        if let value = e.lookup(c, a, 1) {
-            guard case .set(let existing) = value else { return e.wrongType(c) }
-            found = existing
-        }
+        guard let found = e.typed(c, e.lookup(c, a, 1), \.asSet) else { return }
         let set: SetValue
         if let found { set = found } else {
             set = SetValue()

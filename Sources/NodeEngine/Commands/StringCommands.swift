@@ -90,12 +90,7 @@ enum StringCommands {
 
     /// The string at `key`, nil if missing; replies WRONGTYPE and returns .none for another type.
     static func readString(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8]) -> StringValue?? {
-        guard let value = e.read(c, key) else { return .some(nil) }
-        guard case .string(let string) = value else {
-            e.wrongType(c)
-            return .none
-        }
-        return .some(string)
+        e.typed(c, e.read(c, key), \.asString)
     }
 
     static func get(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

@@ -95,12 +95,7 @@ enum ZSetCommands {
     // MARK: Lookups
 
     static func read(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], write: Bool = false) -> ZSetValue?? {
-        guard let value = write ? e.lookup(c, key) : e.read(c, key) else { return .some(nil) }
-        guard case .zset(let zset) = value else {
-            e.wrongType(c)
-            return .none
-        }
-        return .some(zset)
+        e.typed(c, write ? e.lookup(c, key) : e.read(c, key), \.asZSet)
     }
 
     /// Ranks (0-based, ascending) of the members within a score range.

@@ -165,6 +165,17 @@ extension NodeEngine {
         if count == 0 { databases[client.db].remove(key) }
     }
 
+    /// A looked-up value as the type a command needs: .some(nil) when the key
+    /// is missing, nil after replying WRONGTYPE for another type.
+    func typed<T>(_ client: ClientSession, _ value: Value?, _ type: (Value) -> T?) -> T?? {
+        guard let value else { return .some(nil) }
+        guard let typed = type(value) else {
+            wrongType(client)
+            return .none
+        }
+        return .some(typed)
+    }
+
     func wrongType(_ client: ClientSession) {
         fail(client, "WRONGTYPE Operation against a key holding the wrong kind of value")
     }

@@ -26,3 +26,11 @@ enum Value {
         }
     }
 }
+
+extension Value {
+    var asString: StringValue? { if case .string(let value) = self { value } else { nil } }
+    var asList: ListValue? { if case .list(let value) = self { value } else { nil } }
+    var asHash: HashValue? { if case .hash(let value) = self { value } else { nil } }
+    var asSet: SetValue? { if case .set(let value) = self { value } else { nil } }
+    var asZSet: ZSetValue? { if case .zset(let value) = self { value } else { nil } }
+}
