@@ -52,6 +52,12 @@ public final class NodeServer: @unchecked Sendable {
 
     public init(options: Options) throws {
         self.options = options
+        // redis-server changes to `dir` as it reads the directive, so a
+        // relative logfile (and later the data files) land there.
+        let directory = options.config["dir"]
+        if !directory.isEmpty && !FileManager.default.changeCurrentDirectoryPath(directory) {
+            throw NodeServerError("Can't chdir to '\(directory)': \(String(cString: strerror(errno)))")
+        }
         let sink = try LogSink(path: options.config["logfile"])
         let level = RedisLogHandler.level(options.config["loglevel"])
         logger = Logger(label: "rcluster.server") { _ in RedisLogHandler(sink: sink, logLevel: level) }
@@ -60,11 +66,6 @@ public final class NodeServer: @unchecked Sendable {
     /// Starts, serves until SHUTDOWN or SIGTERM/SIGINT, and returns the exit status.
     public func run() -> Int32 {
         let config = options.config
-        let directory = config["dir"]
-        if !directory.isEmpty && !FileManager.default.changeCurrentDirectoryPath(directory) {
-            logger.warning("Can't chdir to '\(directory)': \(String(cString: strerror(errno)))")
-            return 1
-        }
         logger.warning("oO0OoO0OoO0Oo rcluster server (Redis \(EngineVersion.redisVersion) compatible) is starting oO0OoO0OoO0Oo")
         logger.warning("Redis version=\(EngineVersion.redisVersion), bits=64, commit=00000000, modified=0, pid=\(getpid()), just started")
         logger.warning(options.configFile == nil ? "Warning: no config file specified, using the default config. In order to specify a config file use rcluster server /path/to/redis.conf"
