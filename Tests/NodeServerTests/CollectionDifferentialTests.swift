@@ -204,3 +204,52 @@ import Testing
         try await DifferentialHarness.compare(["hashes": Self.hashes, "lists": Self.lists, "sets": Self.sets])
     }
 }
+
+/// SORT and SORT_RO against redis-server 7.0.15.
+@Suite struct SortDifferentialTests {
+    static let script = """
+        RPUSH l 3 1 2 10 -5 2.5
+        SORT l
+        SORT l DESC
+        SORT l LIMIT 1 3
+        SORT l LIMIT 10 3
+        SORT l LIMIT -1 2
+        SORT l ALPHA
+        SORT l ALPHA DESC LIMIT 0 2
+        RPUSH words banana apple cherry
+        SORT words
+        SORT words ALPHA
+        MSET w_3 30 w_1 10 w_2 20 w_10 5 w_-5 50
+        SORT l BY w_*
+        SORT l BY w_* DESC GET # GET w_*
+        SORT l BY nosort
+        SORT l BY nosort DESC LIMIT 0 2
+        HSET h_1 f b
+        HSET h_2 f a
+        RPUSH hl 1 2
+        SORT hl BY h_*->f ALPHA
+        SORT hl BY h_*->f ALPHA GET h_*->f GET #
+        SORT l STORE out
+        LRANGE out 0 -1
+        SORT words ALPHA STORE out
+        LRANGE out 0 -1
+        SORT missing STORE out
+        EXISTS out
+        SORT_RO l DESC
+        SORT_RO l STORE x
+        SORT l FOO
+        SORT l LIMIT a b
+        SADD s 5 3 9
+        SORT s
+        ZADD z 1 c 2 a 3 b
+        SORT z ALPHA
+        SORT z BY nosort
+        SORT z BY nosort DESC
+        SET str x
+        SORT str
+        """
+
+    @Test func sortAndSortRO() async throws {
+        try await DifferentialHarness.compare(["sort": Self.script])
+    }
+}
