@@ -10,7 +10,7 @@ final class CommandTable {
     /// Every command the engine implements, with 7.0.15's metadata.
     static func standard() -> CommandTable {
         let table = CommandTable()
-        for (name, handler) in ConnectionCommands.all + KeyCommands.all + StringCommands.all + BitmapCommands.all + ServerCommands.all
+        for (name, handler) in ConnectionCommands.all + KeyCommands.all + StringCommands.all + BitmapCommands.all + HyperLogLogCommands.all + ServerCommands.all
             + HashCommands.all + ListCommands.all + BlockingCommands.all + SetCommands.all + ZSetCommands.all + SortCommand.all + TransactionCommands.all + PubSubCommands.all {
             table.register(name, handler)
         }
