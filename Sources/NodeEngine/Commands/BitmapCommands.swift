@@ -76,6 +76,7 @@ enum BitmapCommands {
         if start < 0 { start = 0 }
         if end < 0 { end = 0 }
         if end >= total { end = total - 1 }
+        if start > end { return (1, 0) }  // empty; also keeps start * 8 below overflow
         return bitUnits ? (start, end) : (start * 8, end * 8 + 7)
     }
 

@@ -110,7 +110,7 @@ enum ListCommands {
         guard let list = found else { return c.reply.integer(0) }
         let element = a[3]
         var removed = 0
-        let limit = count == 0 ? Int.max : Int(count.magnitude)
+        let limit = count == 0 ? Int.max : Int(clamping: count.magnitude)
         if count >= 0 {
             var index = 0
             while index < list.items.count && removed < limit {

@@ -344,7 +344,10 @@ enum StringCommands {
             c.reply.integer(0)
             return
         }
-        guard checkLength(e, c, offset + Int64(patch.count)) else { return }
+        let (total, overflow) = offset.addingReportingOverflow(Int64(patch.count))
+        guard !overflow, checkLength(e, c, total) else {
+            return overflow ? e.fail(c, "ERR string exceeds maximum allowed size (proto-max-bulk-len)") : ()
+        }
         let end = Int(offset) + patch.count
         if bytes.count < end { bytes += [UInt8](repeating: 0, count: end - bytes.count) }
         bytes.replaceSubrange(Int(offset)..<end, with: patch)
