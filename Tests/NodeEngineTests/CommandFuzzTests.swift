@@ -1,3 +1,4 @@
+import Foundation
 @testable import NodeEngine
 import Testing
 
@@ -26,7 +27,11 @@ import Testing
         let node = try EngineHarness()
         var random = SplitMix64Generator(seed: 2026)
         let names = node.engine.commands.entries.map(\.name).filter { !Self.skipped.contains($0) && !$0.hasPrefix("config") || $0 == "config|get" }
-        for round in 0..<20_000 {
+        // ENGINE_FUZZ_ROUNDS and ENGINE_FUZZ_SEED widen a local run; the suite keeps it short.
+        let environment = ProcessInfo.processInfo.environment
+        let rounds = environment["ENGINE_FUZZ_ROUNDS"].flatMap { Int($0) } ?? 20_000
+        random = SplitMix64Generator(seed: environment["ENGINE_FUZZ_SEED"].flatMap { UInt64($0) } ?? 2026)
+        for round in 0..<rounds {
             if round % 500 == 0 {
                 // Keys of every type, so type checks and real values are exercised too.
                 node.run("FLUSHALL")
