@@ -137,7 +137,8 @@ import TestSupport
     @Test func deploysTheSeedLayoutWithARedis62Image() async throws {
         try await DeployTestInventory.with { inventory, testbed in
             let image = try #require(testbed.images.first { $0.hasSuffix(":6.2.14") }, "images: \(testbed.images)")
-            let hosts = inventory.seedHosts(base: 7100)
+            // 7200+: the refusal tests use 7100+ on the same hosts, at the same time.
+            let hosts = inventory.seedHosts(base: 7200)
             try inventory.write(hosts, image: image)
             let deployed = try await inventory.rcluster("deploy", ["--yes"])
             #expect(deployed.exitCode == 0, "\(deployed.stdout)\n\(deployed.stderr)")
