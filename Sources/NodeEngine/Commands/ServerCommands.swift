@@ -165,6 +165,19 @@ enum ServerCommands {
             }
             e.populate(c, count: Int(count), prefix: prefix, size: size)
             c.reply.ok()
+        case "digest" where a.count == 2:
+            c.reply.simple(e.datasetDigest().hex)
+        case "digest-value":
+            c.reply.array(a.count - 2)
+            for index in 2..<max(2, a.count) {
+                var digest = Digest()
+                // Logically expired keys count too: no lookup, as redis-server's DEBUG does.
+                let key = a[index]
+                if let found = e.databases[c.db].table.find(key) {
+                    e.digest(of: e.databases[c.db].table[value: found], expires: e.databases[c.db].expireTime(key) != nil, into: &digest)
+                }
+                c.reply.simple(digest.hex)
+            }
         case "set-active-expire":
             guard a.count == 3, let value = a.integer(2) else { return e.fail(c, "ERR syntax error") }
             e.activeExpireEnabled = value != 0
