@@ -70,3 +70,35 @@ import TestSupport
         #expect(try waiter.readReply() == Array("*3\r\n$6\r\nscores\r\n$1\r\na\r\n$1\r\n1\r\n".utf8))
     }
 }
+
+/// CLIENT PAUSE on the engine and on redis-server: WRITE holds writes and lets
+/// reads through, ALL holds everything, and held commands run when it ends.
+@Suite struct ClientPauseTests {
+    @Test(arguments: [TestServer.engine, TestServer.redis70])
+    func pauseHoldsWritesOrEverythingUntilItEnds(server: TestServer) async throws {
+        let node = try RedisServerProcess(cluster: false, server: server)
+        defer { node.kill(); node.removeFiles() }
+        try await node.waitUntilReady()
+        let admin = try RawRESPConnection(port: node.port)
+        let writer = try RawRESPConnection(port: node.port)
+        let reader = try RawRESPConnection(port: node.port)
+        #expect(try admin.command(["CLIENT", "PAUSE", "abc"]) == Array("-ERR timeout is not an integer or out of range\r\n".utf8))
+        #expect(try admin.command(["CLIENT", "PAUSE", "100", "SOME"]) == Array("-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n".utf8))
+
+        #expect(try admin.command(["CLIENT", "PAUSE", "300", "WRITE"]) == Array("+OK\r\n".utf8))
+        try writer.sendRaw(Array("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\n1\r\n".utf8))
+        #expect(try reader.command(["GET", "x"]) == Array("$-1\r\n".utf8))  // reads go on, the write waits
+        #expect(try writer.readReply() == Array("+OK\r\n".utf8))  // once the pause ends
+        #expect(try reader.command(["GET", "x"]) == Array("$1\r\n1\r\n".utf8))
+
+        #expect(try admin.command(["CLIENT", "PAUSE", "200", "ALL"]) == Array("+OK\r\n".utf8))
+        let start = ContinuousClock.now
+        #expect(try reader.command(["GET", "x"]) == Array("$1\r\n1\r\n".utf8))  // held, then answered
+        #expect(ContinuousClock.now - start >= .milliseconds(150), "a read ran during CLIENT PAUSE ALL")
+
+        #expect(try admin.command(["CLIENT", "PAUSE", "10000", "WRITE"]) == Array("+OK\r\n".utf8))
+        try writer.sendRaw(Array("*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\n2\r\n".utf8))
+        #expect(try admin.command(["CLIENT", "UNPAUSE"]) == Array("+OK\r\n".utf8))
+        #expect(try writer.readReply() == Array("+OK\r\n".utf8))
+    }
+}

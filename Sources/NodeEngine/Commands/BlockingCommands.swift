@@ -133,6 +133,7 @@ extension NodeEngine {
     /// Answers blocked clients whose timeout has passed with a null array.
     public func expireBlockedClients() {
         now = clock.milliseconds()
+        if pauseUntil > 0 && now >= pauseUntil { unpause() }
         for client in clients.values {
             guard let blocked = client.blocked, blocked.deadline > 0, blocked.deadline <= now else { continue }
             unblock(client)
@@ -141,5 +142,18 @@ extension NodeEngine {
         }
     }
 
-    public func isBlocked(_ client: ClientSession) -> Bool { client.blocked != nil }
+    public func isBlocked(_ client: ClientSession) -> Bool { client.blocked != nil || client.postponed != nil }
+
+    /// CLIENT PAUSE's end: held commands run, in the order they came.
+    func unpause() {
+        pauseUntil = 0
+        let held = postponedClients
+        postponedClients = []
+        for client in held {
+            guard let arguments = client.postponed else { continue }
+            client.postponed = nil
+            execute(client, arguments)
+            client.wake?()
+        }
+    }
 }

@@ -5,7 +5,7 @@ enum ConnectionCommands {
         ("reset", reset),
         ("client|id", clientID), ("client|getname", clientGetName), ("client|setname", clientSetName),
         ("client|list", clientList), ("client|info", clientInfo), ("client|kill", clientKill),
-        ("client|no-evict", clientNoEvict), ("client|pause", clientOK), ("client|unpause", clientOK),
+        ("client|no-evict", clientNoEvict), ("client|pause", clientPause), ("client|unpause", clientUnpause),
         ("client|reply", clientReply),
     ]
 
@@ -236,7 +236,30 @@ enum ConnectionCommands {
         c.reply.ok()
     }
 
-    static func clientOK(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { c.reply.ok() }
+    static func clientPause(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard a.count == 3 || a.count == 4 else { return e.fail(c, "ERR wrong number of arguments for 'client|pause' command") }
+        var all = true
+        if a.count == 4 {
+            if a.isWord(3, "write") { all = false } else if !a.isWord(3, "all") {
+                return e.fail(c, "ERR CLIENT PAUSE mode must be WRITE or ALL")
+            }
+        }
+        guard let timeout = a.integer(2) else { return e.fail(c, "ERR timeout is not an integer or out of range") }
+        guard timeout >= 0 else { return e.fail(c, "ERR timeout is negative") }
+        let end = timeout > 0 ? e.now + timeout : 0
+        // A later pause extends an earlier one; ALL wins over WRITE while both last.
+        if end > e.pauseUntil || (all && !e.pauseAll) {
+            e.pauseAll = all || (e.pauseAll && e.pauseUntil > e.now)
+            e.pauseUntil = max(end, e.pauseUntil)
+            if e.pauseUntil > 0 { e.onBlock?(e.pauseUntil) }
+        }
+        c.reply.ok()
+    }
+
+    static func clientUnpause(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        e.unpause()
+        c.reply.ok()
+    }
 
     static func clientReply(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard a.isWord(2, "on") || a.isWord(2, "off") || a.isWord(2, "skip") else {

@@ -33,6 +33,8 @@ public final class ClientSession {
     var inExec = false
     /// BLPOP & co waiting for a push.
     var blocked: BlockedCommand?
+    /// A command held while clients are paused (CLIENT PAUSE).
+    var postponed: Arguments?
     /// Channels, patterns and shard channels subscribed to.
     var subscriptions: [Set<[UInt8]>] = [[], [], []]
     var isSubscriber: Bool { !subscriptions[0].isEmpty || !subscriptions[1].isEmpty || !subscriptions[2].isEmpty }

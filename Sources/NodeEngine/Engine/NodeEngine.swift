@@ -23,6 +23,11 @@ public final class NodeEngine {
     /// Keys that got elements while clients wait on them, served after the command.
     var readyKeys: [WatchedKeyName] = []
     var pubsub = PubSub()
+    /// CLIENT PAUSE: until when (Unix ms, 0 when not paused), and whether
+    /// every command waits or only writes.
+    var pauseUntil: Int64 = 0
+    var pauseAll = false
+    var postponedClients: [ClientSession] = []
     var monitors: [ClientSession] = []
     var slowlog: [SlowlogEntry] = []
     var nextSlowlogID: Int64 = 0
@@ -120,6 +125,7 @@ public final class NodeEngine {
         unblock(client)
         unsubscribeAll(client)
         monitors.removeAll { $0 === client }
+        postponedClients.removeAll { $0 === client }
         clients[client.id] = nil
     }
 
@@ -137,7 +143,7 @@ public final class NodeEngine {
     /// Runs every complete request in `inbound`; replies go to `client.reply`.
     /// Returns false when the connection must close once they are written.
     public func process(_ client: ClientSession, inbound: inout ByteBuffer) -> Bool {
-        while inbound.readableBytes > 0 && !client.closeAfterReply && client.blocked == nil {
+        while inbound.readableBytes > 0 && !client.closeAfterReply && client.blocked == nil && client.postponed == nil {
             switch client.parser.next(from: &inbound, authRequired: !client.authenticated) {
             case .incomplete:
                 if inbound.readableBytes > Int(config.integer("client-query-buffer-limit")) {
@@ -196,6 +202,11 @@ public final class NodeEngine {
             reject(client, error)
             return
         }
+        if pauseUntil > now && (pauseAll || entry.flags.contains(.write) || Self.mayReplicate.contains(entry.name)) {
+            client.postponed = arguments
+            postponedClients.append(client)
+            return
+        }
         if client.transaction != nil && !Self.transactionControl.contains(entry.name) {
             client.transaction!.append(arguments)
             client.reply.raw("+QUEUED\r\n")
@@ -205,6 +216,8 @@ public final class NodeEngine {
         if !readyKeys.isEmpty { serveReadyKeys() }
     }
 
+    /// Commands redis-server marks may-replicate (hidden from COMMAND): held by CLIENT PAUSE WRITE too.
+    static let mayReplicate: Set<String> = ["publish", "spublish", "pfcount"]
     static let subscriberCommands: Set<String> = ["ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
                                                    "psubscribe", "punsubscribe", "quit", "reset"]
     static let transactionControl: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]
