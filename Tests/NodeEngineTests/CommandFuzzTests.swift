@@ -21,7 +21,7 @@ import Testing
     static let skipped: Set<String> = ["shutdown", "debug", "monitor", "subscribe", "psubscribe", "ssubscribe",
                                        "blpop", "brpop", "blmove", "brpoplpush", "blmpop", "bzpopmin", "bzpopmax", "bzmpop",
                                        "quit", "reset", "multi", "config|set", "config|rewrite", "flushall", "flushdb",
-                                       "client|kill", "hello", "auth", "select", "swapdb"]
+                                       "client|kill", "client|pause", "hello", "auth", "select", "swapdb"]
 
     @Test func randomCommandsNeverTrap() throws {
         let node = try EngineHarness()
