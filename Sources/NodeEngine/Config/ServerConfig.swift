@@ -147,23 +147,10 @@ public struct ServerConfig: Sendable {
     /// sdscatrepr: always quoted, with C escapes for what is not printable.
     static func representation(_ word: String) -> String { representation(bytes: Array(word.utf8)) }
 
+    /// A word as CONFIG REWRITE writes it: bare when it can be, else quoted as sdscatrepr quotes.
     static func quoted(_ word: String) -> String {
-        guard word.isEmpty || word.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\\" || !$0.isASCII || $0.isNewline }) else {
-            return word
-        }
-        var text = "\""
-        for byte in word.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): text += "\\\\"
-            case UInt8(ascii: "\""): text += "\\\""
-            case 10: text += "\\n"
-            case 13: text += "\\r"
-            case 9: text += "\\t"
-            case 32...126: text.append(Character(Unicode.Scalar(byte)))
-            default: text += String(format: "\\x%02x", byte)
-            }
-        }
-        return text + "\""
+        let needsQuotes = word.isEmpty || word.contains { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\\" || !$0.isASCII || $0.isNewline }
+        return needsQuotes ? representation(word) : word
     }
 }
 

@@ -95,30 +95,23 @@ enum Geohash {
 
     static func align52(_ hash: Bits) -> UInt64 { hash.bits << (52 - UInt64(hash.step) * 2) }
 
-    private static func moveX(_ hash: inout Bits, _ direction: Int) {
+    /// geohash_move_x / geohash_move_y: one cell along the interleaved bits
+    /// of `moving` (longitude on the odd bits, latitude on the even ones).
+    private static func move(_ hash: inout Bits, _ direction: Int, moving: UInt64) {
         guard direction != 0 else { return }
-        var x = hash.bits & 0xAAAA_AAAA_AAAA_AAAA
-        let y = hash.bits & 0x5555_5555_5555_5555
-        let zz: UInt64 = 0x5555_5555_5555_5555 >> (64 - UInt64(hash.step) * 2)
-        if direction > 0 { x = x &+ (zz &+ 1) } else { x = x | zz; x = x &- (zz &+ 1) }
-        x &= (0xAAAA_AAAA_AAAA_AAAA >> (64 - UInt64(hash.step) * 2))
-        hash.bits = x | y
-    }
-
-    private static func moveY(_ hash: inout Bits, _ direction: Int) {
-        guard direction != 0 else { return }
-        let x = hash.bits & 0xAAAA_AAAA_AAAA_AAAA
-        var y = hash.bits & 0x5555_5555_5555_5555
-        let zz: UInt64 = 0xAAAA_AAAA_AAAA_AAAA >> (64 - UInt64(hash.step) * 2)
-        if direction > 0 { y = y &+ (zz &+ 1) } else { y = y | zz; y = y &- (zz &+ 1) }
-        y &= (0x5555_5555_5555_5555 >> (64 - UInt64(hash.step) * 2))
-        hash.bits = x | y
+        let other = ~moving
+        var coordinate = hash.bits & moving
+        let kept = hash.bits & other
+        let zz: UInt64 = other >> (64 - UInt64(hash.step) * 2)
+        if direction > 0 { coordinate = coordinate &+ (zz &+ 1) } else { coordinate = coordinate | zz; coordinate = coordinate &- (zz &+ 1) }
+        coordinate &= (moving >> (64 - UInt64(hash.step) * 2))
+        hash.bits = coordinate | kept
     }
 
     static func moved(_ hash: Bits, _ dx: Int, _ dy: Int) -> Bits {
         var result = hash
-        moveX(&result, dx)
-        moveY(&result, dy)
+        move(&result, dx, moving: 0xAAAA_AAAA_AAAA_AAAA)
+        move(&result, dy, moving: 0x5555_5555_5555_5555)
         return result
     }
 
