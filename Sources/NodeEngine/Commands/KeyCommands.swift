@@ -133,8 +133,7 @@ enum KeyCommands {
         let now = e.now
         var matched: [[UInt8]] = []
         let database = e.databases[c.db]
-        for (offset, key) in database.table.keys.enumerated() where all || GlobPattern.matches(pattern, key) {
-            _ = offset
+        for key in database.table.keys where all || GlobPattern.matches(pattern, key) {
             if let expireAt = database.expires.isEmpty ? nil : database.expireTime(key), expireAt <= now { continue }
             matched.append(key)
         }

@@ -142,7 +142,7 @@ public struct ReplyBuffer {
         }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits and a sign fit
-        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+        withUnsafeMutableBytes(of: &digits) { buffer in
             var position = buffer.count
             while magnitude > 0 {
                 position -= 1
@@ -154,9 +154,7 @@ public struct ReplyBuffer {
                 buffer[position] = UInt8(ascii: "-")
             }
             bytes.writeBytes(UnsafeRawBufferPointer(rebasing: buffer[position...]))
-            return buffer.count - position
         }
-        _ = count
     }
 
     static func format17g(_ value: Double) -> String {
