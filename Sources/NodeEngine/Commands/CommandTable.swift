@@ -40,13 +40,23 @@ final class CommandTable {
         return hash
     }
 
+    /// The last command found: pipelines and benchmarks repeat one command,
+    /// and comparing its name is cheaper than hashing.
+    private var recent: CommandEntry?
+
     private func topLevel(_ arguments: Arguments) -> CommandEntry? {
         arguments.withBytes(0) { name in
-            guard let candidates = byHash[Self.hash(name)] else { return nil }
-            return candidates.first { entry in
-                entry.nameBytes.count == name.count && zip(entry.nameBytes, name).allSatisfy { $0 == asciiLower($1) }
-            }
+            if let recent, Self.matches(recent, name) { return recent }
+            guard let candidates = byHash[Self.hash(name)],
+                  let found = candidates.first(where: { Self.matches($0, name) }) else { return nil }
+            recent = found
+            return found
         }
+    }
+
+    @inline(__always)
+    private static func matches(_ entry: CommandEntry, _ name: UnsafeRawBufferPointer) -> Bool {
+        entry.nameBytes.count == name.count && zip(entry.nameBytes, name).allSatisfy { $0 == asciiLower($1) }
     }
 
     @discardableResult

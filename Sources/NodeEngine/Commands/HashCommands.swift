@@ -37,8 +37,11 @@ enum HashCommands {
             e.add(c, a, 1, .hash(hash))
         }
         var created = 0
-        for index in stride(from: 2, to: a.count, by: 2) where hash.set(a[index], a[index + 1], limits: e.encodingLimits, seed: e.hashSeed) {
-            created += 1
+        for index in stride(from: 2, to: a.count, by: 2) {
+            let new = a.withBytes(index) { field in
+                a.withBytes(index + 1) { value in hash.set(field, value, limits: e.encodingLimits, seed: e.hashSeed) }
+            }
+            if new { created += 1 }
         }
         if a.isWord(0, "hset") { c.reply.integer(created) } else { c.reply.ok() }
         e.modified(c.db, a, 1, changes: Int64((a.count - 2) / 2))

@@ -82,7 +82,7 @@ enum ListCommands {
         guard let found = read(e, c, a[1]) else { return }
         guard let list = found, let span = range(start, end, count: list.count) else { return c.reply.emptyArray() }
         c.reply.array(span.count)
-        for index in span { c.reply.bulk(list.items[index]) }
+        c.reply.bulks(list.items[span])
     }
 
     static func lindex(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

@@ -20,7 +20,7 @@ enum SetCommands {
             e.add(c, a, 1, .set(set))
         }
         var added = 0
-        for index in 2..<a.count where set.add(a[index], limits: e.encodingLimits, seed: e.hashSeed) { added += 1 }
+        for index in 2..<a.count where a.withBytes(index, { set.add($0, limits: e.encodingLimits, seed: e.hashSeed) }) { added += 1 }
         if added > 0 { e.modified(c.db, a, 1, changes: Int64(added)) }
         c.reply.integer(added)
     }
@@ -36,7 +36,7 @@ enum SetCommands {
         guard let found = read(e, c, a[1]) else { return }
         let members = found?.members ?? []
         c.reply.set(members.count)
-        for member in members { c.reply.bulk(member) }
+        c.reply.bulks(members)
     }
 
     static func sismember(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -155,7 +155,7 @@ enum SetCommands {
     static func reply(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, _ operation: Operation) {
         guard let members = combine(e, c, a.tail(from: 1), operation, write: false) else { return }
         c.reply.set(members.count)
-        for member in members { c.reply.bulk(member) }
+        c.reply.bulks(members)
     }
 
     static func sinterstore(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { store(e, c, a, .inter) }

@@ -20,21 +20,39 @@ enum ZSetCommands {
 
     /// string2d: a whole-string strtod, no leading space, no NaN.
     static func double(_ bytes: [UInt8]) -> Double? {
+        bytes.withUnsafeBytes { double($0) }
+    }
+
+    static func double(_ bytes: UnsafeRawBufferPointer) -> Double? {
         guard let first = bytes.first, !(first == 32 || (first >= 9 && first <= 13)) else { return nil }
         guard let (value, consumed) = strtodPrefix(bytes), consumed == bytes.count, !value.isNaN else { return nil }
         return value
     }
 
     static func strtodPrefix(_ bytes: [UInt8]) -> (Double, Int)? {
-        var text = bytes.map { CChar(bitPattern: $0) }
-        text.append(0)
-        return text.withUnsafeBufferPointer { buffer in
+        bytes.withUnsafeBytes { strtodPrefix($0) }
+    }
+
+    /// strtod needs a terminated string: short inputs (every real score) are
+    /// terminated in a stack buffer, longer ones in a heap copy.
+    static func strtodPrefix(_ bytes: UnsafeRawBufferPointer) -> (Double, Int)? {
+        func parse(_ text: UnsafePointer<CChar>) -> (Double, Int)? {
             var end: UnsafeMutablePointer<CChar>?
             errno = 0
-            let value = strtod(buffer.baseAddress!, &end)
+            let value = strtod(text, &end)
             if errno == ERANGE && (value.isInfinite || value == 0) { return nil }
-            return (value, end! - UnsafeMutablePointer(mutating: buffer.baseAddress!))
+            return (value, end! - UnsafeMutablePointer(mutating: text))
         }
+        var stack: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        if bytes.count < MemoryLayout.size(ofValue: stack) {
+            return withUnsafeMutableBytes(of: &stack) { buffer in
+                if let base = bytes.baseAddress { buffer.baseAddress!.copyMemory(from: base, byteCount: bytes.count) }
+                return parse(buffer.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+        }
+        var text = bytes.map { CChar(bitPattern: $0) }
+        text.append(0)
+        return text.withUnsafeBufferPointer { parse($0.baseAddress!) }
     }
 
     struct ScoreRange {
@@ -149,23 +167,21 @@ enum ZSetCommands {
         if nx && xx { return e.fail(c, "ERR XX and NX options at the same time are not compatible") }
         if (gt && nx) || (lt && nx) || (gt && lt) { return e.fail(c, "ERR GT, LT, and/or NX options at the same time are not compatible") }
         if incr && elements > 2 { return e.fail(c, "ERR INCR option supports a single increment-element pair") }
-        var pairs: [(Double, [UInt8])] = []
-        for position in stride(from: index, to: a.count, by: 2) {
-            guard let score = double(a[position]) else { return e.fail(c, "ERR value is not a valid float") }
-            pairs.append((score, a[position + 1]))
+        for position in stride(from: index, to: a.count, by: 2) where a.withBytes(position, double) == nil {
+            return e.fail(c, "ERR value is not a valid float")
         }
-        let key = a[1]
-        guard let found = read(e, c, key, write: true) else { return }
+        guard let found = e.typed(c, e.lookup(c, a, 1), \.asZSet) else { return }
         var added = 0, updated = 0, processed = 0
         var lastScore = 0.0
         if let zset = found ?? (xx ? nil : {
             let created = ZSetValue()
-            e.add(c, key, .zset(created))
+            e.add(c, a, 1, .zset(created))
             return created
         }()) {
-            for (score, member) in pairs {
+            for position in stride(from: index, to: a.count, by: 2) {
+                let score = a.withBytes(position, double)!
                 var newScore = score
-                if let current = zset.score(member) {
+                if let current = a.withBytes(position + 1, zset.score) {
                     if nx { continue }
                     if incr {
                         newScore = current + score
@@ -175,22 +191,22 @@ enum ZSetCommands {
                     lastScore = newScore
                     processed += 1
                     if newScore != current {
-                        zset.set(member, newScore, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random)
+                        zset.set(a[position + 1], newScore, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random)
                         updated += 1
                     }
                 } else {
                     if xx { continue }
-                    zset.set(member, newScore, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random)
+                    zset.set(a[position + 1], newScore, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random)
                     lastScore = newScore
                     added += 1
                     processed += 1
                 }
             }
-            if zset.count == 0 { e.databases[c.db].remove(key) }
+            if zset.count == 0 { e.databases[c.db].remove(a[1]) }
         }
         if added + updated > 0 {
-            e.modified(c.db, key, changes: Int64(added + updated))
-            e.signalReady(c.db, key)
+            e.modified(c.db, a, 1, changes: Int64(added + updated))
+            e.signalReady(c.db, a, 1)
         }
         if incr {
             if processed > 0 { c.reply.double(lastScore) } else { c.reply.null() }

@@ -43,6 +43,9 @@ public final class NodeEngine {
     /// Unix ms, read once per command (as redis-server caches mstime): every
     /// expiry check of one command sees the same time.
     var now: Int64
+    /// Within one read batch, a command starts when the one before it ended:
+    /// one clock read per command instead of two.
+    private var batchClock: Int64?
     let runID: String
     /// The node's TCP port and pid, for INFO (the server sets them).
     public var port = 6379
@@ -143,6 +146,8 @@ public final class NodeEngine {
     /// Runs every complete request in `inbound`; replies go to `client.reply`.
     /// Returns false when the connection must close once they are written.
     public func process(_ client: ClientSession, inbound: inout ByteBuffer) -> Bool {
+        batchClock = clock.microseconds()
+        defer { batchClock = nil }
         while inbound.readableBytes > 0 && !client.closeAfterReply && client.blocked == nil && client.postponed == nil {
             switch client.parser.next(from: &inbound, authRequired: !client.authenticated) {
             case .incomplete:
@@ -225,10 +230,12 @@ public final class NodeEngine {
     /// Runs a handler and accounts for it (INFO commandstats).
     func call(_ entry: CommandEntry, _ client: ClientSession, _ arguments: Arguments) {
         let errorsBefore = stats.errorReplies
-        let start = clock.microseconds()
+        let start = batchClock ?? clock.microseconds()
         now = start / 1000
         entry.handler(self, client, arguments)
-        let elapsed = clock.microseconds() - start
+        let end = clock.microseconds()
+        if batchClock != nil { batchClock = end }
+        let elapsed = end - start
         observe(entry, client, arguments, started: start, duration: elapsed)
         stats.commandCalls[entry.statsIndex] += 1
         stats.commandMicroseconds[entry.statsIndex] += elapsed

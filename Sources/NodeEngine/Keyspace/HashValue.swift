@@ -34,6 +34,27 @@ final class HashValue {
 
     func get(_ field: [UInt8]) -> [UInt8]? { field.withUnsafeBytes { get($0) } }
 
+    /// set(_:_:limits:seed:) that copies only the value when the field exists.
+    func set(_ field: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, limits: EncodingLimits, seed: UInt64) -> Bool {
+        switch storage {
+        case .listpack(var pairs) where value.count <= limits.hashValue:
+            guard let index = pairs.firstIndex(where: { bytesEqual($0.field, field) }) else { break }
+            storage = .listpack([])  // drop the enum's reference so `pairs` is mutated in place
+            pairs[index].value = Array(value)
+            storage = .listpack(pairs)
+            return false
+        case .table(var table):
+            guard let index = table.find(field) else { break }
+            storage = .listpack([])
+            table[value: index] = Array(value)
+            storage = .table(table)
+            return false
+        default:
+            break
+        }
+        return set(Array(field), Array(value), limits: limits, seed: seed)
+    }
+
     /// Sets a field; returns true when the field is new.
     @discardableResult
     func set(_ field: [UInt8], _ value: [UInt8], limits: EncodingLimits, seed: UInt64) -> Bool {

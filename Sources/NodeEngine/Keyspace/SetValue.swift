@@ -32,6 +32,12 @@ final class SetValue {
         }
     }
 
+    /// add(_:limits:seed:) that copies the member only when it is new.
+    func add(_ member: UnsafeRawBufferPointer, limits: EncodingLimits, seed: UInt64) -> Bool {
+        if case .table(let table) = storage, table.find(member) != nil { return false }
+        return add(Array(member), limits: limits, seed: seed)
+    }
+
     /// Adds a member; returns true when it is new.
     @discardableResult
     func add(_ member: [UInt8], limits: EncodingLimits, seed: UInt64) -> Bool {

@@ -29,8 +29,12 @@ final class ZSetValue {
     }
 
     func score(_ member: [UInt8]) -> Double? {
+        member.withUnsafeBytes { score($0) }
+    }
+
+    func score(_ member: UnsafeRawBufferPointer) -> Double? {
         switch storage {
-        case .listpack(let entries): return entries.first { $0.member == member }?.score
+        case .listpack(let entries): return entries.first { bytesEqual($0.member, member) }?.score
         case .skiplist(_, let table): return table.find(member).map { table[value: $0] }
         }
     }

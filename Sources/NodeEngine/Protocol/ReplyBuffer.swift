@@ -35,15 +35,11 @@ public struct ReplyBuffer {
     }
 
     public mutating func integer<T: BinaryInteger>(_ value: T) {
-        bytes.writeInteger(UInt8(ascii: ":"))
-        writeDecimal(Int64(value))
-        bytes.writeStaticString("\r\n")
+        header(UInt8(ascii: ":"), Int64(value))
     }
 
     public mutating func bulk(_ value: [UInt8]) {
-        header(UInt8(ascii: "$"), value.count)
-        bytes.writeBytes(value)
-        bytes.writeStaticString("\r\n")
+        bulks(CollectionOfOne(value))
     }
 
     public mutating func bulk(_ value: UnsafeRawBufferPointer) {
@@ -129,32 +125,60 @@ public struct ReplyBuffer {
     public mutating func emptyArray() { bytes.writeStaticString("*0\r\n") }
 
     private mutating func header(_ marker: UInt8, _ count: Int) {
-        bytes.writeInteger(marker)
-        writeDecimal(Int64(count))
-        bytes.writeStaticString("\r\n")
+        header(marker, Int64(count))
     }
 
-    /// Decimal digits straight into the buffer, without a temporary array.
-    private mutating func writeDecimal(_ value: Int64) {
-        if value >= 0 && value < 10 {
-            bytes.writeInteger(UInt8(48 + value))
-            return
+    /// `marker`, the decimal digits and CRLF in one buffer write: a reply of
+    /// one small integer is one capacity check, not four.
+    private mutating func header(_ marker: UInt8, _ value: Int64) {
+        bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.maximumHeader) { out in
+            Self.frame(marker, value, into: out, at: 0)
         }
+    }
+
+    /// Bulk strings framed in one pass with one capacity check (LRANGE,
+    /// SMEMBERS): per element, only the copy of its bytes.
+    public mutating func bulks<C: Collection>(_ items: C) where C.Element == [UInt8] {
+        var size = 0
+        for item in items { size += Self.maximumHeader + item.count + 2 }
+        bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+            var position = 0
+            for item in items {
+                position += Self.frame(UInt8(ascii: "$"), Int64(item.count), into: out, at: position)
+                item.withUnsafeBytes { body in
+                    if let base = body.baseAddress { (out.baseAddress! + position).copyMemory(from: base, byteCount: body.count) }
+                }
+                position += item.count
+                out[position] = 13
+                out[position + 1] = 10
+                position += 2
+            }
+            return position
+        }
+    }
+
+    /// Marker, sign, 20 digits, CRLF.
+    private static let maximumHeader = 24
+
+    /// Writes `marker`, `value` in decimal and CRLF at `position`; returns the length.
+    @inline(__always)
+    private static func frame(_ marker: UInt8, _ value: Int64, into out: UnsafeMutableRawBufferPointer, at position: Int) -> Int {
         var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: 20 digits and a sign fit
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var position = buffer.count
-            while magnitude > 0 {
-                position -= 1
-                buffer[position] = UInt8(48 + magnitude % 10)
-                magnitude /= 10
-            }
-            if value < 0 {
-                position -= 1
-                buffer[position] = UInt8(ascii: "-")
-            }
-            bytes.writeBytes(UnsafeRawBufferPointer(rebasing: buffer[position...]))
+        var digits = 0
+        repeat { digits += 1; magnitude /= 10 } while magnitude > 0
+        let length = 1 + (value < 0 ? 1 : 0) + digits + 2
+        out[position] = marker
+        if value < 0 { out[position + 1] = UInt8(ascii: "-") }
+        magnitude = value.magnitude
+        var cursor = position + length - 3
+        for _ in 0..<digits {
+            out[cursor] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+            magnitude /= 10
+            cursor -= 1
         }
+        out[position + length - 2] = 13
+        out[position + length - 1] = 10
+        return length
     }
 
     static func format17g(_ value: Double) -> String {
