@@ -12,8 +12,6 @@ final class ClientHandler: ChannelInboundHandler {
     private var client: ClientSession?
     private var inbound = ByteBuffer()
     private var context: ChannelHandlerContext?
-    /// Bytes handed to the socket and not yet written (the output buffer).
-    private var pendingOutput = 0
 
     init(engine: NodeEngine, onShutdown: @escaping () -> Void) {
         self.engine = engine
@@ -87,22 +85,21 @@ final class ClientHandler: ChannelInboundHandler {
         if client.closeAfterReply { context.close(promise: nil) }
     }
 
-    /// Writes replies, keeping count of what the socket has not taken yet: a
-    /// client past its class's hard output limit (a slow subscriber) is closed.
+    /// Writes replies. A client of a class with a hard output limit (a
+    /// subscriber, by default) is closed once what the socket has not taken
+    /// yet passes it; the channel keeps that count, so no promise per write.
     private func send(_ replies: ByteBuffer, context: ChannelHandlerContext, flush: Bool) {
         let size = replies.readableBytes
         engine.countOutput(size)
-        pendingOutput += size
-        if let client, case let limit = engine.outputBufferHardLimit(client), limit > 0, pendingOutput > limit {
+        if let client, case let limit = engine.outputBufferHardLimit(client), limit > 0,
+           let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes), pending + size > limit {
             context.close(promise: nil)
             return
         }
-        let promise = context.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenComplete { [weak self] _ in self?.pendingOutput -= size }
         if flush {
-            context.writeAndFlush(wrapOutboundOut(replies), promise: promise)
+            context.writeAndFlush(wrapOutboundOut(replies), promise: nil)
         } else {
-            context.write(wrapOutboundOut(replies), promise: promise)
+            context.write(wrapOutboundOut(replies), promise: nil)
         }
     }
 
