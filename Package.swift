@@ -56,10 +56,11 @@ let package = Package(
         ),
         .target(name: "ClusterModel", swiftSettings: swiftSettings),
         .target(name: "CEngineSupport"),
+        .target(name: "ClusterBus", swiftSettings: swiftSettings),
         .target(
             name: "NodeEngine",
             dependencies: [
-                "CEngineSupport", "ClusterModel", "RESP",
+                "CEngineSupport", "ClusterBus", "ClusterModel", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

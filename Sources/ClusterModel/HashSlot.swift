@@ -30,6 +30,15 @@ public struct HashSlot: Hashable, Comparable, Sendable, CustomStringConvertible 
         return key[afterOpen..<close]
     }
 
+    /// The slot of a key given as raw bytes (same rule as init(key:)).
+    public static func slot(of key: UnsafeRawBufferPointer) -> Int {
+        if let open = key.firstIndex(of: UInt8(ascii: "{")),
+           let close = key[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1 {
+            return Int(CRC16.checksum(UnsafeRawBufferPointer(rebasing: key[(open + 1)..<close])) & 0x3FFF)
+        }
+        return Int(CRC16.checksum(key) & 0x3FFF)
+    }
+
     public static func < (lhs: HashSlot, rhs: HashSlot) -> Bool { lhs.rawValue < rhs.rawValue }
     public var description: String { String(rawValue) }
 }

@@ -13,7 +13,7 @@ public enum SlotToken: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    init?(parsing text: Substring) {
+    public init?(parsing text: Substring) {
         guard text.hasPrefix("[") else {
             guard let range = SlotRange(parsing: text) else { return nil }
             self = .owned(range)

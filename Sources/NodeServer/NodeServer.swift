@@ -86,9 +86,16 @@ public final class NodeServer: @unchecked Sendable {
                     loop.scheduleTask(in: .milliseconds(delay)) { engine?.expireBlockedClients() }
                 }
                 engine.configRewriter = { [configFile = self.options.configFile] config in Self.rewrite(config, to: configFile) }
+                engine.logger = { [logger = self.logger] level, message in Self.log(logger, level, message) }
+                engine.onFatal = { _ in exit(1) }
                 return engine
             }.wait()
             self.engine = engine
+            if config.bool("cluster-enabled"), let refusal = try startCluster(engine: engine, loop: loop, port: port) {
+                logger.warning("\(refusal)")
+                try? group.syncShutdownGracefully()
+                return 1
+            }
             try bind(engine: engine, loop: loop, port: port, addresses: config["bind"].split(separator: " ").map(String.init))
         } catch {
             logger.warning("Failed listening on port \(port) (tcp), aborting: \(error)")
@@ -104,6 +111,42 @@ public final class NodeServer: @unchecked Sendable {
         try? group.syncShutdownGracefully()
         logger.warning("Redis is now ready to exit, bye bye...")
         return 0
+    }
+
+    /// clusterInit: nodes.conf locked and loaded (or a fresh node saved).
+    /// Returns why the node cannot start.
+    private func startCluster(engine: NodeEngine, loop: any EventLoop, port: Int) throws -> String? {
+        let config = options.config
+        if config.integer("cluster-port") == 0 && port > 65535 - 10000 {
+            return "Redis port number too high. Cluster communication port is 10,000 port numbers higher than your Redis port. Your Redis port number must be 55535 or less."
+        }
+        let store = ClusterConfigStore(path: config["cluster-config-file"])
+        if let refusal = store.lock() { return refusal }
+        let text: String?
+        do {
+            text = try store.read()
+        } catch {
+            return "Loading the cluster node config from \(store.path): \(error)"
+        }
+        return try loop.submit { () -> String? in
+            do {
+                try engine.startCluster(configText: text)
+            } catch {
+                return "Unrecoverable error: corrupted cluster config file.\n\(store.path) \(error)"
+            }
+            engine.clusterConfigWriter = { text, sync in store.write(text, fsync: sync) }
+            if let error = engine.flushClusterConfig() { return "Fatal: can't update cluster config file. (\(error))" }
+            return nil
+        }.wait()
+    }
+
+    static func log(_ logger: Logger, _ level: EngineLogLevel, _ message: String) {
+        switch level {
+        case .debug: logger.debug("\(message)")
+        case .verbose: logger.info("\(message)")
+        case .notice: logger.notice("\(message)")
+        case .warning: logger.warning("\(message)")
+        }
     }
 
     private func bind(engine: NodeEngine, loop: any EventLoop, port: Int, addresses: [String]) throws {

@@ -61,21 +61,43 @@ struct DifferentialHarness {
 
     /// Both servers, fresh and empty, then each script in RESP2 and in RESP3;
     /// every step whose replies differ is an expectation failure.
-    static func compare(_ scripts: [String: String], extraArguments: [String] = []) async throws {
-        for difference in try await differences(scripts, extraArguments: extraArguments) {
+    static func compare(_ scripts: [String: String], extraArguments: [String] = [], cluster: Bool = false) async throws {
+        for difference in try await differences(scripts, extraArguments: extraArguments, cluster: cluster) {
             Issue.record(Comment(rawValue: difference))
         }
     }
 
-    /// The steps whose replies differ, described.
-    static func differences(_ scripts: [String: String], extraArguments: [String] = []) async throws -> [String] {
+    /// The steps whose replies differ, described. In cluster mode each
+    /// node's own ID and ports read as placeholders of the same length in
+    /// its replies, and `$MYID` in a step is the node's ID.
+    static func differences(_ scripts: [String: String], extraArguments: [String] = [], cluster: Bool = false,
+                            settle: Duration = .zero) async throws -> [String] {
         var found: [String] = []
         let arguments = ["--enable-debug-command", "yes"] + extraArguments
-        let reference = try RedisServerProcess(cluster: false, extraArguments: arguments, server: .redis70)
-        let engine = try RedisServerProcess(cluster: false, extraArguments: arguments, server: .engine)
+        let reference = try RedisServerProcess(cluster: cluster, extraArguments: arguments, server: .redis70)
+        let engine = try RedisServerProcess(cluster: cluster, extraArguments: arguments, server: .engine)
         defer { reference.kill(); engine.kill(); reference.removeFiles(); engine.removeFiles() }
         try await reference.waitUntilReady()
         try await engine.waitUntilReady()
+        try await Task.sleep(for: settle)
+        var identities: [Int: (id: String, port: Int)] = [:]
+        if cluster {
+            for node in [reference, engine] {
+                let reply = String(decoding: try RawRESPConnection(port: node.port).command(["CLUSTER", "MYID"]), as: UTF8.self)
+                identities[node.port] = (String(reply.split(separator: "\r\n").last ?? ""), node.port)
+            }
+        }
+        func normalized(_ reply: [UInt8], _ node: RedisServerProcess) -> [UInt8] {
+            guard let identity = identities[node.port] else { return reply }
+            return Array(String(decoding: reply, as: UTF8.self)
+                .replacingOccurrences(of: identity.id, with: String(repeating: "x", count: 40))
+                .replacingOccurrences(of: "\(identity.port)@\(identity.port + 10000)", with: "PPPPP@BBBBB")
+                .replacingOccurrences(of: ":\(identity.port)\r\n", with: ":PPPPP\r\n").utf8)
+        }
+        func words(_ step: Step, _ node: RedisServerProcess) -> [String] {
+            guard let identity = identities[node.port] else { return step.words }
+            return step.words.map { $0 == "$MYID" ? identity.id : $0 }
+        }
         for protocolVersion in [2, 3] {
             for (name, text) in scripts.sorted(by: { $0.key < $1.key }) {
                 let expected = try RawRESPConnection(port: reference.port)
@@ -85,8 +107,8 @@ struct DifferentialHarness {
                     if protocolVersion == 3 { _ = try connection.command(["HELLO", "3"]) }
                 }
                 for step in script(text) {
-                    let want = try expected.command(step.words)
-                    let got = try actual.command(step.words)
+                    let want = normalized(try expected.command(words(step, reference)), reference)
+                    let got = normalized(try actual.command(words(step, engine)), engine)
                     let same: Bool
                     switch step.comparison {
                     case .exact: same = want == got

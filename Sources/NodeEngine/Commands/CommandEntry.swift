@@ -18,6 +18,7 @@ struct CommandFlags: OptionSet {
     static let skipMonitor = CommandFlags(rawValue: 1 << 12)
     static let skipSlowlog = CommandFlags(rawValue: 1 << 13)
     static let protected = CommandFlags(rawValue: 1 << 14)
+    static let asking = CommandFlags(rawValue: 1 << 15)
 
     init(rawValue: UInt32) { self.rawValue = rawValue }
 
@@ -27,6 +28,7 @@ struct CommandFlags: OptionSet {
             "write": .write, "readonly": .readonly, "denyoom": .denyOOM, "admin": .admin, "no_auth": .noAuth,
             "no_multi": .noMulti, "fast": .fast, "pubsub": .pubsub, "loading": .loading, "stale": .stale,
             "blocking": .blocking, "movablekeys": .movableKeys, "skip_monitor": .skipMonitor, "skip_slowlog": .skipSlowlog,
+            "asking": .asking,
         ]
         for name in names { if let flag = table[name] { flags.insert(flag) } }
         self = flags

@@ -35,6 +35,7 @@ enum ConnectionCommands {
             e.fail(c, "ERR value is not an integer or out of range")
             return
         }
+        if e.cluster != nil && index != 0 { return e.fail(c, "ERR SELECT is not allowed in cluster mode") }
         guard index >= 0 && index < Int64(e.databases.count) else {
             e.fail(c, "ERR DB index is out of range")
             return
@@ -124,6 +125,8 @@ enum ConnectionCommands {
         c.reply.protocolVersion = 2
         c.name = nil
         c.authenticated = !e.requiresPassword
+        c.asking = false
+        c.readOnly = false
         c.reply.simple("RESET")
     }
 

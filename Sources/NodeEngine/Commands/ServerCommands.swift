@@ -117,7 +117,8 @@ enum ServerCommands {
         if (entry.arity > 0 && entry.arity != inner.count) || inner.count < -entry.arity {
             return e.fail(c, "ERR Invalid number of arguments specified for command")
         }
-        let keys = KeyPositions.keys(of: entry, inner)
+        // redis-server answers from key specs here, which list keys in argument order.
+        let keys = KeyPositions.keys(of: entry, inner).sorted()
         guard !keys.isEmpty else { return e.fail(c, "ERR The command has no key arguments") }
         c.reply.array(keys.count)
         for index in keys { c.reply.bulk(inner[index]) }
@@ -245,16 +246,6 @@ enum ServerCommands {
             return e.fail(c, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
         }
         c.reply.ok()
-    }
-}
-
-/// Key positions from first/last/step, as COMMAND GETKEYS and cluster routing need them.
-enum KeyPositions {
-    static func keys(of entry: CommandEntry, _ a: Arguments) -> [Int] {
-        guard entry.firstKey > 0 else { return [] }
-        let last = entry.lastKey < 0 ? a.count + entry.lastKey : entry.lastKey
-        guard entry.step > 0, last >= entry.firstKey else { return entry.firstKey < a.count ? [entry.firstKey] : [] }
-        return Array(stride(from: entry.firstKey, through: min(last, a.count - 1), by: entry.step))
     }
 }
 

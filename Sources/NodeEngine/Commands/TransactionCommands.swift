@@ -44,9 +44,7 @@ enum TransactionCommands {
             e.fail(c, "ERR DISCARD without MULTI")
             return
         }
-        c.transaction = nil
-        c.transactionFailed = false
-        e.unwatchAll(c)
+        e.discardTransaction(c)
         c.reply.ok()
     }
 
@@ -69,5 +67,14 @@ enum TransactionCommands {
     static func unwatch(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         e.unwatchAll(c)
         c.reply.ok()
+    }
+}
+
+extension NodeEngine {
+    /// discardTransaction: the queue and the watched keys go.
+    func discardTransaction(_ client: ClientSession) {
+        client.transaction = nil
+        client.transactionFailed = false
+        unwatchAll(client)
     }
 }

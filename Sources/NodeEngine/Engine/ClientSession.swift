@@ -37,6 +37,10 @@ public final class ClientSession {
     var postponed: Arguments?
     /// Channels, patterns and shard channels subscribed to.
     var subscriptions: [Set<[UInt8]>] = [[], [], []]
+    /// Cluster mode: ASKING was sent (good for one command or one MULTI),
+    /// READONLY was sent (a replica serves its master's slots for reads).
+    var asking = false
+    var readOnly = false
     var isSubscriber: Bool { !subscriptions[0].isEmpty || !subscriptions[1].isEmpty || !subscriptions[2].isEmpty }
 
     init(id: Int64, address: String, localAddress: String, isLoopback: Bool, authenticated: Bool, now: Int64,

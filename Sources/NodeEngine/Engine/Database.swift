@@ -4,8 +4,8 @@ final class Database {
     /// Keys with a time to live, and when they expire (Unix ms).
     var expires: KeyTable<Int64>
 
-    init(seed: UInt64) {
-        table = KeyTable(seed: seed)
+    init(seed: UInt64, indexesSlots: Bool = false) {
+        table = KeyTable(seed: seed, indexesSlots: indexesSlots)
         expires = KeyTable(seed: seed &+ 1)
     }
 

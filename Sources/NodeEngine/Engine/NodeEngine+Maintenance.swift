@@ -10,8 +10,13 @@ extension NodeEngine {
     /// the expired ones, repeating while more than a quarter of a sample
     /// had expired, within a time budget (a quarter of a tick, as 7.0).
     public func cron() {
-        guard activeExpireEnabled else { return }
         now = clock.milliseconds()
+        // clusterCron: a failed state is re-evaluated on every tick.
+        if let cluster, !cluster.isOK {
+            updateClusterState()
+            persistClusterConfig()
+        }
+        guard activeExpireEnabled else { return }
         let hz = max(1, config.integer("hz"))
         let budget = clock.microseconds() + 250_000 / hz
         for db in databases.indices where !databases[db].expires.isEmpty {

@@ -69,6 +69,18 @@ public final class NodeEngine {
     public var configApplier: (([(name: String, value: String)]) -> (name: String, reason: String)?)?
     /// Writes the config file for CONFIG REWRITE; returns an error text.
     public var configRewriter: ((ServerConfig) -> String?)?
+    /// Cluster mode's state; nil on a standalone node.
+    var cluster: ClusterState?
+    /// Writes nodes.conf (content, fsync); returns an error text.
+    public var clusterConfigWriter: ((String, Bool) -> String?)?
+    /// The bus links, for CLUSTER LINKS.
+    public var clusterLinkReporter: (() -> [ClusterLinkInfo])?
+    /// What the bus must do, taken by the server after each batch.
+    public internal(set) var clusterEvents: [ClusterEvent] = []
+    /// Lines for the log (the server formats them).
+    public var logger: ((EngineLogLevel, String) -> Void)?
+    /// Called when the node cannot go on (nodes.conf cannot be written).
+    public var onFatal: ((String) -> Void)?
 
     public init(config: ServerConfig, clock: any EngineClock = SystemClock(), seed: UInt64 = UInt64.random(in: 0...UInt64.max)) {
         self.config = config
@@ -77,7 +89,10 @@ public final class NodeEngine {
         hashSeed = random.next()
         let count = max(1, Int(config.integer("databases")))
         var databases: [Database] = []
-        for index in 0..<count { databases.append(Database(seed: hashSeed &+ UInt64(index) &* 0x9E37_79B9)) }
+        let clusterMode = config.bool("cluster-enabled")
+        for index in 0..<count {
+            databases.append(Database(seed: hashSeed &+ UInt64(index) &* 0x9E37_79B9, indexesSlots: clusterMode && index == 0))
+        }
         self.databases = databases
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
@@ -166,13 +181,31 @@ public final class NodeEngine {
             }
         }
         if inbound.readableBytes == 0 { inbound.clear() } else { inbound.discardReadBytes() }
+        persistClusterConfig()
         return !client.closeAfterReply
+    }
+
+    /// clusterBeforeSleep's save: nodes.conf is written before the replies
+    /// that report the change go out. A node that cannot write it stops.
+    public func persistClusterConfig() {
+        guard let error = flushClusterConfig() else { return }
+        log(.warning, "Fatal: can't update cluster config file. (\(error))")
+        onFatal?(error)
+    }
+
+    /// The bus work commands asked for since the last call.
+    public func takeClusterEvents() -> [ClusterEvent] {
+        defer { clusterEvents = [] }
+        return clusterEvents
     }
 
     /// processCommand: lookup, arity, auth, transaction, then the handler.
     func execute(_ client: ClientSession, _ arguments: Arguments) {
         client.lastInteraction = now
-        guard let entry = commands.lookup(arguments) else {
+        let entry = commands.lookup(arguments)
+        // ASKING holds for the next command only, or a whole MULTI ... EXEC.
+        defer { if client.asking && client.transaction == nil && entry?.name != "asking" { client.asking = false } }
+        guard let entry else {
             // An HTTP request sent to the port (a cross-protocol attack): close, as redis-server does.
             let first = arguments.lowercased(0)
             if first == "host:" || first == "post" {
@@ -201,6 +234,11 @@ public final class NodeEngine {
         }
         if client.transaction != nil && entry.flags.contains(.noMulti) {
             reject(client, "ERR Command not allowed inside a transaction")
+            return
+        }
+        if cluster != nil, let redirection = clusterRedirection(client, entry, arguments) {
+            if entry.name == "exec" { discardTransaction(client) }
+            reject(client, redirection)
             return
         }
         if let error = memoryRefusal(entry) {

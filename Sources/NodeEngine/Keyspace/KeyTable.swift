@@ -1,3 +1,5 @@
+import ClusterModel
+
 /// The keyspace's hash table: entries in parallel arrays (keys, values,
 /// hashes, chain links, access stamps), buckets as chain heads. Chaining by
 /// index keeps an entry to a few words and no allocation of its own, gives
@@ -12,8 +14,13 @@ struct KeyTable<Value> {
     var stamps: [UInt32] = []
     private var buckets: [Int32] = Array(repeating: -1, count: 16)
     let seed: UInt64
+    /// Cluster mode (the keyspace only): keys by hash slot.
+    private(set) var slotIndex: SlotIndex?
 
-    init(seed: UInt64) { self.seed = seed }
+    init(seed: UInt64, indexesSlots: Bool = false) {
+        self.seed = seed
+        if indexesSlots { slotIndex = SlotIndex() }
+    }
 
     var count: Int { storedKeys.count }
     var isEmpty: Bool { storedKeys.isEmpty }
@@ -63,6 +70,7 @@ struct KeyTable<Value> {
         stamps.append(stamp)
         next.append(buckets[bucket])
         buckets[bucket] = Int32(index)
+        if slotIndex != nil { slotIndex!.append(slot: HashSlot.slot(of: key)) }
         return index
     }
 
@@ -70,6 +78,7 @@ struct KeyTable<Value> {
     @discardableResult
     mutating func remove(at index: Int) -> (key: [UInt8], value: Value) {
         unlink(index)
+        if slotIndex != nil { slotIndex!.remove(at: index) }
         let last = storedKeys.count - 1
         if index != last {
             unlink(last)
@@ -96,6 +105,7 @@ struct KeyTable<Value> {
         next = []
         stamps = []
         buckets = Array(repeating: -1, count: 16)
+        if slotIndex != nil { slotIndex = SlotIndex() }
     }
 
     /// Takes entry `index` out of its bucket's chain.

@@ -1,0 +1,188 @@
+import ClusterModel
+
+/// How bad a line the engine logs is (redis-server's loglevels).
+public enum EngineLogLevel: Sendable {
+    case debug, verbose, notice, warning
+}
+
+/// One bus link, as CLUSTER LINKS shows it (the server keeps the links).
+public struct ClusterLinkInfo: Sendable {
+    public var outbound: Bool
+    public var nodeID: String
+    public var createdAt: Int64
+    public var events: String
+    public var sendBufferAllocated: Int
+    public var sendBufferUsed: Int
+
+    public init(outbound: Bool, nodeID: String, createdAt: Int64, events: String, sendBufferAllocated: Int, sendBufferUsed: Int) {
+        self.outbound = outbound
+        self.nodeID = nodeID
+        self.createdAt = createdAt
+        self.events = events
+        self.sendBufferAllocated = sendBufferAllocated
+        self.sendBufferUsed = sendBufferUsed
+    }
+}
+
+/// Cluster mode in the engine: starting the state from nodes.conf or fresh,
+/// keeping it saved, and what commands ask of it.
+extension NodeEngine {
+    public var isClusterEnabled: Bool { cluster != nil }
+
+    /// Starts cluster mode: from nodes.conf's text when there is one, else as
+    /// a fresh master with a new ID. Returns the node's ID. The server saves
+    /// the file right after (`flushClusterConfig`).
+    @discardableResult
+    public func startCluster(configText: String?) throws(ClusterConfigError) -> String {
+        let state: ClusterState
+        if let configText, !configText.isEmpty {
+            state = try ClusterState.load(configText, now: now)
+            log(.notice, "Node configuration loaded, I'm \(state.myself.id)")
+        } else {
+            state = ClusterState(myselfID: randomNodeID(), now: now)
+            log(.notice, "No cluster configuration found, I'm \(state.myself.id)")
+        }
+        cluster = state
+        updateMyselfAddress()
+        state.markChanged(fsync: true)
+        return state.myself.id
+    }
+
+    /// The announced ports and address (deriveAnnouncedPorts,
+    /// clusterUpdateMyselfIp/Hostname), re-read when they are set.
+    func updateMyselfAddress() {
+        guard let cluster else { return }
+        let myself = cluster.myself
+        let announcedPort = Int(config.integer("cluster-announce-port"))
+        myself.port = announcedPort != 0 ? announcedPort : port
+        let announcedBus = Int(config.integer("cluster-announce-bus-port"))
+        let clusterPort = Int(config.integer("cluster-port"))
+        myself.busPort = announcedBus != 0 ? announcedBus : clusterPort != 0 ? clusterPort : port + 10000
+        let announcedIP = config["cluster-announce-ip"]
+        if !announcedIP.isEmpty { myself.ip = announcedIP }
+        myself.hostname = config["cluster-announce-hostname"]
+    }
+
+    /// 40 lowercase hex characters from the engine's seeded generator.
+    func randomNodeID() -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: (0..<40).map { _ in digits[Int(random.next() & 15)] }, as: UTF8.self)
+    }
+
+    func log(_ level: EngineLogLevel, _ message: String) { logger?(level, message) }
+
+    var clusterNodeTimeout: Int64 { config.integer("cluster-node-timeout") }
+
+    // MARK: Keys by slot
+
+    func keysInSlot(_ slot: Int) -> Int {
+        Int(databases[0].table.slotIndex?.counts[slot] ?? 0)
+    }
+
+    func keys(inSlot slot: Int, limit: Int) -> [[UInt8]] {
+        let table = databases[0].table
+        return (table.slotIndex?.entries(inSlot: slot, limit: limit) ?? []).map { table.key(at: $0) }
+    }
+
+    // MARK: Changes and persistence
+
+    /// After a command changed the cluster: re-evaluate the state; the
+    /// config is saved before the replies go out (`flushClusterConfig`).
+    func clusterChanged() {
+        guard let cluster else { return }
+        cluster.markChanged()
+        updateClusterState()
+    }
+
+    func updateClusterState() {
+        cluster?.updateState(now: now, requireFullCoverage: config.bool("cluster-require-full-coverage"),
+                             nodeTimeout: clusterNodeTimeout)
+    }
+
+    /// Saves nodes.conf if anything changed since the last save. Returns the
+    /// error when the file could not be written: redis-server exits then.
+    public func flushClusterConfig() -> String? {
+        guard let cluster, cluster.needsSave else { return nil }
+        return saveClusterConfig(fsync: cluster.needsFsync)
+    }
+
+    func saveClusterConfig(fsync: Bool) -> String? {
+        guard let cluster else { return nil }
+        guard let writer = clusterConfigWriter else { return nil }
+        if let error = writer(cluster.configText, fsync) { return error }
+        cluster.needsSave = false
+        cluster.needsFsync = false
+        return nil
+    }
+
+    // MARK: Nodes
+
+    func startHandshake(ip: String, port: Int, busPort: Int) {
+        guard let cluster else { return }
+        let node = ClusterNode(id: randomNodeID(), flags: [.handshake, .meet], createdAt: now)
+        node.ip = ip
+        node.port = port
+        node.busPort = busPort
+        cluster.add(node)
+        clusterEvents.append(.connect(node.id))
+    }
+
+    func forgetNode(_ node: ClusterNode) {
+        cluster?.remove(node)
+        clusterEvents.append(.dropLinks(node.id))
+    }
+
+    /// clusterNodeFailureReportsCount after clusterNodeCleanupFailureReports.
+    func validFailureReports(_ node: ClusterNode) -> Int {
+        let maximumAge = clusterNodeTimeout * 2
+        node.failureReports = node.failureReports.filter { now - $0.value.time <= maximumAge }
+        return node.failureReports.count
+    }
+
+    func resetCluster(hard: Bool) {
+        guard let cluster else { return }
+        if cluster.myself.isReplica { for database in databases { database.removeAll() } }
+        let others = cluster.knownNodes.filter { !$0.isMyself }.map(\.id)
+        cluster.reset(hard: hard, newID: randomNodeID())
+        if hard {
+            log(.warning, "configEpoch set to 0 via CLUSTER RESET HARD")
+            log(.notice, "Node hard reset, now I'm \(cluster.myself.id)")
+        }
+        for id in others { clusterEvents.append(.dropLinks(id)) }
+        updateClusterState()
+    }
+
+    func clusterBroadcastPong() { clusterEvents.append(.broadcastPong) }
+
+    func clusterLinks() -> [ClusterLinkInfo] { clusterLinkReporter?() ?? [] }
+
+    // MARK: Replication facts the cluster commands show
+
+    /// isReplicaAvailable: not failed, and it has told a replication offset.
+    func isReplicaAvailable(_ node: ClusterNode) -> Bool {
+        !node.hasFailed && replicationOffset(of: node) != 0
+    }
+
+    func replicationOffset(of node: ClusterNode) -> Int64 {
+        node.isMyself ? 0 : node.replicationOffset
+    }
+
+    /// addReplyHelp: the subcommands' help, as redis-server prints it.
+    func replyHelp(_ c: ClientSession, _ a: Arguments, _ lines: [String]) {
+        c.reply.array(lines.count + 3)
+        c.reply.simple("\(a.string(0).uppercased()) <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
+        for line in lines { c.reply.simple(line) }
+        c.reply.simple("HELP")
+        c.reply.simple("    Prints this help.")
+    }
+}
+
+/// What the engine asks of the cluster bus (the server carries it out).
+public enum ClusterEvent: Equatable, Sendable {
+    /// Open a link to this node (a MEET handshake, a node learned from gossip).
+    case connect(String)
+    /// Close every link to this node (forgotten, reset).
+    case dropLinks(String)
+    /// Tell every node the new configuration now.
+    case broadcastPong
+}

@@ -1,0 +1,163 @@
+import Testing
+import TestSupport
+
+/// Cluster mode on one node, side by side with a redis-server 7.0.15 cluster
+/// node: every CLUSTER subcommand that needs no peer, routing to slots it
+/// does not serve, and the commands cluster mode changes. Each node's own ID
+/// and ports are normalised (DifferentialHarness).
+@Suite struct ClusterDifferentialTests {
+    static let script = """
+    CLUSTER MYID
+    CLUSTER NODES
+    CLUSTER SLOTS
+    CLUSTER SHARDS
+    CLUSTER LINKS
+    CLUSTER KEYSLOT foo
+    CLUSTER KEYSLOT {user1000}.following
+    CLUSTER KEYSLOT foo{}{bar}
+    CLUSTER KEYSLOT foo{{bar}}zap
+    CLUSTER KEYSLOT ""
+    CLUSTER ADDSLOTSRANGE 0 5000
+    CLUSTER ADDSLOTS 5001 5002 6000
+    CLUSTER ADDSLOTS 7000 7000
+    CLUSTER ADDSLOTS 100
+    CLUSTER ADDSLOTS 16384
+    CLUSTER ADDSLOTS -1
+    CLUSTER ADDSLOTS abc
+    CLUSTER ADDSLOTS 7001 abc
+    CLUSTER ADDSLOTSRANGE 10 5
+    CLUSTER ADDSLOTSRANGE 7000 7010 7005 7020
+    CLUSTER ADDSLOTSRANGE 7000
+    CLUSTER ADDSLOTSRANGE 1 2 3
+    CLUSTER DELSLOTS 5002
+    CLUSTER DELSLOTS 5002
+    CLUSTER DELSLOTSRANGE 4000 4100
+    CLUSTER DELSLOTSRANGE 4000 4100
+    CLUSTER ADDSLOTSRANGE 4000 4100
+    CLUSTER NODES
+    CLUSTER SLOTS
+    CLUSTER SHARDS
+    CLUSTER COUNTKEYSINSLOT 3300
+    CLUSTER COUNTKEYSINSLOT 16384
+    CLUSTER COUNTKEYSINSLOT -1
+    CLUSTER COUNTKEYSINSLOT abc
+    CLUSTER GETKEYSINSLOT 3300 10
+    CLUSTER GETKEYSINSLOT 3300 -1
+    CLUSTER GETKEYSINSLOT 16384 1
+    CLUSTER GETKEYSINSLOT x 1
+    SET foo bar
+    GET foo
+    SET b 1
+    SET {b}1 2
+    SET {b}2 3
+    CLUSTER COUNTKEYSINSLOT 3300
+    ~ CLUSTER GETKEYSINSLOT 3300 10
+    CLUSTER GETKEYSINSLOT 3300 0
+    MGET b {b}1 {b}2
+    MGET b hello
+    MGET b foo
+    MSET hello 1 foo 2
+    DEL {b}1 {b}2
+    CLUSTER COUNTKEYSINSLOT 3300
+    MULTI
+    SET b 10
+    INCR b
+    EXEC
+    MULTI
+    SET b 11
+    GET hello
+    EXEC
+    MULTI
+    GET foo
+    EXEC
+    SELECT 0
+    SELECT 1
+    SELECT x
+    MOVE b 1
+    SWAPDB 0 1
+    COPY b c DB 1
+    ASKING
+    READONLY
+    READWRITE
+    CLUSTER SETSLOT 866 MIGRATING 0123456789012345678901234567890123456789
+    CLUSTER SETSLOT 12182 MIGRATING $MYID
+    CLUSTER SETSLOT 866 IMPORTING $MYID
+    CLUSTER SETSLOT 866 NODE 0123456789012345678901234567890123456789
+    CLUSTER SETSLOT 866 BOGUS
+    CLUSTER SETSLOT 866 STABLE x
+    CLUSTER SETSLOT 99999 STABLE
+    CLUSTER SETSLOT 866 MIGRATING $MYID
+    CLUSTER NODES
+    SET hello world
+    GET hello
+    GET k2
+    CLUSTER SETSLOT 866 STABLE
+    CLUSTER SETSLOT 12182 IMPORTING $MYID
+    CLUSTER NODES
+    GET foo
+    ASKING
+    GET foo
+    GET foo
+    ASKING
+    MGET foo y
+    CLUSTER SETSLOT 12182 STABLE
+    CLUSTER SETSLOT 3300 NODE $MYID
+    CLUSTER COUNT-FAILURE-REPORTS $MYID
+    CLUSTER COUNT-FAILURE-REPORTS nobody
+    CLUSTER REPLICAS $MYID
+    CLUSTER SLAVES nobody
+    CLUSTER REPLICATE $MYID
+    CLUSTER REPLICATE nobody
+    CLUSTER FORGET $MYID
+    CLUSTER FORGET nobody
+    CLUSTER FAILOVER
+    CLUSTER FAILOVER BOGUS
+    CLUSTER SET-CONFIG-EPOCH -1
+    CLUSTER SET-CONFIG-EPOCH x
+    CLUSTER SET-CONFIG-EPOCH 5
+    CLUSTER SET-CONFIG-EPOCH 6
+    CLUSTER BUMPEPOCH
+    CLUSTER INFO
+    CLUSTER FLUSHSLOTS
+    CLUSTER RESET
+    CLUSTER RESET BOGUS
+    CLUSTER MEET 127.0.0.1 notaport
+    CLUSTER MEET 127.0.0.1 7000 x
+    CLUSTER MEET not-an-ip 7000
+    CLUSTER MEET 127.0.0.1 70000
+    CLUSTER MYSHARDID
+    CLUSTER BOGUS
+    CLUSTER
+    CLUSTER HELP
+    CLUSTER SAVECONFIG
+    COMMAND GETKEYS ZUNIONSTORE dst 2 a b WEIGHTS 1 2
+    COMMAND GETKEYS SORT a BY x STORE dst
+    COMMAND GETKEYS LMPOP 2 a b LEFT
+    FLUSHALL
+    CLUSTER FLUSHSLOTS
+    CLUSTER INFO
+    CLUSTER ADDSLOTSRANGE 0 16383
+    CLUSTER RESET SOFT
+    CLUSTER NODES
+    """
+
+    @Test func oneClusterNodeAnswersAsRedisServerDoes() async throws {
+        // Past the first 2 s a master waits before its state may turn ok.
+        let differences = try await DifferentialHarness.differences(["cluster": Self.script], cluster: true, settle: .milliseconds(2300))
+        for difference in differences { Issue.record(Comment(rawValue: difference)) }
+    }
+
+    @Test func aStandaloneNodeRefusesClusterCommands() async throws {
+        try await DifferentialHarness.compare(["standalone": """
+        CLUSTER INFO
+        CLUSTER NODES
+        CLUSTER KEYSLOT foo
+        CLUSTER HELP
+        CLUSTER BOGUS
+        CLUSTER ADDSLOTS
+        ASKING
+        READONLY
+        READWRITE
+        """])
+    }
+}
