@@ -49,6 +49,8 @@ public final class NodeServer: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private var signalSources: [any DispatchSourceSignal] = []
     private var stopping = false
+    private var clusterStore: ClusterConfigStore?
+    private var clusterBus: ClusterBusServer?
 
     public init(options: Options) throws {
         self.options = options
@@ -128,7 +130,9 @@ public final class NodeServer: @unchecked Sendable {
         } catch {
             return "Loading the cluster node config from \(store.path): \(error)"
         }
-        return try loop.submit { () -> String? in
+        let busPort = config.integer("cluster-port") != 0 ? Int(config.integer("cluster-port")) : port + 10000
+        let bus = ClusterBusServer(engine: engine, loop: loop, group: group)
+        let refusal = try loop.submit { () -> String? in
             do {
                 try engine.startCluster(configText: text)
             } catch {
@@ -138,6 +142,15 @@ public final class NodeServer: @unchecked Sendable {
             if let error = engine.flushClusterConfig() { return "Fatal: can't update cluster config file. (\(error))" }
             return nil
         }.wait()
+        if let refusal { return refusal }
+        do {
+            try bus.start(port: busPort, addresses: config["bind"].split(separator: " ").map(String.init))
+        } catch {
+            return "Failed listening on port \(busPort) (cluster), aborting."
+        }
+        clusterStore = store
+        clusterBus = bus
+        return nil
     }
 
     static func log(_ logger: Logger, _ level: EngineLogLevel, _ message: String) {
@@ -208,7 +221,7 @@ public final class NodeServer: @unchecked Sendable {
             guard !stopping else { return }
             stopping = true
             logger.warning("\(reason)")
-            let closing = channels.map { $0.close() }
+            let closing = channels.map { $0.close() } + (clusterBus.map { [$0.close()] } ?? [])
             EventLoopFuture.andAllComplete(closing, on: group.next()).whenComplete { _ in self.finished.signal() }
         }
     }

@@ -30,6 +30,8 @@ final class ClusterNode {
     /// The link this node opened to it (outbound) and the one it opened here.
     var outboundLink: Int?
     var inboundLink: Int?
+    /// The gossip round this node last went into (clusterSendPing's dedupe).
+    var lastGossipRound: UInt64 = 0
 
     init(id: String, flags: ClusterNodeFlags, createdAt: Int64) {
         self.id = id

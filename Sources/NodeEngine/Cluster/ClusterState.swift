@@ -22,8 +22,21 @@ final class ClusterState {
     var blacklist: [String: Int64] = [:]
     var messagesSent = [Int64](repeating: 0, count: ClusterMessageType.count)
     var messagesReceived = [Int64](repeating: 0, count: ClusterMessageType.count)
+    /// The bus links by ID, and the next ID to give.
+    var links: [Int: ClusterBusLink] = [:]
+    var nextLinkID = 1
+    /// Nodes seen possibly failing in the last cron run (they go in every gossip).
+    var possiblyFailingCount = 0
+    /// Bumped per PING built, so one node goes in a message's gossip once.
+    var gossipRound: UInt64 = 0
+    /// The last cron run's number (a ping to the oldest pong every 10th).
+    var cronIteration: UInt64 = 0
+    /// Slots whose owner stopped claiming them (clusterUpdateSlotsConfigWith).
+    var ownerNotClaiming = SlotBitmap()
     /// Set by every change nodes.conf must keep; `fsync` for the ones it must not lose.
     var needsSave = false
+    /// Set by changes that may turn the state ok or fail (clusterUpdateState before sleep).
+    var needsStateUpdate = false
     var needsFsync = false
     /// When the cluster first evaluated its state, and when it last found
     /// itself among a minority (clusterUpdateState's statics).

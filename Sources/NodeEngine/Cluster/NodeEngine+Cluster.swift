@@ -86,12 +86,12 @@ extension NodeEngine {
 
     // MARK: Changes and persistence
 
-    /// After a command changed the cluster: re-evaluate the state; the
-    /// config is saved before the replies go out (`flushClusterConfig`).
+    /// After a change of the cluster: the state is re-evaluated and the
+    /// config saved once, before the replies go out (clusterBeforeSleep).
     func clusterChanged() {
         guard let cluster else { return }
         cluster.markChanged()
-        updateClusterState()
+        cluster.needsStateUpdate = true
     }
 
     func updateClusterState() {
@@ -124,13 +124,9 @@ extension NodeEngine {
         node.port = port
         node.busPort = busPort
         cluster.add(node)
-        clusterEvents.append(.connect(node.id))
     }
 
-    func forgetNode(_ node: ClusterNode) {
-        cluster?.remove(node)
-        clusterEvents.append(.dropLinks(node.id))
-    }
+    func forgetNode(_ node: ClusterNode) { deleteNode(node) }
 
     /// clusterNodeFailureReportsCount after clusterNodeCleanupFailureReports.
     func validFailureReports(_ node: ClusterNode) -> Int {
@@ -142,19 +138,15 @@ extension NodeEngine {
     func resetCluster(hard: Bool) {
         guard let cluster else { return }
         if cluster.myself.isReplica { for database in databases { database.removeAll() } }
-        let others = cluster.knownNodes.filter { !$0.isMyself }.map(\.id)
+        for node in cluster.knownNodes where !node.isMyself { freeLinks(of: node) }
         cluster.reset(hard: hard, newID: randomNodeID())
         if hard {
             log(.warning, "configEpoch set to 0 via CLUSTER RESET HARD")
             log(.notice, "Node hard reset, now I'm \(cluster.myself.id)")
         }
-        for id in others { clusterEvents.append(.dropLinks(id)) }
-        updateClusterState()
+        cluster.needsStateUpdate = true
     }
 
-    func clusterBroadcastPong() { clusterEvents.append(.broadcastPong) }
-
-    func clusterLinks() -> [ClusterLinkInfo] { clusterLinkReporter?() ?? [] }
 
     // MARK: Replication facts the cluster commands show
 
@@ -177,12 +169,12 @@ extension NodeEngine {
     }
 }
 
-/// What the engine asks of the cluster bus (the server carries it out).
-public enum ClusterEvent: Equatable, Sendable {
-    /// Open a link to this node (a MEET handshake, a node learned from gossip).
-    case connect(String)
-    /// Close every link to this node (forgotten, reset).
-    case dropLinks(String)
-    /// Tell every node the new configuration now.
-    case broadcastPong
+/// What the engine asks of the cluster bus; the server carries it out at
+/// once, on the engine's loop, and reports back through the bus entry
+/// points (busLinkConnected, busReceived, busLinkClosed).
+public enum BusAction: Equatable, Sendable {
+    /// Open link `link` to a node's bus port.
+    case connect(link: Int, ip: String, port: Int)
+    case send(link: Int, bytes: [UInt8])
+    case close(link: Int)
 }

@@ -48,11 +48,15 @@ enum PubSubCommands {
     }
 
     static func publish(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        c.reply.integer(e.publish(channel: a[1], message: a[2], shard: false))
+        let receivers = e.publish(channel: a[1], message: a[2], shard: false)
+        if e.isClusterEnabled { e.propagatePublish(channel: a[1], message: a[2], sharded: false) }
+        c.reply.integer(receivers)
     }
 
     static func spublish(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        c.reply.integer(e.publish(channel: a[1], message: a[2], shard: true))
+        let receivers = e.publish(channel: a[1], message: a[2], shard: true)
+        if e.isClusterEnabled { e.propagatePublish(channel: a[1], message: a[2], sharded: true) }
+        c.reply.integer(receivers)
     }
 
     static func channels(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, _ table: [[UInt8]: [ClientSession]]) {

@@ -11,11 +11,6 @@ extension NodeEngine {
     /// had expired, within a time budget (a quarter of a tick, as 7.0).
     public func cron() {
         now = clock.milliseconds()
-        // clusterCron: a failed state is re-evaluated on every tick.
-        if let cluster, !cluster.isOK {
-            updateClusterState()
-            persistClusterConfig()
-        }
         guard activeExpireEnabled else { return }
         let hz = max(1, config.integer("hz"))
         let budget = clock.microseconds() + 250_000 / hz

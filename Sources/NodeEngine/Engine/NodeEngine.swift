@@ -73,10 +73,8 @@ public final class NodeEngine {
     var cluster: ClusterState?
     /// Writes nodes.conf (content, fsync); returns an error text.
     public var clusterConfigWriter: ((String, Bool) -> String?)?
-    /// The bus links, for CLUSTER LINKS.
-    public var clusterLinkReporter: (() -> [ClusterLinkInfo])?
-    /// What the bus must do, taken by the server after each batch.
-    public internal(set) var clusterEvents: [ClusterEvent] = []
+    /// Carries out what the bus logic decides (connect, send, close).
+    public var busOutput: ((BusAction) -> Void)?
     /// Lines for the log (the server formats them).
     public var logger: ((EngineLogLevel, String) -> Void)?
     /// Called when the node cannot go on (nodes.conf cannot be written).
@@ -181,23 +179,24 @@ public final class NodeEngine {
             }
         }
         if inbound.readableBytes == 0 { inbound.clear() } else { inbound.discardReadBytes() }
-        persistClusterConfig()
+        clusterBeforeSleep()
         return !client.closeAfterReply
     }
 
-    /// clusterBeforeSleep's save: nodes.conf is written before the replies
-    /// that report the change go out. A node that cannot write it stops.
-    public func persistClusterConfig() {
+    /// clusterBeforeSleep: the state evaluated once for all the changes of a
+    /// batch, and nodes.conf written before the replies that report them go
+    /// out. A node that cannot write it stops.
+    public func clusterBeforeSleep() {
+        guard let cluster else { return }
+        if cluster.needsStateUpdate {
+            cluster.needsStateUpdate = false
+            updateClusterState()
+        }
         guard let error = flushClusterConfig() else { return }
         log(.warning, "Fatal: can't update cluster config file. (\(error))")
         onFatal?(error)
     }
 
-    /// The bus work commands asked for since the last call.
-    public func takeClusterEvents() -> [ClusterEvent] {
-        defer { clusterEvents = [] }
-        return clusterEvents
-    }
 
     /// processCommand: lookup, arity, auth, transaction, then the handler.
     func execute(_ client: ClientSession, _ arguments: Arguments) {

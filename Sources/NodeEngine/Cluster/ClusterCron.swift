@@ -1,0 +1,64 @@
+/// clusterCron, ten times a second: links opened to every node, pings to
+/// keep every pong fresh, stale links dropped, PFAIL after node-timeout.
+extension NodeEngine {
+    public static let clusterCronMilliseconds: Int64 = 100
+
+    public func clusterCron() {
+        now = clock.milliseconds()
+        guard let cluster else { return }
+        cluster.cronIteration += 1
+        let timeout = clusterNodeTimeout
+        let handshakeTimeout = max(timeout, 1000)
+        cluster.myself.hostname = config["cluster-announce-hostname"]
+        cluster.possiblyFailingCount = 0
+        for node in cluster.knownNodes where !node.isMyself && !node.flags.contains(.noAddress) {
+            if node.timedOut { cluster.possiblyFailingCount += 1 }
+            if node.inHandshake && now - node.createdAt > handshakeTimeout {
+                deleteNode(node)
+                continue
+            }
+            if node.outboundLink == nil { openLink(to: node) }
+        }
+        // Every tenth run: ping the node among five random ones whose pong is oldest.
+        if cluster.cronIteration % 10 == 0 {
+            var oldest: ClusterNode?
+            let nodes = cluster.knownNodes
+            for _ in 0..<5 where !nodes.isEmpty {
+                let node = nodes[Int(random.next() % UInt64(nodes.count))]
+                guard node.outboundLink != nil, node.pingSent == 0, !node.isMyself, !node.inHandshake else { continue }
+                if oldest == nil || oldest!.pongReceived > node.pongReceived { oldest = node }
+            }
+            if let oldest, let link = outboundLink(of: oldest) { sendPing(link, .ping) }
+        }
+        var stateChanged = false
+        for node in cluster.knownNodes where !node.isMyself && !node.flags.contains(.noAddress) && !node.inHandshake {
+            let pingDelay = now - node.pingSent
+            let dataDelay = now - node.dataReceived
+            if let link = outboundLink(of: node), now - link.createdAt > timeout, node.pingSent != 0,
+               pingDelay > timeout / 2, dataDelay > timeout / 2 {
+                freeLink(link)
+            }
+            if let link = outboundLink(of: node), node.pingSent == 0, now - node.pongReceived > timeout / 2 {
+                sendPing(link, .ping)
+                continue
+            }
+            guard node.pingSent != 0 else { continue }
+            if min(pingDelay, dataDelay) > timeout && !node.timedOut && !node.hasFailed {
+                log(.debug, "*** NODE \(node.id) possibly failing")
+                node.flags.insert(.possiblyFailing)
+                stateChanged = true
+            }
+        }
+        if stateChanged || !cluster.isOK { cluster.needsStateUpdate = true }
+        clusterBeforeSleep()
+    }
+
+    func outboundLink(of node: ClusterNode) -> ClusterBusLink? {
+        node.outboundLink.flatMap { cluster?.links[$0] }
+    }
+
+    /// A bus PUBLISH: to this node's subscribers only (never sent on again).
+    func deliverPublished(channel: [UInt8], message: [UInt8], sharded: Bool) {
+        _ = publish(channel: channel, message: message, shard: sharded)
+    }
+}
