@@ -100,6 +100,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ClusterBusTests",
+            dependencies: ["ClusterBus", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "NodeEngineTests",
             dependencies: ["NodeEngine", "TestSupport"],
             swiftSettings: swiftSettings
