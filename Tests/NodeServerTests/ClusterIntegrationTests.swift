@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Engine nodes as a real cluster: built by the real redis-cli, mixed with
+/// real redis-server nodes, restarted from nodes.conf.
+@Suite(.serialized) struct ClusterIntegrationTests {
+    private func text(_ node: RedisServerProcess, _ words: [String]) throws -> String {
+        String(decoding: try RawRESPConnection(port: node.port).command(words), as: UTF8.self)
+    }
+
+    private func myID(_ node: RedisServerProcess) throws -> String {
+        String(try text(node, ["CLUSTER", "MYID"]).split(separator: "\r\n")[1])
+    }
+
+    /// Polls until `condition` holds or `seconds` pass.
+    private func eventually(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try condition()
+    }
+
+    @Test func theRealRedisCliCreatesAndChecksAClusterOfEngineNodes() async throws {
+        try await RedisTestCluster.withNodes(6, server: .engine) { cluster in
+            try await cluster.createWithReferenceCLI(replicas: 1)
+            let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(cluster.addresses[0])"])
+            #expect(check.exitCode == 0, "\(check.stdout)")
+            #expect(check.stdout.contains("[OK] All nodes agree about slots configuration."))
+            #expect(check.stdout.contains("[OK] All 16384 slots covered."))
+            #expect(check.stdout.components(separatedBy: "slots: (0 slots) slave").count - 1 == 3)
+            // redis-cli -c follows the redirections between the engine masters.
+            let port = String(cluster.nodes[0].port)
+            for index in 0..<30 {
+                let set = try await ProcessRunner.run("redis-cli", ["-c", "-p", port, "SET", "key:\(index)", "value:\(index)"])
+                #expect(set.stdout == "OK\n")
+            }
+            let get = try await ProcessRunner.run("redis-cli", ["-c", "-p", String(cluster.nodes[3].port), "GET", "key:17"])
+            #expect(get.stdout == "value:17\n")
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func anEngineNodeAndARedisServerNodeMeetAndShareSlotsAndMessages(engineMeets: Bool) async throws {
+        let engine = try RedisServerProcess(server: .engine)
+        let redis = try RedisServerProcess(server: .redis70)
+        defer { engine.kill(); redis.kill(); engine.removeFiles(); redis.removeFiles() }
+        try await engine.waitUntilReady()
+        try await redis.waitUntilReady()
+        let (meets, met) = engineMeets ? (engine, redis) : (redis, engine)
+        #expect(try text(meets, ["CLUSTER", "MEET", "127.0.0.1", String(met.port)]) == "+OK\r\n")
+        let ids = [engine.port: try myID(engine), redis.port: try myID(redis)]
+        func sees(_ node: RedisServerProcess, _ other: RedisServerProcess) throws -> Bool {
+            try text(node, ["CLUSTER", "NODES"]).split(separator: "\n").contains {
+                $0.hasPrefix(ids[other.port]!) && $0.contains(" connected") && !$0.contains("handshake")
+                    && $0.contains("127.0.0.1:\(other.port)@\(other.port + 10000)")
+            }
+        }
+        #expect(try await eventually(2) { try sees(engine, redis) && sees(redis, engine) })
+
+        #expect(try text(engine, ["CLUSTER", "ADDSLOTSRANGE", "0", "8191"]) == "+OK\r\n")
+        #expect(try text(redis, ["CLUSTER", "ADDSLOTSRANGE", "8192", "16383"]) == "+OK\r\n")
+        #expect(try await eventually(10) {
+            try [engine, redis].allSatisfy { try text($0, ["CLUSTER", "INFO"]).contains("cluster_state:ok") }
+        })
+        for node in [engine, redis] {
+            let slots = try text(node, ["CLUSTER", "SLOTS"])
+            #expect(slots.contains(ids[engine.port]!) && slots.contains(ids[redis.port]!))
+        }
+        #expect(try text(redis, ["SET", "b", "1"]) == "-MOVED 3300 127.0.0.1:\(engine.port)\r\n")
+        #expect(try text(engine, ["SET", "foo", "1"]) == "-MOVED 12182 127.0.0.1:\(redis.port)\r\n")
+
+        // PUBLISH on either reaches a subscriber on the other.
+        for (publisher, subscriber) in [(engine, redis), (redis, engine)] {
+            let listener = try RawRESPConnection(port: subscriber.port)
+            _ = try listener.command(["SUBSCRIBE", "news"])
+            _ = try text(publisher, ["PUBLISH", "news", "from \(publisher.port)"])
+            let message = String(decoding: try listener.readReply(), as: UTF8.self)
+            #expect(message.contains("from \(publisher.port)"))
+        }
+    }
+
+    @Test func aRestartedEngineNodeKeepsItsIDSlotsAndPeers() async throws {
+        try await RedisTestCluster.withNodes(3, server: .engine) { cluster in
+            try await cluster.createWithReferenceCLI(replicas: 0)
+            let node = cluster.nodes[1]
+            let before = try text(node, ["CLUSTER", "NODES"])
+            let id = try myID(node)
+            node.stop()
+            try node.start()
+            try await node.waitUntilReady()
+            #expect(try myID(node) == id)
+            let after = try text(node, ["CLUSTER", "NODES"])
+            let fields: (String) -> [String] = { nodes in
+                nodes.split(separator: "\n").map { $0.split(separator: "\r\n").last ?? $0 }.filter { $0.count > 40 }.map { line in
+                    let parts = line.split(separator: " ")
+                    return ([parts[0], parts[1], parts[2], parts[3]] + parts.dropFirst(8)).joined(separator: " ")
+                }.sorted()
+            }
+            #expect(fields(after) == fields(before))
+            try await cluster.waitUntilConverged()
+            let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(cluster.addresses[0])"])
+            #expect(check.exitCode == 0 && check.stdout.contains("[OK] All 16384 slots covered."), "\(check.stdout)")
+        }
+    }
+
+    @Test func aCorruptNodesConfStopsTheStartWithItsLineAndReason() async throws {
+        let node = try RedisServerProcess(server: .engine)
+        try await node.waitUntilReady()
+        node.stop()
+        let file = node.directory.appendingPathComponent("nodes.conf")
+        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        try ([lines[0], "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 127.0.0.1:7001@17001 master,bogus - 0 0 0 connected"] + lines.dropFirst())
+            .joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        try node.start()
+        #expect(try await eventually(5) { !node.isRunning })
+        let log = try String(contentsOf: node.directory.appendingPathComponent("redis.log"), encoding: .utf8)
+        #expect(log.contains("Unrecoverable error: corrupted cluster config file."))
+        #expect(log.contains("nodes.conf line 2: unknown flag 'bogus'"), "\(log)")
+        node.removeFiles()
+    }
+}
