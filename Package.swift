@@ -57,10 +57,11 @@ let package = Package(
         .target(name: "ClusterModel", swiftSettings: swiftSettings),
         .target(name: "CEngineSupport"),
         .target(name: "ClusterBus", swiftSettings: swiftSettings),
+        .target(name: "RDB", swiftSettings: swiftSettings),
         .target(
             name: "NodeEngine",
             dependencies: [
-                "CEngineSupport", "ClusterBus", "ClusterModel", "RESP",
+                "CEngineSupport", "ClusterBus", "ClusterModel", "RDB", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -97,6 +98,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RDBTests",
+            dependencies: ["RDB", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
