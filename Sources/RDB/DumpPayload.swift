@@ -35,7 +35,7 @@ public enum DumpPayload {
         } catch {
             throw .badData(error)
         }
-        guard reader.isAtEnd else { throw .badData(.malformed("bytes after the value")) }
+        // Like redis-server, bytes after the value are not looked at.
         return value
     }
 }
