@@ -51,6 +51,7 @@ public final class NodeServer: @unchecked Sendable {
     private var stopping = false
     private var clusterStore: ClusterConfigStore?
     private var clusterBus: ClusterBusServer?
+    private var migrateConnections: MigrateConnections?
 
     public init(options: Options) throws {
         self.options = options
@@ -93,6 +94,9 @@ public final class NodeServer: @unchecked Sendable {
                 return engine
             }.wait()
             self.engine = engine
+            let migrations = MigrateConnections(engine: engine, loop: loop)
+            try loop.submit { migrations.start() }.wait()
+            migrateConnections = migrations
             if config.bool("cluster-enabled"), let refusal = try startCluster(engine: engine, loop: loop, port: port) {
                 logger.warning("\(refusal)")
                 try? group.syncShutdownGracefully()

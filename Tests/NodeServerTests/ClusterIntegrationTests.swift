@@ -9,6 +9,14 @@ import TestSupport
         String(decoding: try RawRESPConnection(port: node.port).command(words), as: UTF8.self)
     }
 
+    /// CLUSTER NODES' lines, the bulk string's header taken off. (Split as
+    /// bytes: to String, "\r\n" is one character and no "\n" is found in it.)
+    private func nodeLines(_ node: RedisServerProcess) throws -> [String] {
+        let reply = try RawRESPConnection(port: node.port).command(["CLUSTER", "NODES"])
+        guard let start = reply.firstIndex(of: 10) else { return [] }
+        return reply[(start + 1)...].split(separator: 10).map { String(decoding: $0, as: UTF8.self) }.filter { $0.count > 40 }
+    }
+
     private func myID(_ node: RedisServerProcess) throws -> String {
         String(try text(node, ["CLUSTER", "MYID"]).split(separator: "\r\n")[1])
     }
@@ -53,7 +61,7 @@ import TestSupport
         #expect(try text(meets, ["CLUSTER", "MEET", "127.0.0.1", String(met.port)]) == "+OK\r\n")
         let ids = [engine.port: try myID(engine), redis.port: try myID(redis)]
         func sees(_ node: RedisServerProcess, _ other: RedisServerProcess) throws -> Bool {
-            try text(node, ["CLUSTER", "NODES"]).split(separator: "\n").contains {
+            try nodeLines(node).contains {
                 $0.hasPrefix(ids[other.port]!) && $0.contains(" connected") && !$0.contains("handshake")
                     && $0.contains("127.0.0.1:\(other.port)@\(other.port + 10000)")
             }
@@ -86,15 +94,15 @@ import TestSupport
         try await RedisTestCluster.withNodes(3, server: .engine) { cluster in
             try await cluster.createWithReferenceCLI(replicas: 0)
             let node = cluster.nodes[1]
-            let before = try text(node, ["CLUSTER", "NODES"])
+            let before = try nodeLines(node)
             let id = try myID(node)
             node.stop()
             try node.start()
             try await node.waitUntilReady()
             #expect(try myID(node) == id)
-            let after = try text(node, ["CLUSTER", "NODES"])
-            let fields: (String) -> [String] = { nodes in
-                nodes.split(separator: "\n").map { $0.split(separator: "\r\n").last ?? $0 }.filter { $0.count > 40 }.map { line in
+            let after = try nodeLines(node)
+            let fields: ([String]) -> [String] = { lines in
+                lines.map { line in
                     let parts = line.split(separator: " ")
                     return ([parts[0], parts[1], parts[2], parts[3]] + parts.dropFirst(8)).joined(separator: " ")
                 }.sorted()

@@ -142,7 +142,9 @@ extension NodeEngine {
         }
     }
 
-    public func isBlocked(_ client: ClientSession) -> Bool { client.blocked != nil || client.postponed != nil }
+    public func isBlocked(_ client: ClientSession) -> Bool {
+        client.blocked != nil || client.postponed != nil || client.awaitingMigration
+    }
 
     /// CLIENT PAUSE's end: held commands run, in the order they came.
     func unpause() {

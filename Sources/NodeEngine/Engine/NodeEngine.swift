@@ -77,6 +77,16 @@ public final class NodeEngine {
     public var busOutput: ((BusAction) -> Void)?
     /// Lines for the log (the server formats them).
     public var logger: ((EngineLogLevel, String) -> Void)?
+    /// MIGRATE: what the server sends to a target and reads back, and
+    /// closes (a cached connection found broken).
+    public var migrateOutput: ((MigrateExchange) -> Void)?
+    public var migrateOutputClose: ((String) -> Void)?
+    /// host:port -> the DB last selected on the cached connection (-1: unknown).
+    var migrateTargets: [String: Int64] = [:]
+    var pendingMigrations: [Int: (Migration, Bool)] = [:]
+    var nextMigrationID = 1
+    /// The client whose MIGRATE is in flight: everyone else's commands wait.
+    var migrationHolder: ClientSession?
     /// Called when the node cannot go on (nodes.conf cannot be written).
     public var onFatal: ((String) -> Void)?
 
@@ -161,7 +171,8 @@ public final class NodeEngine {
     public func process(_ client: ClientSession, inbound: inout ByteBuffer) -> Bool {
         batchClock = clock.microseconds()
         defer { batchClock = nil }
-        while inbound.readableBytes > 0 && !client.closeAfterReply && client.blocked == nil && client.postponed == nil {
+        while inbound.readableBytes > 0 && !client.closeAfterReply && client.blocked == nil && client.postponed == nil
+                && !client.awaitingMigration {
             switch client.parser.next(from: &inbound, authRequired: !client.authenticated) {
             case .incomplete:
                 if inbound.readableBytes > Int(config.integer("client-query-buffer-limit")) {
@@ -245,6 +256,11 @@ public final class NodeEngine {
             return
         }
         if pauseUntil > now && (pauseAll || entry.flags.contains(.write) || Self.mayReplicate.contains(entry.name)) {
+            client.postponed = arguments
+            postponedClients.append(client)
+            return
+        }
+        if let holder = migrationHolder, holder !== client {
             client.postponed = arguments
             postponedClients.append(client)
             return
