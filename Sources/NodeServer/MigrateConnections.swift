@@ -55,8 +55,12 @@ final class MigrateConnections {
                 case .success(let channel):
                     connections[target] = (channel, reader, .now())
                     run(exchange, on: channel, reader: reader, target: target, timeout: timeout)
-                case .failure:
-                    engine.migrateCompleted(exchange.id, .connectFailed)
+                case .failure(let error):
+                    if error is NIOConnectionError && (error as! NIOConnectionError).dnsAError != nil && (error as! NIOConnectionError).connectionErrors.isEmpty {
+                        engine.migrateCompleted(exchange.id, .unresolvable)
+                    } else {
+                        engine.migrateCompleted(exchange.id, .connectFailed(timedOut: error is ChannelError && (error as! ChannelError) == .connectTimeout(timeout)))
+                    }
                 }
             }
     }

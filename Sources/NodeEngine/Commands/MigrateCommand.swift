@@ -87,7 +87,10 @@ public struct MigrateExchange: Sendable {
 
 public enum MigrateExchangeResult: Sendable {
     case replies([String])
-    case connectFailed
+    /// The target's name did not resolve: redis-server's blocking connect fails at once.
+    case unresolvable
+    /// Refused or timed out: redis-server's connect "succeeds" and its write fails.
+    case connectFailed(timedOut: Bool)
     /// The socket failed or timed out after `read` replies.
     case failed(read: [String], timedOut: Bool, writing: Bool)
 }
@@ -130,7 +133,7 @@ extension NodeEngine {
         migrationHolder = migration.client
         let replies = (migration.password != nil ? 1 : 0) + (migration.sendsSelect ? 1 : 0) + sent.count
         guard let migrateOutput else {
-            migrateCompleted(id, .connectFailed)
+            migrateCompleted(id, .unresolvable)
             return
         }
         migrateOutput(MigrateExchange(id: id, host: migration.host, port: migration.port, reuse: lastDB != nil, bytes: bytes,
@@ -147,9 +150,13 @@ extension NodeEngine {
         var socketError = false, timedOut = false, writing = false
         switch result {
         case .replies(let all): lines = all
-        case .connectFailed:
+        case .unresolvable:
             migrateTargets[migration.target] = nil
             return finishMigration(client) { $0.fail(client, "IOERR error or timeout connecting to the client") }
+        case .connectFailed(let didTimeOut):
+            socketError = true
+            timedOut = didTimeOut
+            writing = true
         case .failed(let read, let didTimeOut, let duringWrite):
             lines = read
             socketError = true
