@@ -60,7 +60,11 @@ final class ClusterBusServer {
         case .connect(let link, let ip, let port):
             pending[link] = []
             let timeout = TimeAmount.milliseconds(max(1000, engine.config.integer("cluster-node-timeout")))
-            ClientBootstrap(group: loop)
+            var bootstrap = ClientBootstrap(group: loop)
+            // bind-source-addr: peers see the bus traffic come from the node's own address.
+            let source = engine.config["bind-source-addr"]
+            if !source.isEmpty, let address = try? SocketAddress(ipAddress: source, port: 0) { bootstrap = bootstrap.bind(to: address) }
+            bootstrap
                 .connectTimeout(timeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { [unowned self] channel in

@@ -5,7 +5,7 @@ import TestSupport
 /// `rcluster check` and `info` side by side with `redis-cli --cluster` on real
 /// 6-node clusters made by `redis-cli --cluster create --cluster-replicas 1`.
 @Suite struct CheckCommandTests {
-    @Test(arguments: TestServer.matrix) func healthyClusterMatchesTheReference(server: TestServer) async throws {
+    @Test(arguments: TestServer.matrixAndEngine) func healthyClusterMatchesTheReference(server: TestServer) async throws {
         try await RedisTestCluster.withNodes(6, server: server) { cluster in
             try await cluster.createWithReferenceCLI(replicas: 1)
             try await cluster.fill(keys: 500)

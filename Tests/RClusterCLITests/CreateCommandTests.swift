@@ -5,7 +5,7 @@ import TestSupport
 
 /// `rcluster create` on real servers (7.0, and the matrix where a test says so), judged by `redis-cli --cluster check`.
 @Suite struct CreateCommandTests {
-    @Test(arguments: TestServer.matrix) func sixNodesWithOneReplicaPassTheReferenceCheck(server: TestServer) async throws {
+    @Test(arguments: TestServer.matrixAndEngine) func sixNodesWithOneReplicaPassTheReferenceCheck(server: TestServer) async throws {
         try await RedisTestCluster.withNodes(6, server: server) { cluster in
             let result = try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--cluster-replicas", "1", "--cluster-yes"])
             #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
@@ -26,7 +26,7 @@ import TestSupport
         }
     }
 
-    @Test(arguments: TestServer.matrix) func threeLoopbackHostsGivePerfectAntiAffinity(server: TestServer) async throws {
+    @Test(arguments: TestServer.matrixAndEngine) func threeLoopbackHostsGivePerfectAntiAffinity(server: TestServer) async throws {
         let hosts = ["127.0.0.1", "127.0.0.1", "127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3"]
         try await RedisTestCluster.withNodes(hosts: hosts, server: server) { cluster in
             let result = try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--replicas", "1", "--yes"])
@@ -153,7 +153,7 @@ import TestSupport
     /// A create that fails after changing the nodes (one node's bus port
     /// announced wrong, so the join never completes) names what each node
     /// holds and how to reset it; after the reset the same create succeeds.
-    @Test(arguments: TestServer.matrix) func failedCreateIsDiagnosedAndLeavesAWayBack(server: TestServer) async throws {
+    @Test(arguments: TestServer.matrixAndEngine) func failedCreateIsDiagnosedAndLeavesAWayBack(server: TestServer) async throws {
         try await RedisTestCluster.withNodes(3, server: server) { cluster in
             let closedPort = PortAllocator.allocate()
             try await cluster.command(cluster.nodes[2], ["CONFIG", "SET", "cluster-announce-bus-port", "\(closedPort)"])

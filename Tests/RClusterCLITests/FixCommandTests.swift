@@ -44,7 +44,7 @@ import TestSupport
         return false
     }
 
-    @Test(arguments: TestServer.matrix) func reshardKilledWithSIGKILLIsFinishedByFixWithNoKeyLost(server: TestServer) async throws {
+    @Test(arguments: TestServer.matrixAndEngine) func reshardKilledWithSIGKILLIsFinishedByFixWithNoKeyLost(server: TestServer) async throws {
         try await RedisTestCluster.withNodes(3, server: server) { cluster in
             // Its journal goes to a scratch folder (fix leaves it for a later --resume).
             let state = scratchStateDirectory()
@@ -135,7 +135,7 @@ import TestSupport
 
     /// What a failed create leaves (a master with its slots that met nobody)
     /// is not a cluster with lost slots: fix refuses and changes nothing.
-    @Test(arguments: TestServer.matrix) func aNodeThatKnowsNoOtherIsNotShapedIntoACluster(server: TestServer) async throws {
+    @Test(arguments: TestServer.matrixAndEngine) func aNodeThatKnowsNoOtherIsNotShapedIntoACluster(server: TestServer) async throws {
         try await RedisTestCluster.withNodes(1, server: server) { cluster in
             try await cluster.command(cluster.nodes[0], ["CLUSTER", "ADDSLOTS"] + (0..<100).map { "\($0)" })
             let fixed = try await RClusterBinary.run(["fix", "\(cluster.addresses[0])", "--yes"])
@@ -146,7 +146,7 @@ import TestSupport
         }
     }
 
-    @Test(arguments: TestServer.matrix) func handMadeMessIsRepairedAndCheckPasses(server: TestServer) async throws {
+    @Test(arguments: TestServer.matrixAndEngine) func handMadeMessIsRepairedAndCheckPasses(server: TestServer) async throws {
         try await RedisTestCluster.withNodes(3, server: server) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
             let masters = try await cluster.masters()

@@ -5,7 +5,7 @@ import TestSupport
 /// The acceptance test: 4,000 slots move while a cluster-aware
 /// client (redis-py's RedisCluster) keeps writing and reading.
 @Suite struct LiveReshardTests {
-    @Test(arguments: TestServer.redisReleases) func reshard4000SlotsUnderALiveClientLosesNoAcknowledgedWrite(server: TestServer) async throws {
+    @Test(arguments: TestServer.redisReleasesAndEngine) func reshard4000SlotsUnderALiveClientLosesNoAcknowledgedWrite(server: TestServer) async throws {
         try await RedisTestCluster.withNodes(6, server: server) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--replicas", "1", "--yes"]).exitCode == 0)
             try await cluster.fill(keys: 20000)

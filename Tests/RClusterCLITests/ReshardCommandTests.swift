@@ -117,7 +117,7 @@ import TestSupport
 }
 
 @Suite struct RebalanceCommandTests {
-    @Test(arguments: TestServer.matrix) func useEmptyMastersEndsAt4096EachWithEveryKey(server: TestServer) async throws {
+    @Test(arguments: TestServer.matrixAndEngine) func useEmptyMastersEndsAt4096EachWithEveryKey(server: TestServer) async throws {
         try await RedisTestCluster.withNodes(4, server: server) { cluster in
             let founders = Array(cluster.addresses.prefix(3)).map(\.description)
             #expect(try await RClusterBinary.run(["create"] + founders + ["--yes"]).exitCode == 0)

@@ -12,7 +12,7 @@ enum ServerCommands {
         ("info", InfoCommand.info), ("time", time), ("lastsave", lastsave), ("shutdown", shutdown), ("debug", debug),
         ("memory|usage", memoryUsage),
         ("slowlog|get", slowlogGet), ("slowlog|len", slowlogLen), ("slowlog|reset", slowlogReset),
-        ("function|flush", functionFlush), ("monitor", monitor),
+        ("monitor", monitor),
     ]
 
     static func configGet(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -241,12 +241,6 @@ enum ServerCommands {
         c.reply.ok()
     }
 
-    static func functionFlush(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard a.count <= 3, a.count == 2 || a.isWord(2, "sync") || a.isWord(2, "async") else {
-            return e.fail(c, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option")
-        }
-        c.reply.ok()
-    }
 }
 
 /// MEMORY USAGE: an estimate of the bytes a key and its value take.

@@ -320,6 +320,8 @@ public final class NodeEngine {
 
     public func applyConfig(_ changes: [(name: String, value: String)]) {
         config.apply(changes)
+        // cluster-announce-ip/port/bus-port/hostname take effect at once, as in clusterUpdateMyself*.
+        if changes.contains(where: { $0.name.hasPrefix("cluster-announce-") }) { updateMyselfAddress() }
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
