@@ -50,6 +50,27 @@ import TestSupport
         }
     }
 
+    /// The acceptance's reshard: the real redis-cli moves 1,000 slots
+    /// between engine masters holding 100,000 keys, and none is lost.
+    @Test func theRealRedisCliReshardsAThousandSlotsOfEngineMastersWithEveryKey() async throws {
+        try await RedisTestCluster.withNodes(3, server: .engine) { cluster in
+            try await cluster.createWithReferenceCLI(replicas: 0)
+            try await cluster.fill(keys: 100_000)
+            let masters = try await cluster.masters()
+            let reshard = try await ProcessRunner.run("redis-cli", [
+                "--cluster", "reshard", "\(cluster.addresses[0])", "--cluster-from", masters[0].id, "--cluster-to", masters[2].id,
+                "--cluster-slots", "1000", "--cluster-yes",
+            ])
+            #expect(reshard.exitCode == 0, "\(reshard.stderr)")
+            #expect(try await cluster.countKeys() == 100_000)
+            let after = try await cluster.masters()
+            #expect(after.first { $0.id == masters[2].id }.map { $0.slots.reduce(0) { $0 + $1.count } } == 5461 + 1000)
+            for index in stride(from: 0, to: 100_000, by: 997) { #expect(try await cluster.get("key:\(index)") == "value-\(index)") }
+            let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(cluster.addresses[1])"])
+            #expect(check.exitCode == 0 && !check.stdout.contains("[WARNING]"), "\(check.stdout)")
+        }
+    }
+
     @Test(arguments: [true, false])
     func anEngineNodeAndARedisServerNodeMeetAndShareSlotsAndMessages(engineMeets: Bool) async throws {
         let engine = try RedisServerProcess(server: .engine)
@@ -128,5 +149,50 @@ import TestSupport
         #expect(log.contains("Unrecoverable error: corrupted cluster config file."))
         #expect(log.contains("nodes.conf line 2: unknown flag 'bogus'"), "\(log)")
         node.removeFiles()
+    }
+}
+
+/// Keys of every type through redis-py's RedisCluster, on engine clusters
+/// and on clusters mixing engine and redis-server masters while slots move
+/// between the two kinds (Tests/Scripts/typed_keys.py).
+@Suite(.serialized) struct ClusterClientTests {
+    private func typedKeys(_ mode: String, _ cluster: RedisTestCluster, _ count: Int) async throws -> ProcessResult {
+        try await ProcessRunner.run("python3", [Fixtures.repositoryRoot + "/Tests/Scripts/typed_keys.py", mode, "\(cluster.addresses[0])", "\(count)"])
+    }
+
+    @Test func redisPyWritesAndReadsTenThousandKeysOfEveryTypeOnAnEngineCluster() async throws {
+        try await RedisTestCluster.withNodes(6, server: .engine) { cluster in
+            try await cluster.createWithReferenceCLI(replicas: 1)
+            let written = try await typedKeys("write", cluster, 10_000)
+            #expect(written.exitCode == 0, "\(written.stdout)\(written.stderr)")
+            let verified = try await typedKeys("verify", cluster, 10_000)
+            #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
+            #expect(try await cluster.countKeys() == 10_000)
+        }
+    }
+
+    @Test func slotsMoveBothWaysBetweenEngineAndRedisServerMastersWithKeysOfEveryType() async throws {
+        try await RedisTestCluster.withNodes(servers: [.engine, .redis70, .engine, .redis70]) { cluster in
+            try await cluster.createWithReferenceCLI(replicas: 0)
+            #expect(try await typedKeys("write", cluster, 6000).exitCode == 0)
+            let masters = try await cluster.masters()
+            let engineMaster = try #require(masters.first { $0.node.server == .engine })
+            let redisMaster = try #require(masters.first { $0.node.server == .redis70 })
+            for (from, to) in [(engineMaster, redisMaster), (redisMaster, engineMaster)] {
+                let moved = try await RClusterBinary.run(["reshard", "\(cluster.addresses[0])", "--from", from.id, "--to", to.id,
+                                                          "--slots", "1500", "--yes"])
+                #expect(moved.exitCode == 0, "\(moved.stdout)\(moved.stderr)")
+                let verified = try await typedKeys("verify", cluster, 6000)
+                #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
+            }
+            // The reference tool moves them back, through the same MIGRATE/RESTORE-ASKING.
+            let back = try await ProcessRunner.run("redis-cli", ["--cluster", "reshard", "\(cluster.addresses[1])", "--cluster-from", redisMaster.id,
+                                                                 "--cluster-to", engineMaster.id, "--cluster-slots", "700", "--cluster-yes"])
+            #expect(back.exitCode == 0, "\(back.stderr)")
+            #expect(try await typedKeys("verify", cluster, 6000).exitCode == 0)
+            #expect(try await cluster.countKeys() == 6000)
+            let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(cluster.addresses[2])"])
+            #expect(check.exitCode == 0 && !check.stdout.contains("[WARNING]"), "\(check.stdout)")
+        }
     }
 }

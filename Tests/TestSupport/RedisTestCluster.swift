@@ -23,6 +23,27 @@ public final class RedisTestCluster: Sendable {
                             extraArguments: extraArguments, server: server, body)
     }
 
+    /// One node per entry of `servers` on 127.0.0.1: a cluster of mixed
+    /// servers (the engine beside redis-server).
+    public static func withNodes<T>(servers: [TestServer], nodeTimeoutMilliseconds: Int = 5000,
+                                    _ body: (RedisTestCluster) async throws -> T) async throws -> T {
+        await TestLoad.clusters.acquire()
+        var started: [RedisServerProcess] = []
+        defer { started.forEach { $0.kill(); $0.removeFiles() } }
+        do {
+            for server in servers {
+                started.append(try RedisServerProcess(nodeTimeoutMilliseconds: nodeTimeoutMilliseconds, server: server))
+            }
+            for node in started { try await node.waitUntilReady() }
+            let result = try await body(RedisTestCluster(nodes: started))
+            await TestLoad.clusters.release()
+            return result
+        } catch {
+            await TestLoad.clusters.release()
+            throw error
+        }
+    }
+
     /// One node per entry of `hosts`, each bound to (and sourcing bus traffic
     /// from) that loopback address, so 127.0.0.2 behaves as another machine.
     public static func withNodes<T>(hosts: [String], nodeTimeoutMilliseconds: Int = 5000, extraArguments: [String] = [],
