@@ -11,6 +11,9 @@ slots that move (keys carry a hash tag chosen per slot):
   gets a fresh cluster.
 - pair: 3 masters; 5000 slots move from master A to master B and back (one
   source, one target: the shape where MIGRATE itself is the limit).
+- engine: the pair move done by rcluster on a cluster of `rcluster server`
+  nodes and on one of redis-server nodes, alternating: the engine's keys/s
+  (MIGRATE, RESTORE-ASKING, GETKEYSINSLOT, SETSLOT) against redis-server's.
 
 Only loopback.
 """
@@ -51,15 +54,16 @@ def tags_for(slots):
 class Cluster:
     """`masters` redis-server masters created by rcluster, plus `spare` empty
     masters joined with add-node; killed and removed on exit."""
-    def __init__(self, rcluster, masters, spare=0):
+    def __init__(self, rcluster, masters, spare=0, engine=False):
         base = free_port_block(masters + spare)
         self.ports = [base + i for i in range(masters + spare)]
         self.folder = tempfile.mkdtemp(prefix="rcluster-bench-")
         self.procs = []
         for port in self.ports:
             d = os.path.join(self.folder, str(port)); os.makedirs(d)
+            server = [os.path.abspath(rcluster), "server"] if engine else ["redis-server"]
             self.procs.append(subprocess.Popen(
-                ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", d, "--save", "", "--appendonly", "no",
+                server + ["--port", str(port), "--bind", "127.0.0.1", "--dir", d, "--save", "", "--appendonly", "no",
                  "--cluster-enabled", "yes", "--cluster-node-timeout", "5000", "--logfile", "redis.log"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         while not all(command(p, "PING") == "+PONG" for p in self.ports):
@@ -169,6 +173,26 @@ def pair(args):
                 rates.setdefault(tool, []).append(2 * moved / (there + back))
     return rates
 
+def engine_pair(args):
+    """The pair move by rcluster, on engine masters and on redis-server
+    masters, alternating, each on its own fresh cluster."""
+    rates = {}
+    for _ in range(args.rounds):
+        for name, engine in (("redis-server 7.0.15", False), ("rcluster server", True)):
+            with Cluster(args.rcluster, masters=3, engine=engine) as cluster:
+                a, b = cluster.id(0), cluster.id(1)
+                cluster.fill(range(5000), args.keys, args.value_size)
+                there = run(name, reshard_argv("rcluster", args.rcluster, cluster.entry, a, b, 5000))
+                moved = args.keys - cluster.dbsize(0)
+                if moved != args.keys:
+                    print(f"  note: on {name} {moved} keys moved, not the {args.keys} filled")
+                rates.setdefault(name, []).append(moved / there)
+    print(f"rcluster reshard, 5000 slots master A -> B, {args.keys} keys of {args.value_size} B, engine nodes vs redis-server nodes")
+    best = {name: max(values) for name, values in rates.items()}
+    for name, rate in best.items():
+        print(f"  {name:26s} {rate:10.0f} keys/s")
+    print(f"  ratio engine / redis-server: {best['rcluster server'] / best['redis-server 7.0.15']:.2f}x")
+
 def report(title, rates):
     print(title)
     best = {tool: max(values) for tool, values in rates.items()}
@@ -183,13 +207,15 @@ def main():
     parser.add_argument("--keys", type=int, default=1_000_000)
     parser.add_argument("--value-size", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--case", choices=["scale-out", "pair", "both"], default="both")
+    parser.add_argument("--case", choices=["scale-out", "pair", "both", "engine"], default="both")
     args = parser.parse_args()
     shape = f"{args.keys} keys of {args.value_size} B, all in the slots that move"
     if args.case in ("scale-out", "both"):
         report(f"reshard scale-out: 3 full masters -> 1 new, 4096 slots --from all, {shape}", scale_out(args))
     if args.case in ("pair", "both"):
         report(f"reshard pair: 5000 slots master A -> B and back, {shape}", pair(args))
+    if args.case == "engine":
+        engine_pair(args)
 
 if __name__ == "__main__":
     main()

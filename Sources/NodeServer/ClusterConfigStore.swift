@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// nodes.conf on disk: read at start, replaced atomically (a temporary file
-/// renamed over it, fsynced with its directory when asked) on every change,
+/// renamed over it, fsynced with its directory) on every change,
 /// and locked for the life of the process so two nodes never share one.
 final class ClusterConfigStore {
     let path: String
@@ -38,7 +38,7 @@ final class ClusterConfigStore {
 
     /// Writes `text` so a crash leaves either the old file or the new one.
     /// Returns an error text.
-    func write(_ text: String, fsync sync: Bool) -> String? {
+    func write(_ text: String) -> String? {
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return String(cString: strerror(errno)) }
@@ -54,7 +54,7 @@ final class ClusterConfigStore {
             }
             written += count
         }
-        if sync && fsync(descriptor) != 0 {
+        if fsync(descriptor) != 0 {
             let reason = String(cString: strerror(errno))
             close(descriptor)
             unlink(temporary)
@@ -66,7 +66,7 @@ final class ClusterConfigStore {
             unlink(temporary)
             return reason
         }
-        if sync { syncDirectory() }
+        syncDirectory()
         // The lock was on the file the rename replaced: take it on the new one.
         return lock()
     }

@@ -142,7 +142,7 @@ public final class NodeServer: @unchecked Sendable {
             } catch {
                 return "Unrecoverable error: corrupted cluster config file.\n\(store.path) \(error)"
             }
-            engine.clusterConfigWriter = { text, sync in store.write(text, fsync: sync) }
+            engine.clusterConfigWriter = { text in store.write(text) }
             if let error = engine.flushClusterConfig() { return "Fatal: can't update cluster config file. (\(error))" }
             return nil
         }.wait()

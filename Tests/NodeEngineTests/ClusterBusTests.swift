@@ -134,4 +134,21 @@ import Testing
         #expect(!nodesLines(cluster, 0).contains { $0.hasPrefix(forgotten) })
         #expect(!nodesLines(cluster, 1).contains { $0.hasPrefix(forgotten) })
     }
+
+    @Test func aClientBlockedOnASlotThatMovesAwayIsRedirected() throws {
+        let cluster = try SimulatedCluster(nodes: 2)
+        cluster.run(0, "CLUSTER", "MEET", "127.0.0.1", "\(cluster.port(1))")
+        cluster.advance(milliseconds: 1500)
+        cluster.run(0, "CLUSTER", "ADDSLOTSRANGE", "0", "8191")
+        cluster.run(1, "CLUSTER", "ADDSLOTSRANGE", "8192", "16383")
+        cluster.advance(milliseconds: 7000)
+        // "b" hashes to slot 3300, node 0's.
+        #expect(cluster.run(0, "CLUSTER", "KEYSLOT", "b") == ":3300\r\n")
+        #expect(cluster.run(0, "BLPOP", "b", "0") == "")
+        let target = myID(cluster, 1)
+        #expect(cluster.run(1, "CLUSTER", "SETSLOT", "3300", "NODE", target) == "+OK\r\n")
+        #expect(cluster.run(0, ["CLUSTER", "SETSLOT", "3300", "NODE", target], otherClient: true) == "+OK\r\n")
+        cluster.advance(milliseconds: 200)
+        #expect(cluster.replies(0) == "-MOVED 3300 127.0.0.1:\(cluster.port(1))\r\n")
+    }
 }

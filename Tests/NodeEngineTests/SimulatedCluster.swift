@@ -20,6 +20,8 @@ final class SimulatedCluster {
     let clock = ManualClock()
     private(set) var engines: [NodeEngine] = []
     private var clients: [ClientSession] = []
+    /// A second client per node, for commands while the first is blocked.
+    private var otherClients: [ClientSession] = []
     private var peers: [Endpoint: Endpoint] = [:]
     private var events: [Event] = []
     /// Nodes whose links fail to connect and whose traffic is dropped.
@@ -37,6 +39,7 @@ final class SimulatedCluster {
             engine.busOutput = { [unowned self] action in self.handle(action, from: index) }
             engines.append(engine)
             clients.append(engine.connect(address: "127.0.0.1:5000\(index)", localAddress: "127.0.0.1:\(port)", isLoopback: true))
+            otherClients.append(engine.connect(address: "127.0.0.1:5100\(index)", localAddress: "127.0.0.1:\(port)", isLoopback: true))
         }
     }
 
@@ -46,12 +49,13 @@ final class SimulatedCluster {
     @discardableResult
     func run(_ node: Int, _ words: String...) -> String { run(node, words) }
 
-    func run(_ node: Int, _ words: [String]) -> String {
+    func run(_ node: Int, _ words: [String], otherClient: Bool = false) -> String {
         var inbound = ByteBuffer()
         RESPEncoder.encodeCommand(words.map { ByteBuffer(string: $0) }, into: &inbound)
-        _ = engines[node].process(clients[node], inbound: &inbound)
+        let client = otherClient ? otherClients[node] : clients[node]
+        _ = engines[node].process(client, inbound: &inbound)
         pump()
-        return replies(node)
+        return client.takeReplies().map { String(buffer: $0) } ?? ""
     }
 
     /// What node `node`'s client has been sent since the last look.

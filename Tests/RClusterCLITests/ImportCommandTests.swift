@@ -6,8 +6,8 @@ import TestSupport
 
 /// `rcluster import` from a real standalone redis-server into a real cluster.
 @Suite struct ImportCommandTests {
-    private func standalone(keys: Int) async throws -> RedisServerProcess {
-        let server = try RedisServerProcess(cluster: false)
+    private func standalone(keys: Int, server kind: TestServer) async throws -> RedisServerProcess {
+        let server = try RedisServerProcess(cluster: false, server: kind)
         try await server.waitUntilReady()
         let connection = try await RedisConnection.connect(to: server.address)
         for start in stride(from: 0, to: keys, by: 1000) {
@@ -25,10 +25,12 @@ import TestSupport
         return try await connection.send(["DBSIZE"]).int ?? -1
     }
 
-    @Test func copiesThenRefusesBusyKeysThenMovesWithReplace() async throws {
-        try await RedisTestCluster.withNodes(3) { cluster in
+    /// On redis-server, and on the engine as both the source and the cluster.
+    @Test(arguments: [TestServer.redis70, .engine])
+    func copiesThenRefusesBusyKeysThenMovesWithReplace(server: TestServer) async throws {
+        try await RedisTestCluster.withNodes(3, server: server) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
-            let source = try await standalone(keys: 5000)
+            let source = try await standalone(keys: 5000, server: server)
             defer { source.kill(); source.removeFiles() }
             let entry = "\(cluster.addresses[0])"
 

@@ -29,7 +29,7 @@ extension NodeEngine {
             if header.currentEpoch > cluster.currentEpoch { cluster.currentEpoch = header.currentEpoch }
             if header.configEpoch > sender.configEpoch {
                 sender.configEpoch = header.configEpoch
-                cluster.markChanged(fsync: true)
+                cluster.markChanged()
             }
             sender.replicationOffset = Int64(clamping: header.offset)
             sender.replicationOffsetTime = now
@@ -59,7 +59,7 @@ extension NodeEngine {
                   let node = cluster.node(id), node.configEpoch < epoch else { return }
             if node.isReplica { cluster.setAsMaster(node) }
             node.configEpoch = epoch
-            cluster.markChanged(fsync: true)
+            cluster.markChanged()
             updateSlots(of: node, epoch: epoch, claimed: SlotBitmap(bytes: slots) ?? SlotBitmap())
         case .failoverAuthRequest, .failoverAuthAck, .manualFailoverStart, .module:
             // Failover (Engine 4) and modules: nothing to do on this node yet.
@@ -285,7 +285,7 @@ extension NodeEngine {
         guard sender.configEpoch == myself.configEpoch, sender.isMaster, myself.isMaster, sender.id > myself.id else { return }
         cluster.currentEpoch += 1
         myself.configEpoch = cluster.currentEpoch
-        cluster.markChanged(fsync: true)
+        cluster.markChanged()
         clusterBeforeSleep()
         log(.verbose, "WARNING: configEpoch collision with node \(sender.id). configEpoch set to \(myself.configEpoch)")
     }
@@ -320,7 +320,7 @@ extension NodeEngine {
                     cluster.deleteSlot(slot)
                     cluster.addSlot(slot, to: sender)
                     cluster.ownerNotClaiming[slot] = false
-                    cluster.markChanged(fsync: true)
+                    cluster.markChanged()
                     cluster.needsStateUpdate = true
                 }
             } else if cluster.slotOwner[slot] === sender {
@@ -331,12 +331,12 @@ extension NodeEngine {
            config.bool("cluster-allow-replica-migration") || senderSlots == migratedOurSlots {
             log(.warning, "Configuration change detected. Reconfiguring myself as a replica of \(sender.id)")
             cluster.setMaster(sender)
-            cluster.markChanged(fsync: true)
+            cluster.markChanged()
             cluster.needsStateUpdate = true
         } else if let master = myself.master, let grandmaster = master.master, grandmaster !== myself {
             log(.warning, "I'm a sub-replica! Reconfiguring myself as a replica of grandmaster \(grandmaster.id)")
             cluster.setMaster(grandmaster)
-            cluster.markChanged(fsync: true)
+            cluster.markChanged()
             cluster.needsStateUpdate = true
         } else {
             for slot in dirtySlots { deleteKeys(inSlot: slot) }

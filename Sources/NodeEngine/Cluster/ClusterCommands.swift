@@ -205,7 +205,7 @@ enum ClusterCommands {
             if wasMine && node !== myself && myself.slotCount == 0 && e.config.bool("cluster-allow-replica-migration") {
                 e.log(.warning, "Configuration change detected. Reconfiguring myself as a replica of \(node.id)")
                 cluster.setMaster(node)
-                cluster.markChanged(fsync: true)
+                cluster.markChanged()
             }
             if node === myself && cluster.importingFrom[slot] != nil {
                 if cluster.bumpEpochWithoutConsensus() {
@@ -345,7 +345,7 @@ enum ClusterCommands {
 
     static func saveConfig(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard state(e, c) != nil else { return }
-        if let error = e.saveClusterConfig(fsync: true) {
+        if let error = e.saveClusterConfig() {
             return e.fail(c, "ERR error saving the cluster node config: \(error)")
         }
         c.reply.ok()

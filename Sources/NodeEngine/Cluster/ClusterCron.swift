@@ -1,3 +1,5 @@
+import ClusterModel
+
 /// clusterCron, ten times a second: links opened to every node, pings to
 /// keep every pong fresh, stale links dropped, PFAIL after node-timeout.
 extension NodeEngine {
@@ -51,6 +53,33 @@ extension NodeEngine {
         }
         if stateChanged || !cluster.isOK { cluster.needsStateUpdate = true }
         clusterBeforeSleep()
+        redirectBlockedClients()
+    }
+
+    /// clusterRedirectBlockedClientIfNeeded: a client blocked on a key whose
+    /// slot went to another node (or on a failed cluster) is answered with
+    /// the redirection instead of waiting there for ever.
+    func redirectBlockedClients() {
+        guard let cluster else { return }
+        for client in clients.values {
+            guard let blocked = client.blocked, let first = blocked.keys.first else { continue }
+            var error: String?
+            if !cluster.isOK {
+                error = "CLUSTERDOWN The cluster is down"
+            } else {
+                let slot = first.key.withUnsafeBytes(HashSlot.slot(of:))
+                var owner = cluster.slotOwner[slot]
+                let isWrite = commands.lookup(blocked.arguments)?.flags.contains(.write) ?? true
+                if client.readOnly && !isWrite && cluster.myself.isReplica && cluster.myself.master === owner { owner = cluster.myself }
+                if owner !== cluster.myself && cluster.importingFrom[slot] == nil {
+                    error = owner.map { "MOVED \(slot) \(preferredEndpoint($0)):\($0.port)" } ?? "CLUSTERDOWN Hash slot not served"
+                }
+            }
+            guard let error else { continue }
+            unblock(client)
+            fail(client, error)
+            client.wake?()
+        }
     }
 
     func outboundLink(of node: ClusterNode) -> ClusterBusLink? {

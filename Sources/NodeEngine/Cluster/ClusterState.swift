@@ -33,11 +33,10 @@ final class ClusterState {
     var cronIteration: UInt64 = 0
     /// Slots whose owner stopped claiming them (clusterUpdateSlotsConfigWith).
     var ownerNotClaiming = SlotBitmap()
-    /// Set by every change nodes.conf must keep; `fsync` for the ones it must not lose.
+    /// Set by every change nodes.conf must keep (each save is fsynced).
     var needsSave = false
     /// Set by changes that may turn the state ok or fail (clusterUpdateState before sleep).
     var needsStateUpdate = false
-    var needsFsync = false
     /// When the cluster first evaluated its state, and when it last found
     /// itself among a minority (clusterUpdateState's statics).
     private var firstStateCheck: Int64 = 0
@@ -146,7 +145,7 @@ final class ClusterState {
         guard myself.configEpoch == 0 || myself.configEpoch != highest else { return false }
         currentEpoch += 1
         myself.configEpoch = currentEpoch
-        markChanged(fsync: true)
+        markChanged()
         return true
     }
 
@@ -189,12 +188,11 @@ final class ClusterState {
             myself.configEpoch = 0
             renameMyself(to: newID)
         }
-        markChanged(fsync: true)
+        markChanged()
     }
 
-    func markChanged(fsync: Bool = false) {
+    func markChanged() {
         needsSave = true
-        if fsync { needsFsync = true }
     }
 
     // MARK: State

@@ -44,7 +44,7 @@ extension NodeEngine {
         }
         cluster = state
         updateMyselfAddress()
-        state.markChanged(fsync: true)
+        state.markChanged()
         return state.myself.id
     }
 
@@ -103,15 +103,15 @@ extension NodeEngine {
     /// error when the file could not be written: redis-server exits then.
     public func flushClusterConfig() -> String? {
         guard let cluster, cluster.needsSave else { return nil }
-        return saveClusterConfig(fsync: cluster.needsFsync)
+        return saveClusterConfig()
     }
 
-    func saveClusterConfig(fsync: Bool) -> String? {
+    /// nodes.conf written and fsynced: a change a node acknowledged survives a crash.
+    func saveClusterConfig() -> String? {
         guard let cluster else { return nil }
         guard let writer = clusterConfigWriter else { return nil }
-        if let error = writer(cluster.configText, fsync) { return error }
+        if let error = writer(cluster.configText) { return error }
         cluster.needsSave = false
-        cluster.needsFsync = false
         return nil
     }
 

@@ -71,8 +71,8 @@ public final class NodeEngine {
     public var configRewriter: ((ServerConfig) -> String?)?
     /// Cluster mode's state; nil on a standalone node.
     var cluster: ClusterState?
-    /// Writes nodes.conf (content, fsync); returns an error text.
-    public var clusterConfigWriter: ((String, Bool) -> String?)?
+    /// Writes nodes.conf atomically and durably; returns an error text.
+    public var clusterConfigWriter: ((String) -> String?)?
     /// Carries out what the bus logic decides (connect, send, close).
     public var busOutput: ((BusAction) -> Void)?
     /// Lines for the log (the server formats them).
