@@ -1,7 +1,7 @@
 /// Writes one value as an RDB object (rdbSaveObjectType + rdbSaveObject),
 /// in the encodings redis-server 7.0 picks.
 public struct RDBObjectWriter {
-    public private(set) var bytes: [UInt8] = []
+    public internal(set) var bytes: [UInt8] = []
     /// rdbcompression: strings over 20 bytes are stored LZF-compressed when that saves 4 bytes or more.
     public var compression = true
     /// list-max-listpack-size -2: quicklist nodes of up to 8 KB.
@@ -9,13 +9,26 @@ public struct RDBObjectWriter {
 
     public init() {}
 
+    /// An object: its type byte, then its value (a DUMP payload's body).
     public mutating func write(_ value: RDBValue) {
+        write(value, key: nil)
+    }
+
+    /// An RDB file's entry: type byte, key, value.
+    public mutating func write(_ value: RDBValue, key: [UInt8]?) {
+        let typeAt = bytes.count
+        bytes.append(0)  // the type, known once the encoding is chosen
+        if let key { writeString(key) }
+        bytes[typeAt] = writeBody(value)
+    }
+
+    /// Writes the value and returns its RDB type.
+    private mutating func writeBody(_ value: RDBValue) -> UInt8 {
         switch value {
         case .string(let string):
-            bytes.append(RDBType.string)
             writeString(string)
+            return RDBType.string
         case .list(let items):
-            bytes.append(RDBType.listQuicklist2)
             var nodes: [[[UInt8]]] = [[]]
             var size = 0
             for item in items {
@@ -32,41 +45,39 @@ public struct RDBObjectWriter {
                 writeLength(2)  // QUICKLIST_NODE_CONTAINER_PACKED
                 writeString(Listpack.encode(node))
             }
+            return RDBType.listQuicklist2
         case .set(let members, let encoding):
             if encoding == .intset, let values = members.map(Listpack.canonicalInteger) as? [Int64] {
-                bytes.append(RDBType.setIntset)
                 writeString(Intset.encode(values.sorted()))
-            } else {
-                bytes.append(RDBType.set)
-                writeLength(members.count)
-                for member in members { writeString(member) }
+                return RDBType.setIntset
             }
+            writeLength(members.count)
+            for member in members { writeString(member) }
+            return RDBType.set
         case .hash(let pairs, let encoding):
             if encoding == .listpack {
-                bytes.append(RDBType.hashListpack)
                 writeString(Listpack.encode(pairs.flatMap { [$0.field, $0.value] }))
-            } else {
-                bytes.append(RDBType.hash)
-                writeLength(pairs.count)
-                for pair in pairs {
-                    writeString(pair.field)
-                    writeString(pair.value)
-                }
+                return RDBType.hashListpack
             }
+            writeLength(pairs.count)
+            for pair in pairs {
+                writeString(pair.field)
+                writeString(pair.value)
+            }
+            return RDBType.hash
         case .sortedSet(let unordered, let encoding):
             // Ascending by score, then member, as the skiplist and listpack keep them.
             let entries = unordered.sorted { $0.score != $1.score ? $0.score < $1.score : $0.member.lexicographicallyPrecedes($1.member) }
             if encoding == .listpack {
-                bytes.append(RDBType.zsetListpack)
                 writeString(Listpack.encode(entries.flatMap { [$0.member, Self.scoreText($0.score)] }))
-            } else {
-                bytes.append(RDBType.zset2)
-                writeLength(entries.count)
-                for entry in entries.reversed() {  // highest score first, as zsl is walked from its tail
-                    writeString(entry.member)
-                    withUnsafeBytes(of: entry.score.bitPattern.littleEndian) { bytes += $0 }
-                }
+                return RDBType.zsetListpack
             }
+            writeLength(entries.count)
+            for entry in entries.reversed() {  // highest score first, as zsl is walked from its tail
+                writeString(entry.member)
+                withUnsafeBytes(of: entry.score.bitPattern.littleEndian) { bytes += $0 }
+            }
+            return RDBType.zset2
         }
     }
 

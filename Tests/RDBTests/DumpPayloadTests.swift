@@ -28,6 +28,15 @@ import TestSupport
                 == Self.hex("10 0c 0c000000 0200 816102 0101 ff 0a00 84a693e8aa17e4db"))
     }
 
+    @Test func rdbFilesMatchTheSpecVectors() {
+        var empty = RDBFileWriter(aux: [])
+        #expect(empty.finish() == Self.hex("524544495330303130ff a9fd37fe89a77eeb"))
+        var one = RDBFileWriter(aux: [])
+        one.selectDatabase(0, keys: 1, expires: 0)
+        one.write(key: Array("foo".utf8), value: .string(Array("bar".utf8)), expireAt: nil)
+        #expect(one.finish() == Self.hex("524544495330303130 fe00 fb0100 00 03666f6f 03626172 ff a125e41c1ad07c4c"))
+    }
+
     @Test(arguments: fixtures)
     func aRealPayloadDecodesToWhatWasStored(name: String) throws {
         let payload = try Fixtures.bytes("dump/\(name).bin")

@@ -71,7 +71,7 @@ enum InfoCommand {
                      "total_error_replies:\(s.errorReplies)", "total_reads_processed:0", "total_writes_processed:0"]
         case "replication":
             lines = ["# Replication", "role:master", "connected_slaves:0", "master_failover_state:no-failover",
-                     "master_replid:\(e.runID)", "master_replid2:0000000000000000000000000000000000000000",
+                     "master_replid:\(e.replicationID)", "master_replid2:0000000000000000000000000000000000000000",
                      "master_repl_offset:0", "second_repl_offset:-1", "repl_backlog_active:0",
                      "repl_backlog_size:\(e.config.integer("repl-backlog-size"))", "repl_backlog_first_byte_offset:0",
                      "repl_backlog_histlen:0"]

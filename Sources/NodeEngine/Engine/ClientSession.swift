@@ -40,6 +40,8 @@ public final class ClientSession {
     /// Cluster mode: ASKING was sent (good for one command or one MULTI),
     /// READONLY was sent (a replica serves its master's slots for reads).
     var asking = false
+    /// REPLCONF rdb-only 1: SYNC sends the RDB alone.
+    var rdbOnly = false
     /// Its MIGRATE is in flight: nothing more of it runs until that ends.
     var awaitingMigration = false
     var readOnly = false

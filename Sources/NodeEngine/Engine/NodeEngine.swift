@@ -47,6 +47,8 @@ public final class NodeEngine {
     /// one clock read per command instead of two.
     private var batchClock: Int64?
     let runID: String
+    /// master_replid: the history this node's data belongs to.
+    let replicationID: String
     /// The node's TCP port and pid, for INFO (the server sets them).
     public var port = 6379
     public var processID: Int32 = 0
@@ -115,6 +117,7 @@ public final class NodeEngine {
         lastSave = startedAt
         var generator = SplitMix64Generator(seed: seed ^ 0x5DEE_CE66)
         runID = (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
+        replicationID = (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
     }
 
     // MARK: Clients
