@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterBusTests",
-            dependencies: ["ClusterBus", "TestSupport"],
+            dependencies: ["ClusterBus", "ClusterModel", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeServerTests",
-            dependencies: ["NodeServer", "NodeEngine", "RedisClient", "RESP", "TestSupport"],
+            dependencies: ["NodeServer", "NodeEngine", "ClusterModel", "RedisClient", "RESP", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

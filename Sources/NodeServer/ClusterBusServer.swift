@@ -31,17 +31,7 @@ final class ClusterBusServer {
                     try channel.pipeline.syncOperations.addHandler(BusLinkHandler(server: self, linkID: nil))
                 }
             }
-        for word in addresses {
-            let optional = word.hasPrefix("-")
-            var host = optional ? String(word.dropFirst()) : word
-            if host == "*" { host = "0.0.0.0" }
-            if host == "::*" { host = "::" }
-            do {
-                listeners.append(try bootstrap.bind(host: host, port: port).wait())
-            } catch where optional {
-                continue
-            }
-        }
+        listeners = try NodeServer.bind(bootstrap, port: port, addresses: addresses)
         loop.execute { [engine, loop] in
             let bound = NIOLoopBound(engine, eventLoop: loop)
             loop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(NodeEngine.clusterCronMilliseconds)) { _ in

@@ -178,6 +178,12 @@ public final class NodeServer: @unchecked Sendable {
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
+        channels = try Self.bind(bootstrap, port: port, addresses: addresses)
+    }
+
+    /// Binds every address of a `bind` directive (`*` and `::*` for all, a
+    /// leading `-` for one that may be missing); at least one must bind.
+    static func bind(_ bootstrap: ServerBootstrap, port: Int, addresses: [String]) throws -> [any Channel] {
         var bound: [any Channel] = []
         for word in addresses {
             let optional = word.hasPrefix("-")
@@ -191,7 +197,7 @@ public final class NodeServer: @unchecked Sendable {
             }
         }
         guard !bound.isEmpty else { throw NodeServerError("no address of '\(addresses.joined(separator: " "))' could be bound") }
-        channels = bound
+        return bound
     }
 
     private func scheduleCron(loop: any EventLoop) {

@@ -1,4 +1,5 @@
 import ClusterBus
+import ClusterModel
 import Foundation
 import Testing
 import TestSupport
@@ -84,13 +85,7 @@ import TestSupport
 }
 
 private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func below(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return bound <= 0 ? 0 : Int((z ^ (z >> 31)) % UInt64(bound))
-    }
+    var generator: SplitMix64
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
+    mutating func below(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(generator.next() % UInt64(bound)) }
 }

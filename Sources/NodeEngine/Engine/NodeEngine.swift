@@ -1,3 +1,4 @@
+import ClusterModel
 import NIOCore
 
 /// A Redis 7.0.15-compatible node without sockets or files: the keyspace,
@@ -341,14 +342,5 @@ struct WatchedKeyName: Hashable {
 }
 
 /// SplitMix64 as a RandomNumberGenerator: seeded, so a test replays it.
-struct SplitMix64Generator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The engine's seeded randomness is ClusterModel's generator.
+typealias SplitMix64Generator = SplitMix64
