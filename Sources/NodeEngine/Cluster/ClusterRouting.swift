@@ -10,6 +10,15 @@ extension NodeEngine {
         guard let cluster else { return nil }
         let isExec = entry.name == "exec"
         guard entry.firstKey > 0 || entry.flags.contains(.movableKeys) || isExec else { return nil }
+        // The common case, decided without copying the key: one key, in a
+        // stable slot this node serves, with the cluster ok.
+        let lastKey = entry.lastKey < 0 ? arguments.count + entry.lastKey : entry.lastKey
+        if !isExec && !entry.flags.contains(.movableKeys) && lastKey == entry.firstKey && entry.firstKey < arguments.count && cluster.isOK {
+            let slot = arguments.withBytes(entry.firstKey, HashSlot.slot(of:))
+            if cluster.slotOwner[slot] === cluster.myself && cluster.migratingTo[slot] == nil && cluster.importingFrom[slot] == nil {
+                return nil
+            }
+        }
         var requests: [(entry: CommandEntry, arguments: Arguments)] = []
         if isExec {
             guard let queued = client.transaction else { return nil }
