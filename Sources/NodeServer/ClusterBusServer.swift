@@ -22,7 +22,10 @@ final class ClusterBusServer {
 
     /// Binds the bus port and starts the 100 ms cron (off the loop: it waits for the bind).
     func start(port: Int, addresses: [String]) throws {
-        try loop.submit { [engine] in engine.busOutput = { [unowned self] action in self.perform(action) } }.wait()
+        try loop.submit { [engine] in
+            engine.busOutput = { [unowned self] action in self.perform(action) }
+            engine.busLinkPendingBytes = { [unowned self] link in self.pendingBytes(link) }
+        }.wait()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -90,6 +93,13 @@ final class ClusterBusServer {
             pending[link] = nil
             channels.removeValue(forKey: link)?.close(promise: nil)
         }
+    }
+
+    /// What link `link` has queued: still connecting, or not yet taken by its socket.
+    private func pendingBytes(_ link: Int) -> Int {
+        if let queued = pending[link] { return queued.reduce(0) { $0 + $1.count } }
+        guard let channel = channels[link] else { return 0 }
+        return (try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
     }
 
     private func write(_ bytes: [UInt8], to channel: any Channel) {

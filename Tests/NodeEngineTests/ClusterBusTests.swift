@@ -151,4 +151,19 @@ import Testing
         cluster.advance(milliseconds: 200)
         #expect(cluster.replies(0) == "-MOVED 3300 127.0.0.1:\(cluster.port(1))\r\n")
     }
+
+    @Test func aLinkWhosePeerStopsReadingIsFreedPastTheSendBufferLimit() throws {
+        let cluster = try SimulatedCluster(nodes: 2, directives: ["--cluster-link-sendbuf-limit", "10000"])
+        cluster.run(0, "CLUSTER", "MEET", "127.0.0.1", "\(cluster.port(1))")
+        cluster.advance(milliseconds: 1500)
+        cluster.stalled.insert(1)
+        for _ in 0..<6 { cluster.run(0, "PUBLISH", "news", String(repeating: "x", count: 3000)) }
+        let links = cluster.run(0, "CLUSTER", "LINKS")
+        #expect(links.contains("$2\r\nrw\r\n") || links.contains("+rw\r\n") || links.contains("rw"), "\(links)")
+        cluster.advance(milliseconds: 100)
+        #expect(cluster.run(0, "CLUSTER", "INFO").contains("total_cluster_links_buffer_limit_exceeded:1"))
+        cluster.stalled.remove(1)
+        cluster.advance(milliseconds: 500)
+        #expect(cluster.run(0, "CLUSTER", "INFO").contains("cluster_known_nodes:2"))
+    }
 }

@@ -26,6 +26,9 @@ final class SimulatedCluster {
     private var events: [Event] = []
     /// Nodes whose links fail to connect and whose traffic is dropped.
     var isolated: Set<Int> = []
+    /// Nodes that stop reading: what is sent to them waits on the sender's link.
+    var stalled: Set<Int> = []
+    private var held: [Endpoint: [[UInt8]]] = [:]
 
     init(nodes: Int, basePort: Int = 30000, directives: [String] = []) throws {
         for index in 0..<nodes {
@@ -37,6 +40,9 @@ final class SimulatedCluster {
             engine.port = port
             try engine.startCluster(configText: nil)
             engine.busOutput = { [unowned self] action in self.handle(action, from: index) }
+            engine.busLinkPendingBytes = { [unowned self] link in
+                self.held[Endpoint(node: index, link: link)]?.reduce(0) { $0 + $1.count } ?? 0
+            }
             engines.append(engine)
             clients.append(engine.connect(address: "127.0.0.1:5000\(index)", localAddress: "127.0.0.1:\(port)", isLoopback: true))
             otherClients.append(engine.connect(address: "127.0.0.1:5100\(index)", localAddress: "127.0.0.1:\(port)", isLoopback: true))
@@ -109,8 +115,13 @@ final class SimulatedCluster {
                 engines[from.node].busLinkConnected(from.link, localIP: "127.0.0.1")
             case .deliver(let from, let bytes):
                 guard let to = peers[from], !isolated.contains(from.node), !isolated.contains(to.node) else { continue }
+                if stalled.contains(to.node) {
+                    held[from, default: []].append(bytes)
+                    continue
+                }
                 engines[to.node].busReceived(to.link, bytes)
             case .close(let from):
+                held[from] = nil
                 guard let to = peers.removeValue(forKey: from) else { continue }
                 peers[to] = nil
                 engines[to.node].busLinkClosed(to.link)

@@ -88,6 +88,14 @@ import TestSupport
             }
         }
         #expect(try await eventually(2) { try sees(engine, redis) && sees(redis, engine) })
+        // Both directions of the pair show in CLUSTER LINKS, on each side.
+        for (node, other) in [(engine, redis), (redis, engine)] {
+            #expect(try await eventually(2) {
+                let links = try text(node, ["CLUSTER", "LINKS"])
+                return links.hasPrefix("*2\r\n") && links.contains("$2\r\nto\r\n") && links.contains("$4\r\nfrom\r\n")
+                    && links.components(separatedBy: ids[other.port]!).count == 3
+            })
+        }
 
         #expect(try text(engine, ["CLUSTER", "ADDSLOTSRANGE", "0", "8191"]) == "+OK\r\n")
         #expect(try text(redis, ["CLUSTER", "ADDSLOTSRANGE", "8192", "16383"]) == "+OK\r\n")

@@ -117,12 +117,27 @@ extension NodeEngine {
         link.node = node
     }
 
+    /// CLUSTER LINKS: links bound to a node, with what their sockets have
+    /// not taken yet (events "rw" while some is pending, as redis-server shows).
     func clusterLinks() -> [ClusterLinkInfo] {
         guard let cluster else { return [] }
         return cluster.links.values.sorted { $0.id < $1.id }.compactMap { link in
             guard let node = link.node else { return nil }
+            let pending = busLinkPendingBytes?(link.id) ?? 0
+            let events = link.connected ? (pending > 0 ? "rw" : "r") : (pending > 0 ? "w" : "")
             return ClusterLinkInfo(outbound: link.outbound, nodeID: node.id, createdAt: link.createdAt,
-                                   events: link.connected ? "r" : "", sendBufferAllocated: 0, sendBufferUsed: 0)
+                                   events: events, sendBufferAllocated: pending, sendBufferUsed: pending)
+        }
+    }
+
+    /// cluster-link-sendbuf-limit: a link whose peer does not read is freed
+    /// (and reconnected by the cron) instead of holding memory without end.
+    func freeLinksOverTheSendLimit() {
+        guard let cluster, case let limit = Int(config.integer("cluster-link-sendbuf-limit")), limit > 0 else { return }
+        for link in cluster.links.values where (busLinkPendingBytes?(link.id) ?? 0) > limit {
+            log(.warning, "Freeing cluster link(\(link.outbound ? "to" : "from") node \(link.node?.id ?? "?"), used memory: \(busLinkPendingBytes?(link.id) ?? 0)) due to exceeding send buffer memory limit.")
+            cluster.linksOverSendLimit += 1
+            freeLink(link)
         }
     }
 }

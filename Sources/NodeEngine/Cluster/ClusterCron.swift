@@ -13,6 +13,7 @@ extension NodeEngine {
         let handshakeTimeout = max(timeout, 1000)
         cluster.myself.hostname = config["cluster-announce-hostname"]
         cluster.possiblyFailingCount = 0
+        freeLinksOverTheSendLimit()
         for node in cluster.knownNodes where !node.isMyself && !node.flags.contains(.noAddress) {
             if node.timedOut { cluster.possiblyFailingCount += 1 }
             if node.inHandshake && now - node.createdAt > handshakeTimeout {

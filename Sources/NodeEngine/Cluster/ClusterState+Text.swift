@@ -56,6 +56,6 @@ extension ClusterState {
             }
             text += "cluster_stats_messages_\(direction):\(total)\r\n"
         }
-        return text + "total_cluster_links_buffer_limit_exceeded:0\r\n"
+        return text + "total_cluster_links_buffer_limit_exceeded:\(linksOverSendLimit)\r\n"
     }
 }

@@ -25,6 +25,8 @@ final class ClusterState {
     /// The bus links by ID, and the next ID to give.
     var links: [Int: ClusterBusLink] = [:]
     var nextLinkID = 1
+    /// total_cluster_links_buffer_limit_exceeded.
+    var linksOverSendLimit = 0
     /// Nodes seen possibly failing in the last cron run (they go in every gossip).
     var possiblyFailingCount = 0
     /// Bumped per PING built, so one node goes in a message's gossip once.

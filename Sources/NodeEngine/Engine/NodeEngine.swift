@@ -78,6 +78,8 @@ public final class NodeEngine {
     public var clusterConfigWriter: ((String) -> String?)?
     /// Carries out what the bus logic decides (connect, send, close).
     public var busOutput: ((BusAction) -> Void)?
+    /// Bytes a bus link's socket has not taken yet.
+    public var busLinkPendingBytes: ((Int) -> Int)?
     /// Lines for the log (the server formats them).
     public var logger: ((EngineLogLevel, String) -> Void)?
     /// MIGRATE: what the server sends to a target and reads back, and
