@@ -3,7 +3,7 @@ import ClusterModel
 /// CLUSTER SLOTS and CLUSTER SHARDS: who serves what, as clients route by it.
 extension ClusterCommands {
     static func slots(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard let cluster = e.cluster else { return e.fail(c, disabled) }
+        guard let cluster = state(e, c) else { return }
         var runs: [(start: Int, end: Int, owner: ClusterNode)] = []
         for slot in 0..<HashSlot.count {
             guard let owner = cluster.slotOwner[slot] else { continue }
@@ -42,7 +42,7 @@ extension ClusterCommands {
     }
 
     static func shards(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard let cluster = e.cluster else { return e.fail(c, disabled) }
+        guard let cluster = state(e, c) else { return }
         let masters = cluster.knownNodes.filter(\.isMaster)
         c.reply.array(masters.count)
         for master in masters {
