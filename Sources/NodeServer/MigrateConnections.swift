@@ -56,10 +56,10 @@ final class MigrateConnections {
                     connections[target] = (channel, reader, .now())
                     run(exchange, on: channel, reader: reader, target: target, timeout: timeout)
                 case .failure(let error):
-                    if error is NIOConnectionError && (error as! NIOConnectionError).dnsAError != nil && (error as! NIOConnectionError).connectionErrors.isEmpty {
+                    if let failure = error as? NIOConnectionError, failure.dnsAError != nil, failure.connectionErrors.isEmpty {
                         engine.migrateCompleted(exchange.id, .unresolvable)
                     } else {
-                        engine.migrateCompleted(exchange.id, .connectFailed(timedOut: error is ChannelError && (error as! ChannelError) == .connectTimeout(timeout)))
+                        engine.migrateCompleted(exchange.id, .connectFailed(timedOut: (error as? ChannelError) == .connectTimeout(timeout)))
                     }
                 }
             }

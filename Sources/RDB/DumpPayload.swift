@@ -6,10 +6,14 @@ public enum DumpPayload {
     public static func encode(_ value: RDBValue) -> [UInt8] {
         var writer = RDBObjectWriter()
         writer.write(value)
-        var bytes = writer.bytes
-        bytes += [UInt8(rdbVersion & 0xFF), UInt8(rdbVersion >> 8)]
-        let crc = CRC64.checksum(bytes)
-        withUnsafeBytes(of: crc.littleEndian) { bytes += $0 }
+        return sealed(writer.bytes)
+    }
+
+    /// `body` with the footer: the RDB version and the CRC-64 of both
+    /// (FUNCTION DUMP seals its libraries the same way).
+    public static func sealed(_ body: [UInt8]) -> [UInt8] {
+        var bytes = body + [UInt8(rdbVersion & 0xFF), UInt8(rdbVersion >> 8)]
+        withUnsafeBytes(of: CRC64.checksum(bytes).littleEndian) { bytes += $0 }
         return bytes
     }
 
@@ -21,21 +25,26 @@ public enum DumpPayload {
     }
 
     public static func decode(_ payload: [UInt8]) throws(Failure) -> RDBValue {
-        guard payload.count >= 10 else { throw .versionOrChecksum }
-        let footer = payload.count - 10
-        let version = UInt16(payload[footer]) | UInt16(payload[footer + 1]) << 8
-        guard version <= rdbVersion else { throw .versionOrChecksum }
-        let stored = payload[(footer + 2)...].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
-        // A zero checksum means "not computed" (rdbchecksum no).
-        guard stored == 0 || stored == CRC64.checksum(payload[..<(footer + 2)]) else { throw .versionOrChecksum }
-        var reader = RDBObjectReader(Array(payload[..<footer]))
-        let value: RDBValue
+        guard let body = verifiedBody(payload) else { throw .versionOrChecksum }
+        var reader = RDBObjectReader(body)
         do {
-            value = try reader.readObject()
+            // Like redis-server, bytes after the value are not looked at.
+            return try reader.readObject()
         } catch {
             throw .badData(error)
         }
-        // Like redis-server, bytes after the value are not looked at.
-        return value
+    }
+
+    /// verifyDumpPayload: the bytes before the footer when the version is
+    /// one 7.0 reads and the checksum holds (zero means "not computed",
+    /// rdbchecksum no); nil otherwise. FUNCTION RESTORE checks the same way.
+    public static func verifiedBody(_ payload: [UInt8]) -> [UInt8]? {
+        guard payload.count >= 10 else { return nil }
+        let footer = payload.count - 10
+        let version = UInt16(payload[footer]) | UInt16(payload[footer + 1]) << 8
+        guard version <= rdbVersion else { return nil }
+        let stored = payload[(footer + 2)...].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+        guard stored == 0 || stored == CRC64.checksum(payload[..<(footer + 2)]) else { return nil }
+        return Array(payload[..<footer])
     }
 }

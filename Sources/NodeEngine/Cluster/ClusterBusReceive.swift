@@ -32,7 +32,6 @@ extension NodeEngine {
                 cluster.markChanged()
             }
             sender.replicationOffset = Int64(clamping: header.offset)
-            sender.replicationOffsetTime = now
         }
         switch type {
         case .ping, .pong, .meet:

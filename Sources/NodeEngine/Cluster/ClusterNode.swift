@@ -16,10 +16,7 @@ final class ClusterNode {
     var pongReceived: Int64 = 0
     var dataReceived: Int64 = 0
     var failTime: Int64 = 0
-    var votedTime: Int64 = 0
     var replicationOffset: Int64 = 0
-    var replicationOffsetTime: Int64 = 0
-    var orphanedSince: Int64 = 0
     var ip = ""
     var hostname = ""
     var port = 0

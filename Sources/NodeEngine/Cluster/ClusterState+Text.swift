@@ -35,7 +35,7 @@ extension ClusterState {
             + "vars currentEpoch \(currentEpoch) lastVoteEpoch \(lastVoteEpoch)\n"
     }
 
-    func infoText(now: Int64, nodeTimeout: Int64) -> String {
+    var infoText: String {
         var assigned = 0, ok = 0, pfail = 0, fail = 0
         for owner in slotOwner {
             guard let owner else { continue }

@@ -8,8 +8,8 @@ import ClusterModel
 final class ClusterState {
     private(set) var myself: ClusterNode
     private(set) var nodes: [String: ClusterNode] = [:]
-    /// Nodes in the order they were learned, for stable output.
-    private(set) var order: [ClusterNode] = []
+    /// Every node, myself and handshakes included, in the order they were learned (stable output).
+    private(set) var knownNodes: [ClusterNode] = []
     var slotOwner = [ClusterNode?](repeating: nil, count: HashSlot.count)
     var migratingTo = [ClusterNode?](repeating: nil, count: HashSlot.count)
     var importingFrom = [ClusterNode?](repeating: nil, count: HashSlot.count)
@@ -60,7 +60,7 @@ final class ClusterState {
 
     func add(_ node: ClusterNode) {
         nodes[node.id] = node
-        order.append(node)
+        knownNodes.append(node)
     }
 
     /// clusterDelNode: its slots unassigned, its reports dropped, unlinked.
@@ -70,24 +70,19 @@ final class ClusterState {
             if migratingTo[slot] === node { migratingTo[slot] = nil }
             if slotOwner[slot] === node { deleteSlot(slot) }
         }
-        for other in order where other !== node { other.failureReports[ObjectIdentifier(node)] = nil }
+        for other in knownNodes where other !== node { other.failureReports[ObjectIdentifier(node)] = nil }
         for replica in node.replicas { replica.master = nil }
         if node.isReplica, let master = node.master { master.removeReplica(node) }
         nodes[node.id] = nil
-        order.removeAll { $0 === node }
+        knownNodes.removeAll { $0 === node }
     }
 
-    /// A handshake node gets the ID its PONG announced.
+    /// A handshake node gets the ID its PONG announced; myself a new one on RESET HARD.
     func rename(_ node: ClusterNode, to id: String) {
         nodes[node.id] = nil
         node.id = id
         nodes[id] = node
     }
-
-    /// Myself gets a new ID (CLUSTER RESET HARD).
-    func renameMyself(to id: String) { rename(myself, to: id) }
-
-    var knownNodes: [ClusterNode] { order }
 
     // MARK: Slots
 
@@ -114,7 +109,7 @@ final class ClusterState {
         return true
     }
 
-    private var mastersHaveReplicas: Bool { order.contains { $0.isMaster && !$0.replicas.isEmpty } }
+    private var mastersHaveReplicas: Bool { knownNodes.contains { $0.isMaster && !$0.replicas.isEmpty } }
 
     /// Contiguous runs of the slots `node` owns, as (start, end) pairs.
     func slotRanges(of node: ClusterNode) -> [(Int, Int)] {
@@ -138,7 +133,7 @@ final class ClusterState {
 
     // MARK: Epochs and roles
 
-    var maxEpoch: UInt64 { max(order.map(\.configEpoch).max() ?? 0, currentEpoch) }
+    var maxEpoch: UInt64 { max(knownNodes.map(\.configEpoch).max() ?? 0, currentEpoch) }
 
     /// clusterBumpConfigEpochWithoutConsensus: true when it bumped.
     @discardableResult
@@ -183,12 +178,12 @@ final class ClusterState {
         if myself.isReplica { setAsMaster(myself) }
         closeAllSlots()
         for slot in 0..<HashSlot.count { deleteSlot(slot) }
-        for node in order where node !== myself { remove(node) }
+        for node in knownNodes where node !== myself { remove(node) }
         if hard {
             currentEpoch = 0
             lastVoteEpoch = 0
             myself.configEpoch = 0
-            renameMyself(to: newID)
+            rename(myself, to: newID)
         }
         markChanged()
     }
@@ -210,7 +205,7 @@ final class ClusterState {
         }
         var reachable = 0
         size = 0
-        for node in order where node.isMaster && node.slotCount > 0 {
+        for node in knownNodes where node.isMaster && node.slotCount > 0 {
             size += 1
             if !node.flags.contains(.failing) && !node.flags.contains(.possiblyFailing) { reachable += 1 }
         }

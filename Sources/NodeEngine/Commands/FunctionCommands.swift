@@ -30,11 +30,9 @@ enum FunctionCommands {
         c.reply.emptyArray()
     }
 
-    /// No libraries: just the RDB version and the checksum.
+    /// No libraries: just the footer.
     static func dump(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        var payload: [UInt8] = [UInt8(DumpPayload.rdbVersion & 0xFF), UInt8(DumpPayload.rdbVersion >> 8)]
-        withUnsafeBytes(of: CRC64.checksum(payload).littleEndian) { payload += $0 }
-        c.reply.bulk(payload)
+        c.reply.bulk(DumpPayload.sealed([]))
     }
 
     static func restore(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -42,15 +40,8 @@ enum FunctionCommands {
         if a.count == 4 && !(a.isWord(3, "append") || a.isWord(3, "replace") || a.isWord(3, "flush")) {
             return e.fail(c, "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.")
         }
-        let payload = a[2]
-        guard payload.count >= 10 else { return e.fail(c, "ERR DUMP payload version or checksum are wrong") }
-        let footer = payload.count - 10
-        let version = UInt16(payload[footer]) | UInt16(payload[footer + 1]) << 8
-        let stored = payload[(footer + 2)...].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
-        guard version <= DumpPayload.rdbVersion, stored == 0 || stored == CRC64.checksum(payload[..<(footer + 2)]) else {
-            return e.fail(c, "ERR DUMP payload version or checksum are wrong")
-        }
-        guard footer == 0 else {
+        guard let libraries = DumpPayload.verifiedBody(a[2]) else { return e.fail(c, "ERR DUMP payload version or checksum are wrong") }
+        guard libraries.isEmpty else {
             return e.fail(c, "ERR this node runs no Lua: rcluster's engine cannot load function libraries")
         }
         c.reply.ok()

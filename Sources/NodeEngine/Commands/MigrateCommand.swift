@@ -1,4 +1,6 @@
+import NIOCore
 import RDB
+import RESP
 
 /// MIGRATE (cluster.c's migrateCommand): the keys' DUMP payloads sent as
 /// RESTORE (RESTORE-ASKING in cluster mode) over a cached connection to the
@@ -98,11 +100,8 @@ public enum MigrateExchangeResult: Sendable {
 extension NodeEngine {
     func startMigration(_ migration: Migration, mayRetry: Bool) {
         var migration = migration
-        var bytes: [UInt8] = []
-        func command(_ words: [[UInt8]]) {
-            bytes += Array("*\(words.count)\r\n".utf8)
-            for word in words { bytes += Array("$\(word.count)\r\n".utf8) + word + [13, 10] }
-        }
+        var bytes = ByteBuffer()
+        func command(_ words: [[UInt8]]) { RESPEncoder.encodeCommand(words.map { ByteBuffer(bytes: $0) }, into: &bytes) }
         if let password = migration.password {
             command([Array("AUTH".utf8)] + (migration.username.map { [$0] } ?? []) + [password])
         }
@@ -136,7 +135,7 @@ extension NodeEngine {
             migrateCompleted(id, .unresolvable)
             return
         }
-        migrateOutput(MigrateExchange(id: id, host: migration.host, port: migration.port, reuse: lastDB != nil, bytes: bytes,
+        migrateOutput(MigrateExchange(id: id, host: migration.host, port: migration.port, reuse: lastDB != nil, bytes: Array(bytes.readableBytesView),
                                       replies: replies, timeoutMilliseconds: migration.timeout))
     }
 
