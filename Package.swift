@@ -27,7 +27,7 @@ let package = Package(
         .target(
             name: "RClusterCLI",
             dependencies: [
-                "ClusterAdmin", "ClusterModel", "LocalCluster", "NodeServer", "Planner", "Provisioning", "RedisClient", "RESP",
+                "ClusterAdmin", "ClusterModel", "LocalCluster", "NodeServer", "Planner", "ProcessSignals", "Provisioning", "RedisClient", "RESP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "NodeServer",
             dependencies: [
-                "NodeEngine",
+                "NodeEngine", "ProcessSignals",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,6 +80,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Planner", dependencies: ["ClusterModel"], swiftSettings: swiftSettings),
+        .target(name: "ProcessSignals", swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CLibSSH2",
             pkgConfig: "libssh2",
@@ -117,7 +118,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeServerTests",
-            dependencies: ["NodeServer", "NodeEngine", "ClusterModel", "RedisClient", "RESP", "TestSupport"],
+            dependencies: ["NodeServer", "NodeEngine", "ClusterModel", "ProcessSignals", "RedisClient", "RESP", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NodeEngine
+import ProcessSignals
 
 /// `rcluster server`: a node engine behind real sockets. One event loop
 /// runs the engine and every client connection, as redis-server's one
@@ -47,7 +48,7 @@ public final class NodeServer: @unchecked Sendable {
     private var engine: NodeEngine?
     private let logger: Logger
     private let finished = DispatchSemaphore(value: 0)
-    private var signalSources: [any DispatchSourceSignal] = []
+    private var signalWatcher: SignalWatcher?
     private var stopping = false
     private var clusterStore: ClusterConfigStore?
     private var clusterBus: ClusterBusServer?
@@ -212,16 +213,10 @@ public final class NodeServer: @unchecked Sendable {
     }
 
     private func installSignalHandlers() {
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [weak self] in
-                let name = signalNumber == SIGTERM ? "SIGTERM" : "SIGINT"
-                self?.logger.warning("Received \(name) scheduling shutdown...")
-                self?.stop(reason: "User requested shutdown...")
-            }
-            source.resume()
-            signalSources.append(source)
+        signalWatcher = SignalWatcher([SIGTERM, SIGINT]) { [weak self] signalNumber in
+            let name = signalNumber == SIGTERM ? "SIGTERM" : "SIGINT"
+            self?.logger.warning("Received \(name) scheduling shutdown...")
+            self?.stop(reason: "User requested shutdown...")
         }
     }
 

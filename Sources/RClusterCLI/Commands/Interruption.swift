@@ -1,6 +1,6 @@
 import ClusterAdmin
-import Dispatch
 import Foundation
+import ProcessSignals
 
 /// Ctrl-C during a move. The first asks it to stop at its next window
 /// boundary: every slot in flight is finished and closed, so the cluster is
@@ -8,13 +8,11 @@ import Foundation
 /// how to finish what it leaves open.
 final class Interruption {
     let stop = StopRequest()
-    private let source: any DispatchSourceSignal
+    private let watcher: SignalWatcher
 
     /// `second`: what is left open after a second Ctrl-C, and how to finish it.
     init(second: String, first: String = "Ctrl-C: finishing the slots in flight, then stopping (Ctrl-C again stops at once).") {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "rcluster.interruption"))
-        source.setEventHandler { [stop] in
+        watcher = SignalWatcher([SIGINT]) { [stop] _ in
             if stop.request() == 1 {
                 FileHandle.standardError.write(Data("\n\(first)\n".utf8))
             } else {
@@ -22,11 +20,9 @@ final class Interruption {
                 exit(130)
             }
         }
-        source.resume()
     }
 
     func remove() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        watcher.cancel()
     }
 }
