@@ -18,14 +18,18 @@ public struct SlotMigrator: Sendable {
         /// Overwrite keys that exist on the target with different values.
         public var replace: Bool
         public var auth: RedisAuth?
+        /// Move slots with Valkey 9's atomic slot migration where both ends
+        /// have it (AtomicSlotMove); false: always GETKEYSINSLOT + MIGRATE.
+        public var atomicWhereAvailable: Bool
 
         public init(batchSize: Int = 1000, batchByteLimit: Int = MigrateBatches.defaultByteLimit, migrateTimeoutMilliseconds: Int = 60_000,
-                    replace: Bool = false, auth: RedisAuth? = nil) {
+                    replace: Bool = false, auth: RedisAuth? = nil, atomicWhereAvailable: Bool = true) {
             self.batchSize = batchSize
             self.batchByteLimit = batchByteLimit
             self.migrateTimeoutMilliseconds = migrateTimeoutMilliseconds
             self.replace = replace
             self.auth = auth
+            self.atomicWhereAvailable = atomicWhereAvailable
         }
     }
 

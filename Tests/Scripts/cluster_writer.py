@@ -14,6 +14,7 @@ parser.add_argument("--startup", required=True)
 parser.add_argument("--keys", type=int, default=2000)
 parser.add_argument("--stop-file", required=True)
 parser.add_argument("--report", required=True)
+parser.add_argument("--progress", help="a file that holds the acknowledged writes so far, updated every 50")
 options = parser.parse_args()
 
 host, port = options.startup.rsplit(":", 1)
@@ -34,6 +35,10 @@ while not os.path.exists(options.stop_file) and time.monotonic() - started < 600
             acked[key] = value
             pending.pop(key, None)
             writes += 1
+            if options.progress and writes % 50 == 0:
+                with open(options.progress + ".tmp", "w") as progress:
+                    progress.write(str(writes))
+                os.replace(options.progress + ".tmp", options.progress)
         except redis.RedisError:
             pending.setdefault(key, []).append(value)
             errors += 1

@@ -27,14 +27,9 @@ public struct TestServer: Sendable, Hashable, CustomTestStringConvertible {
 
     /// The integration suites that must pass on every server run on these.
     public static let matrix: [TestServer] = [.redis70, .redis62, .valkey91]
-    /// Redis only. Valkey 9.1 left the replica of a live reshard's target with
-    /// 128 slots in importing state (Valkey 8+ replicates SETSLOT to replicas);
-    /// rcluster's use of Valkey's own slot migration is the issue that follows.
-    public static let redisReleases: [TestServer] = [.redis70, .redis62]
     /// The same, and the engine: the suites of commands that need no
     /// replication (the engine's replication is the issue after cluster mode).
     public static let matrixAndEngine: [TestServer] = matrix + [.engine]
-    public static let redisReleasesAndEngine: [TestServer] = redisReleases + [.engine]
 
     /// The path to start; a missing fetched binary is an error that says how to get it.
     public func path() throws -> String {

@@ -16,12 +16,16 @@ struct MigrationOptions: ParsableArguments {
     @Flag(name: [.customLong("replace"), .customLong("cluster-replace")], help: "Overwrite keys that exist on the target with other values.")
     var replace = false
 
+    @Flag(help: "Move keys with GETKEYSINSLOT + MIGRATE even where both masters can move slots atomically (Valkey 9 and later, CLUSTER MIGRATESLOTS), as redis-cli does.")
+    var legacyMigration = false
+
     func validate() throws {
         guard pipeline > 0, timeout > 0 else { throw ValidationError("--pipeline and --timeout must be positive") }
         guard batchBytes >= 0 else { throw ValidationError("--batch-bytes must be 0 (no bound) or positive") }
     }
 
     func settings(auth: RedisAuth?) -> SlotMigrator.Settings {
-        .init(batchSize: pipeline, batchByteLimit: batchBytes, migrateTimeoutMilliseconds: timeout, replace: replace, auth: auth)
+        .init(batchSize: pipeline, batchByteLimit: batchBytes, migrateTimeoutMilliseconds: timeout, replace: replace, auth: auth,
+              atomicWhereAvailable: !legacyMigration)
     }
 }

@@ -57,11 +57,24 @@ final class MigrationProgress: @unchecked Sendable {
         if live && slots > 0 { redraw() }
     }
 
+    /// To standard error, even with --json, above the bar.
+    private func warn(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if live { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        terminal.warn(line)
+        if live && slots > 0 { redraw() }
+    }
+
     /// A window moved: the bar, or a line naming its slots.
     func record(_ event: Resharder.Event) {
-        guard case .slotsMoved(let slots, let source, let destination, let keys) = event else { return }
-        let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")
-        moved(slots: slots.count, keys: keys, line: "Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
+        switch event {
+        case .slotsMoved(let slots, let source, let destination, let keys):
+            let ranges = SlotSet(ranges: slots.map { SlotRange($0) }).ranges.map(\.description).joined(separator: ",")
+            moved(slots: slots.count, keys: keys, line: "Moved slots \(ranges) from \(source) to \(destination): \(keys) keys")
+        case .atomicMigrationFailed(let source, let destination, let reason):
+            warn("[WARNING] Atomic slot migration from \(source) to \(destination) moved nothing (\(reason)); its slots move with MIGRATE instead.")
+        }
     }
 
     private func moved(slots count: Int, keys moved: Int, line: String) {
