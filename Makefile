@@ -66,6 +66,8 @@ bench: deps-local
 	python3 Benchmarks/import_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/engine_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/reshard_bench.py --rcluster .build/release/rcluster --case engine
+	scripts/fetch-test-servers.sh
+	python3 Benchmarks/reshard_bench.py --rcluster .build/release/rcluster --case valkey
 	scripts/install-deps.sh $(TEST_PACKAGES)
 	python3 Benchmarks/deploy_bench.py --rcluster .build/release/rcluster; status=$$?; scripts/testbed.sh down; exit $$status
 

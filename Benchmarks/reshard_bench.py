@@ -14,6 +14,9 @@ slots that move (keys carry a hash tag chosen per slot):
 - engine: the pair move done by rcluster on a cluster of `rcluster server`
   nodes and on one of redis-server nodes, alternating: the engine's keys/s
   (MIGRATE, RESTORE-ASKING, GETKEYSINSLOT, SETSLOT) against redis-server's.
+- valkey: the scale-out on Valkey 9.1 nodes (`--valkey-server`): rcluster with
+  Valkey's atomic slot migration (its default there), rcluster with
+  `--legacy-migration`, and redis-cli (pipeline 1000), which has only MIGRATE.
 
 Only loopback.
 """
@@ -54,16 +57,16 @@ def tags_for(slots):
 class Cluster:
     """`masters` redis-server masters created by rcluster, plus `spare` empty
     masters joined with add-node; killed and removed on exit."""
-    def __init__(self, rcluster, masters, spare=0, engine=False):
+    def __init__(self, rcluster, masters, spare=0, engine=False, server="redis-server"):
         base = free_port_block(masters + spare)
         self.ports = [base + i for i in range(masters + spare)]
         self.folder = tempfile.mkdtemp(prefix="rcluster-bench-")
         self.procs = []
         for port in self.ports:
             d = os.path.join(self.folder, str(port)); os.makedirs(d)
-            server = [os.path.abspath(rcluster), "server"] if engine else ["redis-server"]
+            argv = [os.path.abspath(rcluster), "server"] if engine else [server]
             self.procs.append(subprocess.Popen(
-                server + ["--port", str(port), "--bind", "127.0.0.1", "--dir", d, "--save", "", "--appendonly", "no",
+                argv + ["--port", str(port), "--bind", "127.0.0.1", "--dir", d, "--save", "", "--appendonly", "no",
                  "--cluster-enabled", "yes", "--cluster-node-timeout", "5000", "--logfile", "redis.log"],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         while not all(command(p, "PING") == "+PONG" for p in self.ports):
@@ -122,7 +125,7 @@ def run(name, argv):
     return elapsed
 
 def reshard_argv(tool, rcluster, entry, source, target, slots):
-    if tool == "rcluster":
+    if tool.startswith("rcluster"):
         return [rcluster, "reshard", entry, "--from", source, "--to", target, "--slots", str(slots), "--yes"]
     argv = ["redis-cli", "--cluster", "reshard", entry, "--cluster-from", source, "--cluster-to", target,
             "--cluster-slots", str(slots), "--cluster-yes"]
@@ -137,18 +140,19 @@ def slot_list(ranges):
         slots += range(a, b + 1)
     return slots
 
-def scale_out(args):
+def scale_out(args, tools=None, server="redis-server"):
     """Fresh 3+1 cluster per tool; 4096 slots from all three to the new master."""
     rates = {}
     for _ in range(args.rounds):
-        for tool in TOOLS:
-            with Cluster(args.rcluster, masters=3, spare=1) as cluster:
+        for tool in tools or TOOLS:
+            with Cluster(args.rcluster, masters=3, spare=1, server=server) as cluster:
                 target = cluster.id(3)
                 plan = json.loads(subprocess.run(
                     [args.rcluster, "reshard", cluster.entry, "--from", "all", "--to", target, "--slots", "4096",
                      "--dry-run", "--json"], check=True, capture_output=True).stdout)
                 cluster.fill([s for source in plan["sources"] for s in slot_list(source["slots"])], args.keys, args.value_size)
-                elapsed = run(tool, reshard_argv(tool, args.rcluster, cluster.entry, "all", target, 4096))
+                argv = reshard_argv(tool, args.rcluster, cluster.entry, "all", target, 4096)
+                elapsed = run(tool, argv + (["--legacy-migration"] if "legacy" in tool else []))
                 moved = cluster.dbsize(3)
                 if moved != args.keys:
                     print(f"  note: {tool} moved {moved} keys, not the {args.keys} filled")
@@ -193,12 +197,14 @@ def engine_pair(args):
         print(f"  {name:26s} {rate:10.0f} keys/s")
     print(f"  ratio engine / redis-server: {best['rcluster server'] / best['redis-server 7.0.15']:.2f}x")
 
-def report(title, rates):
+VALKEY_TOOLS = ["rcluster", "rcluster --legacy-migration", "redis-cli (pipeline 1000)"]
+
+def report(title, rates, tools=TOOLS):
     print(title)
     best = {tool: max(values) for tool, values in rates.items()}
-    for tool in TOOLS:
-        print(f"  {tool:26s} {best[tool]:10.0f} keys/s")
-    for tool in TOOLS[1:]:
+    for tool in tools:
+        print(f"  {tool:28s} {best[tool]:10.0f} keys/s")
+    for tool in tools[1:]:
         print(f"  ratio rcluster / {tool}: {best['rcluster'] / best[tool]:.2f}x")
 
 def main():
@@ -207,7 +213,8 @@ def main():
     parser.add_argument("--keys", type=int, default=1_000_000)
     parser.add_argument("--value-size", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=1)
-    parser.add_argument("--case", choices=["scale-out", "pair", "both", "engine"], default="both")
+    parser.add_argument("--case", choices=["scale-out", "pair", "both", "engine", "valkey"], default="both")
+    parser.add_argument("--valkey-server", default=".build/test-servers/valkey-9.1/valkey-server")
     args = parser.parse_args()
     shape = f"{args.keys} keys of {args.value_size} B, all in the slots that move"
     if args.case in ("scale-out", "both"):
@@ -216,6 +223,10 @@ def main():
         report(f"reshard pair: 5000 slots master A -> B and back, {shape}", pair(args))
     if args.case == "engine":
         engine_pair(args)
+    if args.case == "valkey":
+        server = os.path.abspath(args.valkey_server)
+        report(f"reshard scale-out on Valkey 9.1: 3 full masters -> 1 new, 4096 slots --from all, {shape}",
+               scale_out(args, VALKEY_TOOLS, server), VALKEY_TOOLS)
 
 if __name__ == "__main__":
     main()
