@@ -46,7 +46,7 @@ extension NodeEngine {
                 if let slot = database.expires.find(key) { database.expires.remove(at: slot) }
             } }
         } else {
-            arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
+            _ = arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
         }
         modified(client.db, arguments, argument)
     }
@@ -69,7 +69,7 @@ extension NodeEngine {
     /// add(_:_:_:) for a key that is an argument of the request.
     func add(_ client: ClientSession, _ arguments: Arguments, _ argument: Int, _ value: Value) {
         let database = databases[client.db]
-        arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
+        _ = arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
     }
 
     /// signalReady(_:_:) without copying the key unless a client is blocked.

@@ -75,7 +75,7 @@ struct RebalanceCommand: AsyncParsableCommand {
             return
         }
         let interruption = Interruption(
-            second: "Stopped at once: the slots in flight stay open (MIGRATING/IMPORTING). rcluster fix \(node) closes them; rcluster rebalance \(node) then moves the rest.")
+            second: "Stopped at once: slots moving with MIGRATE stay open (MIGRATING/IMPORTING; a Valkey atomic job ends on its own). rcluster fix \(node) closes them; rcluster rebalance \(node) then moves the rest.")
         defer { interruption.remove() }
         let total = moves.reduce(0) { $0 + $1.count }
         let progress = MigrationProgress(totalSlots: total, terminal: context.terminal, quiet: json)

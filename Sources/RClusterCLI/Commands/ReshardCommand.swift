@@ -98,7 +98,7 @@ struct ReshardCommand: AsyncParsableCommand {
         defer { metering.cancel() }
         let journalPath = ReshardJournal.path(targetID: journal.targetID)
         let interruption = Interruption(
-            second: "Stopped at once: the slots in flight stay open (MIGRATING/IMPORTING). rcluster reshard \(node) --resume finishes the move (plan in \(journalPath)); rcluster fix closes them.")
+            second: "Stopped at once: slots moving with MIGRATE stay open (MIGRATING/IMPORTING; a Valkey atomic job ends on its own). rcluster reshard \(node) --resume finishes the move (plan in \(journalPath)); rcluster fix closes them.")
         defer { interruption.remove() }
         do {
             let result = try await resharder.execute(plan, on: snapshot, stop: interruption.stop) { progress.record($0) }
