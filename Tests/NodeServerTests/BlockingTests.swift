@@ -15,13 +15,20 @@ import TestSupport
         func send(_ connection: RawRESPConnection, _ words: [String]) throws {
             try connection.sendRaw(Array((["*\(words.count)"] + words.flatMap { ["$\($0.utf8.count)", $0] }).joined(separator: "\r\n").utf8) + [13, 10])
         }
+        // Each waits until the node counts it blocked, so the order is known.
+        func blocked(_ count: Int) async throws -> Bool {
+            for _ in 0..<200 {
+                if String(decoding: try pusher.command(["INFO", "clients"]), as: UTF8.self).contains("blocked_clients:\(count)\r\n") { return true }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            return false
+        }
         try send(first, ["BLPOP", "queue", "0"])
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await blocked(1))
         try send(second, ["BLPOP", "queue", "other", "0"])
         // Sent while blocked: runs only once the pop is served.
         try send(second, ["PING"])
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(String(decoding: try pusher.command(["INFO", "clients"]), as: UTF8.self).contains("blocked_clients:2"))
+        #expect(try await blocked(2))
         #expect(try pusher.command(["RPUSH", "queue", "a", "b"]) == Array(":2\r\n".utf8))
         #expect(try first.readReply() == Array("*2\r\n$5\r\nqueue\r\n$1\r\na\r\n".utf8))
         #expect(try second.readReply() == Array("*2\r\n$5\r\nqueue\r\n$1\r\nb\r\n".utf8))

@@ -73,7 +73,12 @@ import TestSupport
                                                        "redis-server", "--port", "7100", "--bind", testbed.hosts[0], "--save", ""])
             #expect(started.exitCode == 0, "\(started.stderr)")
             defer { Task { _ = try? await testbed.docker(0, ["rm", "-f", squatter]) } }
-            try await Task.sleep(for: .milliseconds(300))
+            // Listening before the deploy looks (a container can take a while to start under load).
+            for _ in 0..<100 {
+                let ping = try await testbed.docker(0, ["exec", squatter, "redis-cli", "-h", testbed.hosts[0], "-p", "7100", "PING"])
+                if ping.stdout.contains("PONG") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             let result = try await inventory.rcluster("deploy", ["--yes"])
             #expect(result.exitCode != 0)
             #expect(result.stdout.contains("port 7100 on h1 is in use by redis-server"), "\(result.stdout)")

@@ -33,7 +33,7 @@ import TestSupport
             // atomic jobs take well under a second).
             #expect(acknowledged() > writesBefore, "the client wrote nothing during the reshard")
 
-            FileManager.default.createFile(atPath: stopFile, contents: nil)
+            _ = FileManager.default.createFile(atPath: stopFile, contents: nil)
             for _ in 0..<600 where writer.isRunning { try await Task.sleep(for: .milliseconds(100)) }
             let log = (try? String(contentsOfFile: folder.appendingPathComponent("writer.log").path, encoding: .utf8)) ?? ""
             let data = try #require(FileManager.default.contents(atPath: report), "the writer left no report: \(log)")

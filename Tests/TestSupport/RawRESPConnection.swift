@@ -63,6 +63,16 @@ public final class RawRESPConnection {
         }
     }
 
+    /// Which of `connections` has a reply (or a close) to read first, waiting
+    /// up to `milliseconds`: the lowest index among those ready at once, nil
+    /// if none is. For tests of the order in which a server answers clients.
+    public static func firstReadable(_ connections: [RawRESPConnection], withinMilliseconds milliseconds: Int32) -> Int? {
+        if let buffered = connections.firstIndex(where: { $0.buffer.readableBytes > 0 }) { return buffered }
+        var descriptors = connections.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+        guard poll(&descriptors, nfds_t(descriptors.count), milliseconds) > 0 else { return nil }
+        return descriptors.firstIndex { $0.revents != 0 }
+    }
+
     /// Whether the server closed the connection (after a protocol error).
     public func isClosedByServer() -> Bool {
         var byte: UInt8 = 0

@@ -79,6 +79,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     public var isRunning: Bool { process?.isRunning ?? false }
+    public var processIdentifier: Int32? { process?.processIdentifier }
 
     public func removeFiles() {
         try? FileManager.default.removeItem(at: directory)
