@@ -77,14 +77,21 @@ import Glibc
             }
             #expect(String(decoding: try other.command(["INFO", "clients"]), as: UTF8.self).contains("connected_clients:2"))
         }
+        let clients = try await Self.clientsOnceAlone(other)
+        #expect(clients.contains("connected_clients:1\r\n"), "\(clients)")
+        #expect(engine.isRunning)
+    }
+
+    /// INFO clients once `connection` is the only client left (the node
+    /// notices closed sockets on its own time), or after 5 s.
+    static func clientsOnceAlone(_ connection: RawRESPConnection) async throws -> String {
         var clients = ""
         for _ in 0..<100 {
-            clients = String(decoding: try other.command(["INFO", "clients"]), as: UTF8.self)
+            clients = String(decoding: try connection.command(["INFO", "clients"]), as: UTF8.self)
             if clients.contains("connected_clients:1\r\n") { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(clients.contains("connected_clients:1\r\n"), "\(clients)")
-        #expect(engine.isRunning)
+        return clients
     }
 
     /// 10,000 connections, 100 at a time, each dropped at once or after half
@@ -103,12 +110,7 @@ import Glibc
             connections.removeAll()
         }
         let control = try RawRESPConnection(port: engine.port)
-        var clients = ""
-        for _ in 0..<50 {
-            clients = String(decoding: try control.command(["INFO", "clients"]), as: UTF8.self)
-            if clients.contains("connected_clients:1\r\n") { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        let clients = try await Self.clientsOnceAlone(control)
         #expect(clients.contains("connected_clients:1\r\n"), "\(clients)")
         let stats = String(decoding: try control.command(["INFO", "stats"]), as: UTF8.self)
         let accepted = stats.split(separator: "\r\n").first { $0.hasPrefix("total_connections_received:") }
