@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "NodeServer",
             dependencies: [
-                "NodeEngine", "ProcessSignals",
+                "NodeEngine", "ProcessSignals", "RDB",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -39,43 +39,8 @@ final class ClusterConfigStore {
     /// Writes `text` so a crash leaves either the old file or the new one.
     /// Returns an error text.
     func write(_ text: String) -> String? {
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                let reason = String(cString: strerror(errno))
-                close(descriptor)
-                unlink(temporary)
-                return reason
-            }
-            written += count
-        }
-        if fsync(descriptor) != 0 {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            unlink(temporary)
-            return reason
-        }
-        close(descriptor)
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            return reason
-        }
-        syncDirectory()
+        if let failure = AtomicFile.write(Array(text.utf8), to: path) { return failure }
         // The lock was on the file the rename replaced: take it on the new one.
         return lock()
-    }
-
-    private func syncDirectory() {
-        let directory = (path as NSString).deletingLastPathComponent
-        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        close(descriptor)
     }
 }

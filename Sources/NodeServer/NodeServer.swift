@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NodeEngine
+import RDB
 import ProcessSignals
 
 /// `rcluster server`: a node engine behind real sockets. One event loop
@@ -53,6 +54,8 @@ public final class NodeServer: @unchecked Sendable {
     private var clusterStore: ClusterConfigStore?
     private var clusterBus: ClusterBusServer?
     private var migrateConnections: MigrateConnections?
+    /// Writes BGSAVE's snapshots off the event loop.
+    private let filePool = NIOThreadPool(numberOfThreads: 1)
 
     public init(options: Options) throws {
         self.options = options
@@ -95,6 +98,11 @@ public final class NodeServer: @unchecked Sendable {
                 return engine
             }.wait()
             self.engine = engine
+            if let refusal = try loadDataset(engine: engine, loop: loop) {
+                logger.warning("\(refusal)")
+                try? group.syncShutdownGracefully()
+                return 1
+            }
             let migrations = MigrateConnections(engine: engine, loop: loop)
             try loop.submit { migrations.start() }.wait()
             migrateConnections = migrations
@@ -214,9 +222,16 @@ public final class NodeServer: @unchecked Sendable {
 
     private func installSignalHandlers() {
         signalWatcher = SignalWatcher([SIGTERM, SIGINT]) { [weak self] signalNumber in
+            guard let self, let engine else { return }
             let name = signalNumber == SIGTERM ? "SIGTERM" : "SIGINT"
-            self?.logger.warning("Received \(name) scheduling shutdown...")
-            self?.stop(reason: "User requested shutdown...")
+            logger.warning("Received \(name) scheduling shutdown...")
+            group.next().execute { [self] in
+                // As redis-server: the final save (when save points are set) or no exit.
+                guard engine.saveBeforeShutdown() else {
+                    return logger.warning("Errors trying to shut down the server. Check the logs for more information.")
+                }
+                stop(reason: "User requested shutdown...")
+            }
         }
     }
 
@@ -228,6 +243,29 @@ public final class NodeServer: @unchecked Sendable {
             logger.warning("\(reason)")
             let closing = channels.map { $0.close() } + (clusterBus.map { [$0.close()] } ?? [])
             EventLoopFuture.andAllComplete(closing, on: group.next()).whenComplete { _ in self.finished.signal() }
+        }
+    }
+
+    /// dump.rdb into the keyspace before clients are served (redis-server
+    /// reads the AOF instead when appendonly is on; the engine has no AOF
+    /// yet, so it starts empty then). nil, or why the start stops.
+    private func loadDataset(engine: NodeEngine, loop: any EventLoop) throws -> String? {
+        filePool.start()
+        let store = RDBFileStore(loop: loop, pool: filePool) { [unowned engine] in engine.config["dbfilename"] }
+        try loop.submit { engine.snapshotWriter = store }.wait()
+        guard !options.config.bool("appendonly"), let bytes = try store.read() else { return nil }
+        let started = Date()
+        let result = try loop.submit { () -> Result<(loaded: Int, expired: Int), RDBFileReader.Failure> in
+            do throws(RDBFileReader.Failure) { return .success(try engine.loadRDB(bytes)) } catch { return .failure(error) }
+        }.wait()
+        switch result {
+        case .success(let keys):
+            logger.notice("Done loading RDB, keys loaded: \(keys.loaded), keys expired: \(keys.expired).")
+            logger.notice("DB loaded from disk: \(String(format: "%.3f", Date().timeIntervalSince(started))) seconds")
+            return nil
+        case .failure(let failure):
+            let path = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(options.config["dbfilename"])
+            return "Fatal error loading the DB: \(path): \(failure). Exiting. (Move the file away to start with an empty dataset.)"
         }
     }
 

@@ -12,7 +12,11 @@ public struct RDBObjectReader {
     public var isAtEnd: Bool { offset >= data.count }
 
     public mutating func readObject() throws(RDBError) -> RDBValue {
-        let type = try byte()
+        try readObject(ofType: try byte())
+    }
+
+    /// The object after its type byte (an RDB file puts the key in between).
+    public mutating func readObject(ofType type: UInt8) throws(RDBError) -> RDBValue {
         switch type {
         case RDBType.string:
             return .string(try readString())

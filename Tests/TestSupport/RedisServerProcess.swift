@@ -80,6 +80,8 @@ public final class RedisServerProcess: @unchecked Sendable {
 
     public var isRunning: Bool { process?.isRunning ?? false }
     public var processIdentifier: Int32? { process?.processIdentifier }
+    /// Waits for the process to end on its own; its exit status.
+    public func waitForExit() -> Int32? { process?.waitUntilExit() }
 
     public func removeFiles() {
         try? FileManager.default.removeItem(at: directory)

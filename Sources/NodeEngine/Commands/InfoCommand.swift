@@ -55,8 +55,10 @@ enum InfoCommand {
                      "mem_allocator:libc", "lazyfree_pending_objects:0"]
         case "persistence":
             lines = ["# Persistence", "loading:0", "async_loading:0", "rdb_changes_since_last_save:\(e.dirty)",
-                     "rdb_bgsave_in_progress:0", "rdb_last_save_time:\(e.lastSave / 1000)", "rdb_last_bgsave_status:ok",
-                     "rdb_last_bgsave_time_sec:-1", "rdb_current_bgsave_time_sec:-1", "rdb_saves:0",
+                     "rdb_bgsave_in_progress:\(e.persistence.background == nil ? 0 : 1)", "rdb_last_save_time:\(e.lastSave / 1000)",
+                     "rdb_last_bgsave_status:\(e.persistence.lastBackgroundSaveOK ? "ok" : "err")",
+                     "rdb_last_bgsave_time_sec:\(e.persistence.lastBackgroundSaveSeconds)",
+                     "rdb_current_bgsave_time_sec:\(e.persistence.background.map { (e.now - $0.startedAt) / 1000 } ?? -1)", "rdb_saves:\(e.persistence.saves)",
                      "aof_enabled:\(e.config.bool("appendonly") ? 1 : 0)", "aof_rewrite_in_progress:0", "aof_rewrite_scheduled:0",
                      "aof_last_rewrite_time_sec:-1", "aof_current_rewrite_time_sec:-1", "aof_last_bgrewrite_status:ok",
                      "aof_rewrites:0", "aof_last_write_status:ok"]

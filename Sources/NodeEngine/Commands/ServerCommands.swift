@@ -9,7 +9,7 @@ enum ServerCommands {
         ("config|rewrite", configRewrite),
         ("command", command), ("command|count", commandCount), ("command|info", commandInfo), ("command|docs", commandDocs),
         ("command|list", commandList), ("command|getkeys", commandGetKeys),
-        ("info", InfoCommand.info), ("time", time), ("lastsave", lastsave), ("shutdown", shutdown), ("debug", debug),
+        ("info", InfoCommand.info), ("time", time), ("lastsave", lastsave), ("save", save), ("bgsave", bgsave), ("shutdown", shutdown), ("debug", debug),
         ("memory|usage", memoryUsage),
         ("slowlog|get", slowlogGet), ("slowlog|len", slowlogLen), ("slowlog|reset", slowlogReset),
         ("monitor", monitor),
@@ -143,6 +143,11 @@ enum ServerCommands {
         }
         if (1..<max(1, a.count)).contains(where: { a.isWord($0, "abort") }) {
             return e.fail(c, "ERR No shutdown in progress.")
+        }
+        let nosave = (1..<max(1, a.count)).contains { a.isWord($0, "nosave") }
+        let save = (1..<max(1, a.count)).contains { a.isWord($0, "save") }
+        guard e.saveBeforeShutdown(save: nosave ? false : save ? true : nil) else {
+            return e.fail(c, "ERR Errors trying to SHUTDOWN. Check logs.")
         }
         e.shutdownRequested = true
         c.closeAfterReply = true

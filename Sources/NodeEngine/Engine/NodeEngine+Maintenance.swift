@@ -11,6 +11,7 @@ extension NodeEngine {
     /// had expired, within a time budget (a quarter of a tick, as 7.0).
     public func cron() {
         now = clock.milliseconds()
+        checkSavePoints()
         guard activeExpireEnabled else { return }
         let hz = max(1, config.integer("hz"))
         let budget = clock.microseconds() + 250_000 / hz

@@ -64,6 +64,9 @@ public final class NodeEngine {
     var peakMemory: Int64 = 0
     /// Unix ms of the last successful save (LASTSAVE).
     public var lastSave: Int64
+    /// Where SAVE and BGSAVE write (the server's dump.rdb); nil: they refuse.
+    public var snapshotWriter: (any SnapshotWriter)?
+    var persistence = PersistenceState()
     /// The directory the node works in (CONFIG GET dir).
     public var workingDirectory = ""
     /// The server's resident set size, for INFO memory.

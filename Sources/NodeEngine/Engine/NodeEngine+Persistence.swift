@@ -1,0 +1,136 @@
+import RDB
+
+/// Writes SAVE's and BGSAVE's snapshots where `dir` and `dbfilename` say: the
+/// server owns files, the engine only makes the bytes. `done` receives nil,
+/// or why the write failed, on the engine's thread.
+public protocol SnapshotWriter: AnyObject {
+    func write(_ snapshot: [UInt8], inBackground: Bool, done: @escaping (String?) -> Void)
+}
+
+/// What rdbSave and the save points keep between saves.
+struct PersistenceState {
+    /// A BGSAVE underway: when it started, and `dirty` then.
+    var background: (startedAt: Int64, dirtyAtStart: Int64)?
+    var lastBackgroundSaveOK = true
+    var lastBackgroundSaveSeconds: Int64 = -1
+    /// When a save was last tried, so a failing disk is retried every 5 s, not every tick.
+    var lastAttempt: Int64 = 0
+    var saves = 0
+}
+
+extension NodeEngine {
+    /// Loads an RDB file into the keyspace (at start); returns the keys
+    /// loaded, and those dropped because they had expired, as a master does.
+    public func loadRDB(_ bytes: [UInt8]) throws(RDBFileReader.Failure) -> (loaded: Int, expired: Int) {
+        now = clock.milliseconds()
+        var loaded = 0, expired = 0
+        try RDBFileReader.read(bytes) { entry in
+            guard entry.database < databases.count else {
+                return "a key in database \(entry.database), and this server has \(databases.count) databases (the databases directive)"
+            }
+            if let expireAt = entry.expireAt, expireAt <= now {
+                expired += 1
+                return nil
+            }
+            let database = databases[entry.database]
+            guard database.table.find(entry.key) == nil else {
+                return "the key '\(String(decoding: entry.key, as: UTF8.self))' appears twice in database \(entry.database)"
+            }
+            let value = Value(rdb: entry.value, limits: encodingLimits, seed: hashSeed, random: &random)
+            database.table.insert(entry.key, value, stamp: lruClock)
+            if let expireAt = entry.expireAt { database.setExpire(entry.key, at: expireAt) }
+            loaded += 1
+            return nil
+        }
+        return (loaded, expired)
+    }
+
+    /// SAVE: the snapshot written before the reply. nil, or why it failed.
+    func saveSynchronously() -> String? {
+        guard let snapshotWriter else { return "this engine has no file to save to" }
+        let dirtyAtStart = dirty
+        var failure: String?
+        persistence.lastAttempt = now
+        snapshotWriter.write(rdbSnapshot(), inBackground: false) { failure = $0 }
+        if let failure {
+            log(.warning, "Failed opening the RDB file \(config["dbfilename"]) (in server root dir \(workingDirectory)) for saving: \(failure)")
+            return failure
+        }
+        log(.notice, "DB saved on disk")
+        savedDataset(dirtyAtStart: dirtyAtStart)
+        return nil
+    }
+
+    /// BGSAVE: the snapshot is taken now, on the engine's thread (no fork
+    /// here), and written to disk off it.
+    func startBackgroundSave() {
+        guard let snapshotWriter, persistence.background == nil else { return }
+        persistence.background = (now, dirty)
+        persistence.lastAttempt = now
+        log(.notice, "Background saving started")
+        snapshotWriter.write(rdbSnapshot(), inBackground: true) { [self] failure in
+            now = clock.milliseconds()
+            guard let (startedAt, dirtyAtStart) = persistence.background else { return }
+            persistence.background = nil
+            persistence.lastBackgroundSaveSeconds = (now - startedAt) / 1000
+            persistence.lastBackgroundSaveOK = failure == nil
+            if let failure {
+                log(.warning, "Background saving error: \(failure)")
+                return
+            }
+            log(.notice, "Background saving terminated with success")
+            savedDataset(dirtyAtStart: dirtyAtStart)
+        }
+    }
+
+    private func savedDataset(dirtyAtStart: Int64) {
+        dirty = max(0, dirty - dirtyAtStart)
+        lastSave = now
+        persistence.saves += 1
+    }
+
+    /// The `save` directive's points ("3600 1 300 100"): after S seconds
+    /// with at least N changes, a BGSAVE. Called by the cron.
+    func checkSavePoints() {
+        guard persistence.background == nil, dirty > 0, snapshotWriter != nil else { return }
+        if !persistence.lastBackgroundSaveOK && now - persistence.lastAttempt < 5000 { return }
+        for (seconds, changes) in savePoints where dirty >= changes && now - lastSave > seconds * 1000 {
+            log(.notice, "\(changes) changes in \(seconds) seconds. Saving...")
+            startBackgroundSave()
+            return
+        }
+    }
+
+    var savePoints: [(seconds: Int64, changes: Int64)] {
+        let numbers = config["save"].split(separator: " ").compactMap { Int64($0) }
+        return stride(from: 0, to: numbers.count - 1, by: 2).map { (numbers[$0], numbers[$0 + 1]) }
+    }
+
+    /// What SIGTERM and SHUTDOWN do before exiting: save when save points
+    /// are set (or SAVE asks), unless NOSAVE. False: the save failed, stay up.
+    public func saveBeforeShutdown(save: Bool? = nil) -> Bool {
+        guard save ?? !savePoints.isEmpty else { return true }
+        log(.notice, "Saving the final RDB snapshot before exiting.")
+        if let failure = saveSynchronously() {
+            log(.warning, "Error trying to save the DB, can't exit. (\(failure))")
+            return false
+        }
+        return true
+    }
+}
+
+extension ServerCommands {
+    static func save(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        if e.persistence.background != nil { return e.fail(c, "ERR Background save already in progress") }
+        if e.saveSynchronously() != nil { return e.fail(c, "ERR") }
+        c.reply.ok()
+    }
+
+    static func bgsave(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        if a.count > 2 || (a.count == 2 && !a.isWord(1, "schedule")) { return e.fail(c, "ERR syntax error") }
+        if e.persistence.background != nil { return e.fail(c, "ERR Background save already in progress") }
+        guard e.snapshotWriter != nil else { return e.fail(c, "ERR this engine has no file to save to") }
+        e.startBackgroundSave()
+        c.reply.simple("Background saving started")
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NodeEngine
+
+/// dump.rdb (the `dbfilename` directive, in `dir`, which is the working
+/// directory): written by SAVE and BGSAVE, read at start.
+final class RDBFileStore: SnapshotWriter {
+    private let loop: any EventLoop
+    private let pool: NIOThreadPool
+    private let fileName: () -> String
+
+    /// `fileName` is read at each save: CONFIG SET dbfilename takes effect.
+    init(loop: any EventLoop, pool: NIOThreadPool, fileName: @escaping () -> String) {
+        self.loop = loop
+        self.pool = pool
+        self.fileName = fileName
+    }
+
+    func write(_ snapshot: [UInt8], inBackground: Bool, done: @escaping (String?) -> Void) {
+        let path = fileName()
+        guard inBackground else { return done(AtomicFile.write(snapshot, to: path)) }
+        pool.runIfActive(eventLoop: loop) { AtomicFile.write(snapshot, to: path) }
+            .whenComplete { result in
+                switch result {
+                case .success(let failure): done(failure)
+                case .failure(let error): done("\(error)")
+                }
+            }
+    }
+
+    /// The file's bytes, nil when there is none (a first start).
+    func read() throws -> [UInt8]? {
+        let path = fileName()
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw NodeServerError("cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        return Array(data)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// dump.rdb across the engine and real redis-server: files saved by one load
+/// into the other with the same DEBUG DIGEST, a restart keeps the dataset,
+/// save points save, and a damaged file stops the start with its byte.
+@Suite struct PersistenceTests {
+    /// Every type in both encodings, integers, a compressible string, TTLs,
+    /// keys in two databases.
+    static let dataset: [[String]] = [
+        ["SET", "s", "hello"], ["SET", "n", "12345"], ["SET", "big", String(repeating: "ab", count: 3000)],
+        ["RPUSH", "list", "a", "b", "c"], ["RPUSH", "long"] + (0..<300).map { "item-\($0)" },
+        ["SADD", "ints", "1", "2", "300000"], ["SADD", "words"] + (0..<200).map { "w\($0)" },
+        ["HSET", "hash", "f1", "v1", "f2", "v2"], ["HSET", "bighash"] + (0..<300).flatMap { ["f\($0)", "v\($0)"] },
+        ["ZADD", "z", "1", "a", "2.5", "b"], ["ZADD", "bigz"] + (0..<200).flatMap { ["\(Double($0) / 4)", "m\($0)"] },
+        ["SET", "ttl", "x", "PX", "4000000000"], ["HSET", "ttlhash", "f", "v"], ["EXPIRE", "ttlhash", "100000"],
+        ["SELECT", "3"], ["SET", "other", "db3"], ["SELECT", "0"],
+    ]
+
+    private static let debug = ["--enable-debug-command", "yes"]
+
+    private func fill(_ node: RedisServerProcess) throws {
+        let connection = try RawRESPConnection(port: node.port)
+        for command in Self.dataset { _ = try connection.command(command) }
+    }
+
+    private func reply(_ node: RedisServerProcess, _ command: [String]) throws -> String {
+        String(decoding: try RawRESPConnection(port: node.port).command(command), as: UTF8.self)
+    }
+
+    private func dumpPath(_ node: RedisServerProcess) -> String { node.directory.appendingPathComponent("dump.rdb").path }
+
+    /// Puts `file` where `node` reads dump.rdb and restarts it (SIGTERM: with
+    /// no save points it writes nothing on the way out).
+    private func restart(_ node: RedisServerProcess, with file: String) async throws {
+        node.stop()
+        try? FileManager.default.removeItem(atPath: dumpPath(node))
+        try FileManager.default.copyItem(atPath: file, toPath: dumpPath(node))
+        try node.start()
+        try await node.waitUntilReady()
+    }
+
+    @Test(arguments: [TestServer.redis70, .redis62])
+    func aRedisServerSaveLoadsIntoTheEngineWithTheSameDigest(server: TestServer) async throws {
+        // 6.2 allows DEBUG without being asked (and knows no enable-debug-command).
+        let reference = try RedisServerProcess(cluster: false, extraArguments: server == .redis62 ? [] : Self.debug, server: server)
+        let engine = try RedisServerProcess(cluster: false, extraArguments: Self.debug, server: .engine)
+        defer { [reference, engine].forEach { $0.kill(); $0.removeFiles() } }
+        try await reference.waitUntilReady()
+        try await engine.waitUntilReady()
+        try fill(reference)
+        #expect(try reply(reference, ["SAVE"]) == "+OK\r\n")
+        try await restart(engine, with: dumpPath(reference))
+        #expect(try reply(engine, ["DEBUG", "DIGEST"]) == (try reply(reference, ["DEBUG", "DIGEST"])))
+        #expect(try reply(engine, ["DBSIZE"]) == ":13\r\n")
+        #expect(try reply(engine, ["OBJECT", "ENCODING", "bigz"]) == "$8\r\nskiplist\r\n")
+        #expect(try reply(engine, ["OBJECT", "ENCODING", "ints"]) == "$6\r\nintset\r\n")
+        let log = try String(contentsOf: engine.directory.appendingPathComponent("redis.log"), encoding: .utf8)
+        #expect(log.contains("Done loading RDB, keys loaded: 14, keys expired: 0."), "\(log)")
+    }
+
+    @Test func anEngineSaveLoadsIntoRedisServerWithTheSameDigest() async throws {
+        let engine = try RedisServerProcess(cluster: false, extraArguments: Self.debug, server: .engine)
+        let reference = try RedisServerProcess(cluster: false, extraArguments: Self.debug, server: .redis70)
+        defer { [reference, engine].forEach { $0.kill(); $0.removeFiles() } }
+        try await engine.waitUntilReady()
+        try await reference.waitUntilReady()
+        try fill(engine)
+        #expect(try reply(engine, ["SAVE"]) == "+OK\r\n")
+        try await restart(reference, with: dumpPath(engine))
+        #expect(try reply(reference, ["DEBUG", "DIGEST"]) == (try reply(engine, ["DEBUG", "DIGEST"])))
+        #expect(try reply(engine, ["INFO", "persistence"]).contains("rdb_changes_since_last_save:0\r\n"))
+    }
+
+    /// SHUTDOWN and SIGTERM save when save points are set; NOSAVE does not;
+    /// BGSAVE writes too.
+    @Test func aRestartKeepsTheDatasetUnlessNosave() async throws {
+        let engine = try RedisServerProcess(cluster: false, extraArguments: Self.debug + ["--save", "3600 1"], server: .engine)
+        defer { engine.kill(); engine.removeFiles() }
+        try await engine.waitUntilReady()
+        try fill(engine)
+        let digest = try reply(engine, ["DEBUG", "DIGEST"])
+        _ = try? RawRESPConnection(port: engine.port).command(["SHUTDOWN"])
+        #expect(engine.waitForExit() == 0)
+        try engine.start()
+        try await engine.waitUntilReady()
+        #expect(try reply(engine, ["DEBUG", "DIGEST"]) == digest)
+
+        _ = try reply(engine, ["SET", "later", "1"])
+        _ = try? RawRESPConnection(port: engine.port).command(["SHUTDOWN", "NOSAVE"])
+        #expect(engine.waitForExit() == 0)
+        try engine.start()
+        try await engine.waitUntilReady()
+        #expect(try reply(engine, ["EXISTS", "later"]) == ":0\r\n")
+
+        _ = try reply(engine, ["SET", "viaSIGTERM", "1"])
+        engine.stop()
+        try engine.start()
+        try await engine.waitUntilReady()
+        #expect(try reply(engine, ["EXISTS", "viaSIGTERM"]) == ":1\r\n")
+
+        _ = try reply(engine, ["SET", "viaBGSAVE", "1"])
+        #expect(try reply(engine, ["BGSAVE"]) == "+Background saving started\r\n")
+        var info = ""
+        for _ in 0..<100 {
+            info = try reply(engine, ["INFO", "persistence"])
+            if info.contains("rdb_bgsave_in_progress:0") && info.contains("rdb_saves:1\r\n") { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(info.contains("rdb_saves:1\r\n") && info.contains("rdb_last_bgsave_status:ok"), "\(info)")
+        engine.kill()
+        try engine.start()
+        try await engine.waitUntilReady()
+        #expect(try reply(engine, ["EXISTS", "viaBGSAVE"]) == ":1\r\n")
+    }
+
+    @Test func aSavePointSavesOnItsOwn() async throws {
+        let engine = try RedisServerProcess(cluster: false, extraArguments: ["--save", "1 1"], server: .engine)
+        defer { engine.kill(); engine.removeFiles() }
+        try await engine.waitUntilReady()
+        _ = try reply(engine, ["SET", "k", "v"])
+        var info = ""
+        for _ in 0..<100 where !info.contains("rdb_saves:1\r\n") {
+            try await Task.sleep(for: .milliseconds(50))
+            info = try reply(engine, ["INFO", "persistence"])
+        }
+        #expect(info.contains("rdb_saves:1\r\n") && info.contains("rdb_changes_since_last_save:0\r\n"), "\(info)")
+        #expect(FileManager.default.fileExists(atPath: dumpPath(engine)))
+        let log = try String(contentsOf: engine.directory.appendingPathComponent("redis.log"), encoding: .utf8)
+        #expect(log.contains("1 changes in 1 seconds. Saving..."), "\(log)")
+    }
+
+    @Test func aDamagedFileStopsTheStartNamingTheFileAndTheByte() async throws {
+        let engine = try RedisServerProcess(cluster: false, server: .engine)
+        defer { engine.kill(); engine.removeFiles() }
+        try await engine.waitUntilReady()
+        engine.stop()
+        let good = try Fixtures.bytes("rdb/redis-7.0.15.rdb")
+        try Data(good.prefix(good.count / 2)).write(to: URL(fileURLWithPath: dumpPath(engine)))
+        try engine.start()
+        #expect(engine.waitForExit() == 1)
+        let log = try String(contentsOf: engine.directory.appendingPathComponent("redis.log"), encoding: .utf8)
+        #expect(log.contains("Fatal error loading the DB: \(dumpPath(engine)): byte "), "\(log)")
+        #expect(log.contains("Move the file away"))
+    }
+}
