@@ -51,20 +51,11 @@ import TestSupport
         #expect(try reply(["GET", "k"]) == "$1\r\nv\r\n")
     }
 
-    /// Whether process `pid` holds an established TCP connection to
-    /// 127.0.0.1:`port`: /proc/net/tcp's line for it names a socket inode
-    /// that is one of the process's descriptors.
-    static func hasConnection(from pid: Int32, toPort port: Int) -> Bool {
-        // Read to the end: /proc files report a size of 0.
-        let table = String(decoding: FileHandle(forReadingAtPath: "/proc/net/tcp")?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
-        let remote = "0100007F:" + String(format: "%04X", port)
-        let inodes = table.split(separator: "\n").compactMap { line -> String? in
-            let fields = line.split(separator: " ")
-            return fields.count > 9 && fields[2] == remote && fields[3] == "01" ? String(fields[9]) : nil
-        }
+    /// How many sockets process `pid` holds (its /proc fd links): a small
+    /// directory, quick to read however many connections the machine has.
+    static func socketCount(of pid: Int32) -> Int {
         let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
-        let sockets = Set(descriptors.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") })
-        return inodes.contains { sockets.contains("socket:[\($0)]") }
+        return descriptors.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)"))?.hasPrefix("socket:") == true }.count
     }
 
     /// A MIGRATE holds the node's other clients as redis-server's blocking
@@ -78,12 +69,13 @@ import TestSupport
         let migrating = try RawRESPConnection(port: source.port), other = try RawRESPConnection(port: source.port)
         _ = try migrating.command(["SET", "big", String(repeating: "x", count: 4 << 20)])
         target.pause()
+        let sockets = Self.socketCount(of: try #require(source.processIdentifier))
         try migrating.sendRaw(Array("*6\r\n$7\r\nMIGRATE\r\n$9\r\n127.0.0.1\r\n$5\r\n\(target.port)\r\n$3\r\nbig\r\n$1\r\n0\r\n$4\r\n5000\r\n".utf8))
-        // The MIGRATE is under way once the source holds a connection to the
-        // (stopped) target: the kernel completes it for the stopped process.
+        // The MIGRATE is under way once the source holds one more socket: its
+        // connection to the (stopped) target, which the kernel completes.
         let engine = try #require(source.processIdentifier)
-        for _ in 0..<500 where !Self.hasConnection(from: engine, toPort: target.port) { try await Task.sleep(for: .milliseconds(10)) }
-        try #require(Self.hasConnection(from: engine, toPort: target.port), "the MIGRATE never connected to the target")
+        for _ in 0..<500 where Self.socketCount(of: engine) <= sockets { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(Self.socketCount(of: engine) > sockets, "the MIGRATE never connected to the target")
         try other.sendRaw(Array("*2\r\n$6\r\nEXISTS\r\n$3\r\nbig\r\n".utf8))
         // EXISTS waits for the MIGRATE to end (its 5 s timeout), so the
         // MIGRATE's reply is there first, whenever the test looks.
