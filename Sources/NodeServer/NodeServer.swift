@@ -106,7 +106,8 @@ public final class NodeServer: @unchecked Sendable {
             let migrations = MigrateConnections(engine: engine, loop: loop)
             try loop.submit { migrations.start() }.wait()
             migrateConnections = migrations
-            if config.bool("cluster-enabled"), let refusal = try startCluster(engine: engine, loop: loop, port: port) {
+            if config.bool("cluster-enabled"), let refusal = try startCluster(engine: engine, loop: loop, port: port)
+                ?? loop.submit({ engine.verifyClusterConfigWithData() }).wait() {
                 logger.warning("\(refusal)")
                 try? group.syncShutdownGracefully()
                 return 1

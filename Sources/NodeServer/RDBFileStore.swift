@@ -17,9 +17,20 @@ final class RDBFileStore: SnapshotWriter {
         self.fileName = fileName
     }
 
+    /// Every write goes through the pool's one thread, in order, so a SAVE
+    /// (waited for) never lands before an older BGSAVE's file.
     func write(_ snapshot: [UInt8], inBackground: Bool, done: @escaping (String?) -> Void) {
         let path = fileName()
-        guard inBackground else { return done(AtomicFile.write(snapshot, to: path)) }
+        guard inBackground else {
+            let finished = DispatchSemaphore(value: 0)
+            let outcome = WriteOutcome()
+            pool.submit { state in
+                if case .active = state { outcome.failure = AtomicFile.write(snapshot, to: path) }
+                finished.signal()
+            }
+            finished.wait()
+            return done(outcome.failure)
+        }
         pool.runIfActive(eventLoop: loop) { AtomicFile.write(snapshot, to: path) }
             .whenComplete { result in
                 switch result {
@@ -38,4 +49,10 @@ final class RDBFileStore: SnapshotWriter {
         }
         return Array(data)
     }
+}
+
+/// A SAVE's result handed from the writer's thread; the semaphore orders the
+/// write before the read.
+private final class WriteOutcome: @unchecked Sendable {
+    var failure: String? = "the file writer has stopped"
 }

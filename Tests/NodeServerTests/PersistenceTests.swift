@@ -144,4 +144,77 @@ import TestSupport
         #expect(log.contains("Fatal error loading the DB: \(dumpPath(engine)): byte "), "\(log)")
         #expect(log.contains("Move the file away"))
     }
+
+    /// As redis-server, a master that has just started or taken slots waits
+    /// a moment (its rejoin delay) before its state is ok.
+    private func waitForClusterOK(_ node: RedisServerProcess) async throws {
+        for _ in 0..<200 where !(try reply(node, ["CLUSTER", "INFO"])).contains("cluster_state:ok") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// A cluster node's keys come back after a restart, with its slots; keys
+    /// of slots nobody owns (a file from elsewhere) make it their owner, as
+    /// redis-server's verifyClusterConfigWithData does; keys outside DB 0
+    /// stop the start.
+    @Test func aClusterNodeRestartsWithItsKeysAndClaimsTheSlotsOfLoadedKeys() async throws {
+        let standalone = try RedisServerProcess(cluster: false, server: .engine)
+        let node = try RedisServerProcess(cluster: true, extraArguments: ["--save", "3600 1", "--cluster-require-full-coverage", "no"],
+                                          server: .engine)
+        defer { [standalone, node].forEach { $0.kill(); $0.removeFiles() } }
+        try await standalone.waitUntilReady()
+        try await node.waitUntilReady()
+        _ = try reply(node, ["CLUSTER", "ADDSLOTSRANGE", "0", "99"])
+        try await waitForClusterOK(node)
+        #expect(try reply(node, ["SET", "{06S}k", "v"]) == "+OK\r\n")  // slot 0
+        _ = try? RawRESPConnection(port: node.port).command(["SHUTDOWN"])
+        #expect(node.waitForExit() == 0)
+        try node.start()
+        try await node.waitUntilReady()
+        try await waitForClusterOK(node)
+        #expect(try reply(node, ["GET", "{06S}k"]) == "$1\r\nv\r\n")
+        #expect(try reply(node, ["CLUSTER", "COUNTKEYSINSLOT", "0"]) == ":1\r\n")
+
+        // A standalone file with keys in a slot nobody owns (15495).
+        _ = try reply(standalone, ["SET", "{a}1", "x"])
+        _ = try reply(standalone, ["SAVE"])
+        node.stop()
+        try? FileManager.default.removeItem(atPath: dumpPath(node))
+        try FileManager.default.copyItem(atPath: dumpPath(standalone), toPath: dumpPath(node))
+        try node.start()
+        try await node.waitUntilReady()
+        let myself = try reply(node, ["CLUSTER", "NODES"]).split(separator: "\n").first { $0.contains("myself") } ?? ""
+        #expect(myself.contains(" 15495"), "\(myself)")
+        let log = try String(contentsOf: node.directory.appendingPathComponent("redis.log"), encoding: .utf8)
+        #expect(log.contains("I have keys for unassigned slot 15495. Taking responsibility for it."), "\(log)")
+
+        // Keys in DB 3: a cluster node refuses to start.
+        _ = try reply(standalone, ["SELECT", "3"])
+        let other = try RawRESPConnection(port: standalone.port)
+        _ = try other.command(["SELECT", "3"])
+        _ = try other.command(["SET", "elsewhere", "1"])
+        _ = try other.command(["SAVE"])
+        node.stop()
+        try? FileManager.default.removeItem(atPath: dumpPath(node))
+        try FileManager.default.copyItem(atPath: dumpPath(standalone), toPath: dumpPath(node))
+        try node.start()
+        #expect(node.waitForExit() == 1)
+        let refused = try String(contentsOf: node.directory.appendingPathComponent("redis.log"), encoding: .utf8)
+        #expect(refused.contains("You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting."))
+    }
+
+    /// FLUSHALL with save points saves the empty dataset at once, as
+    /// redis-server does, so a restart does not bring the keys back.
+    @Test func flushallWithSavePointsSavesTheEmptyDataset() async throws {
+        let engine = try RedisServerProcess(cluster: false, extraArguments: ["--save", "3600 1"], server: .engine)
+        defer { engine.kill(); engine.removeFiles() }
+        try await engine.waitUntilReady()
+        _ = try reply(engine, ["SET", "k", "v"])
+        #expect(try reply(engine, ["SAVE"]) == "+OK\r\n")
+        #expect(try reply(engine, ["FLUSHALL"]) == "+OK\r\n")
+        engine.kill()
+        try engine.start()
+        try await engine.waitUntilReady()
+        #expect(try reply(engine, ["DBSIZE"]) == ":0\r\n")
+    }
 }

@@ -178,3 +178,32 @@ public enum BusAction: Equatable, Sendable {
     case send(link: Int, bytes: [UInt8])
     case close(link: Int)
 }
+
+extension NodeEngine {
+    /// verifyClusterConfigWithData, once the dataset is loaded: a master's keys
+    /// in a slot nobody owns make it the owner, keys in another node's slot
+    /// put that slot in importing state. nil, or why the node cannot start.
+    public func verifyClusterConfigWithData() -> String? {
+        guard let cluster, !cluster.myself.isReplica else { return nil }
+        guard databases.dropFirst().allSatisfy({ $0.count == 0 }) else {
+            return "You can't have keys in a DB different than DB 0 when in Cluster mode. Exiting."
+        }
+        guard databases[0].count > 0 else { return nil }
+        var changed = false
+        for slot in 0..<HashSlot.count where keysInSlot(slot) > 0 {
+            if cluster.slotOwner[slot] === cluster.myself || cluster.importingFrom[slot] != nil { continue }
+            changed = true
+            if let owner = cluster.slotOwner[slot] {
+                log(.warning, "I have keys for slot \(slot), but the slot is assigned to another node. Setting it to importing state.")
+                cluster.importingFrom[slot] = owner
+            } else {
+                log(.warning, "I have keys for unassigned slot \(slot). Taking responsibility for it.")
+                cluster.addSlot(slot, to: cluster.myself)
+            }
+        }
+        guard changed else { return nil }
+        cluster.needsSave = true
+        cluster.needsStateUpdate = true
+        return saveClusterConfig().map { "Fatal: can't update cluster config file. (\($0))" }
+    }
+}

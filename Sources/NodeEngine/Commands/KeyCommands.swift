@@ -200,6 +200,7 @@ enum KeyCommands {
     static func flushall(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard flushMode(e, c, a) else { return }
         for db in e.databases.indices { e.flush(db) }
+        e.savedAfterFlushAll()
         c.reply.ok()
     }
 

@@ -9,8 +9,9 @@ public protocol SnapshotWriter: AnyObject {
 
 /// What rdbSave and the save points keep between saves.
 struct PersistenceState {
-    /// A BGSAVE underway: when it started, and `dirty` then.
-    var background: (startedAt: Int64, dirtyAtStart: Int64)?
+    /// A BGSAVE underway: which one, when it started, and `dirty` then.
+    var background: (id: Int, startedAt: Int64, dirtyAtStart: Int64)?
+    var nextBackgroundID = 1
     var lastBackgroundSaveOK = true
     var lastBackgroundSaveSeconds: Int64 = -1
     /// When a save was last tried, so a failing disk is retried every 5 s, not every tick.
@@ -65,12 +66,15 @@ extension NodeEngine {
     /// here), and written to disk off it.
     func startBackgroundSave() {
         guard let snapshotWriter, persistence.background == nil else { return }
-        persistence.background = (now, dirty)
+        let id = persistence.nextBackgroundID
+        persistence.nextBackgroundID += 1
+        persistence.background = (id, now, dirty)
         persistence.lastAttempt = now
         log(.notice, "Background saving started")
         snapshotWriter.write(rdbSnapshot(), inBackground: true) { [self] failure in
             now = clock.milliseconds()
-            guard let (startedAt, dirtyAtStart) = persistence.background else { return }
+            // FLUSHALL dropped it (redis-server kills its child then).
+            guard let (current, startedAt, dirtyAtStart) = persistence.background, current == id else { return }
             persistence.background = nil
             persistence.lastBackgroundSaveSeconds = (now - startedAt) / 1000
             persistence.lastBackgroundSaveOK = failure == nil
@@ -87,6 +91,15 @@ extension NodeEngine {
         dirty = max(0, dirty - dirtyAtStart)
         lastSave = now
         persistence.saves += 1
+    }
+
+    /// FLUSHALL with save points set saves the empty dataset at once, over
+    /// any BGSAVE underway (the writer keeps writes in order, so the older
+    /// snapshot cannot land after it).
+    func savedAfterFlushAll() {
+        guard !savePoints.isEmpty else { return }
+        persistence.background = nil
+        _ = saveSynchronously()
     }
 
     /// The `save` directive's points ("3600 1 300 100"): after S seconds
