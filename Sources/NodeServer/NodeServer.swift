@@ -254,7 +254,11 @@ public final class NodeServer: @unchecked Sendable {
         filePool.start()
         let store = RDBFileStore(loop: loop, pool: filePool) { [unowned engine] in engine.config["dbfilename"] }
         try loop.submit { engine.snapshotWriter = store }.wait()
-        guard !options.config.bool("appendonly"), let bytes = try store.read() else { return nil }
+        if options.config.bool("appendonly") {
+            logger.warning("appendonly is yes, but this engine has no AOF yet: nothing is logged or loaded from it; SAVE, BGSAVE and the save points still write dump.rdb.")
+            return nil
+        }
+        guard let bytes = try store.read() else { return nil }
         let started = Date()
         let result = try loop.submit { () -> Result<(loaded: Int, expired: Int), RDBFileReader.Failure> in
             do throws(RDBFileReader.Failure) { return .success(try engine.loadRDB(bytes)) } catch { return .failure(error) }
