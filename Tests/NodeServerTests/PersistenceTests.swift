@@ -41,18 +41,24 @@ import TestSupport
         try await node.waitUntilReady()
     }
 
+    /// The dataset into `saver`, SAVE, its file into `loader` at a restart:
+    /// the same DEBUG DIGEST on both.
+    private func saveAndLoad(from saver: RedisServerProcess, into loader: RedisServerProcess) async throws {
+        try await saver.waitUntilReady()
+        try await loader.waitUntilReady()
+        try fill(saver)
+        #expect(try reply(saver, ["SAVE"]) == "+OK\r\n")
+        try await restart(loader, with: dumpPath(saver))
+        #expect(try reply(loader, ["DEBUG", "DIGEST"]) == (try reply(saver, ["DEBUG", "DIGEST"])))
+    }
+
     @Test(arguments: [TestServer.redis70, .redis62])
     func aRedisServerSaveLoadsIntoTheEngineWithTheSameDigest(server: TestServer) async throws {
         // 6.2 allows DEBUG without being asked (and knows no enable-debug-command).
         let reference = try RedisServerProcess(cluster: false, extraArguments: server == .redis62 ? [] : Self.debug, server: server)
         let engine = try RedisServerProcess(cluster: false, extraArguments: Self.debug, server: .engine)
         defer { [reference, engine].forEach { $0.kill(); $0.removeFiles() } }
-        try await reference.waitUntilReady()
-        try await engine.waitUntilReady()
-        try fill(reference)
-        #expect(try reply(reference, ["SAVE"]) == "+OK\r\n")
-        try await restart(engine, with: dumpPath(reference))
-        #expect(try reply(engine, ["DEBUG", "DIGEST"]) == (try reply(reference, ["DEBUG", "DIGEST"])))
+        try await saveAndLoad(from: reference, into: engine)
         #expect(try reply(engine, ["DBSIZE"]) == ":13\r\n")
         #expect(try reply(engine, ["OBJECT", "ENCODING", "bigz"]) == "$8\r\nskiplist\r\n")
         #expect(try reply(engine, ["OBJECT", "ENCODING", "ints"]) == "$6\r\nintset\r\n")
@@ -64,12 +70,7 @@ import TestSupport
         let engine = try RedisServerProcess(cluster: false, extraArguments: Self.debug, server: .engine)
         let reference = try RedisServerProcess(cluster: false, extraArguments: Self.debug, server: .redis70)
         defer { [reference, engine].forEach { $0.kill(); $0.removeFiles() } }
-        try await engine.waitUntilReady()
-        try await reference.waitUntilReady()
-        try fill(engine)
-        #expect(try reply(engine, ["SAVE"]) == "+OK\r\n")
-        try await restart(reference, with: dumpPath(engine))
-        #expect(try reply(reference, ["DEBUG", "DIGEST"]) == (try reply(engine, ["DEBUG", "DIGEST"])))
+        try await saveAndLoad(from: engine, into: reference)
         #expect(try reply(engine, ["INFO", "persistence"]).contains("rdb_changes_since_last_save:0\r\n"))
     }
 
