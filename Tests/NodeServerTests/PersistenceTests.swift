@@ -218,4 +218,25 @@ import TestSupport
         try await engine.waitUntilReady()
         #expect(try reply(engine, ["DBSIZE"]) == ":0\r\n")
     }
+
+    /// Sent in one batch, the second BGSAVE finds the first underway (its
+    /// end is handled on the same thread, after the batch): refused, and
+    /// SCHEDULE runs once the first is done.
+    @Test func aSecondBackgroundSaveIsRefusedOrScheduled() async throws {
+        let engine = try RedisServerProcess(cluster: false, server: .engine)
+        defer { engine.kill(); engine.removeFiles() }
+        try await engine.waitUntilReady()
+        let connection = try RawRESPConnection(port: engine.port)
+        _ = try connection.command(["SET", "k", "v"])
+        try connection.sendRaw(Array("BGSAVE\r\nBGSAVE\r\nBGSAVE SCHEDULE\r\n".utf8))
+        #expect(try connection.readReply() == Array("+Background saving started\r\n".utf8))
+        #expect(try connection.readReply() == Array("-ERR Background save already in progress\r\n".utf8))
+        #expect(try connection.readReply() == Array("+Background saving scheduled\r\n".utf8))
+        var info = ""
+        for _ in 0..<100 where !info.contains("rdb_saves:2\r\n") {
+            try await Task.sleep(for: .milliseconds(50))
+            info = String(decoding: try connection.command(["INFO", "persistence"]), as: UTF8.self)
+        }
+        #expect(info.contains("rdb_saves:2\r\n") && info.contains("rdb_bgsave_in_progress:0\r\n"), "\(info)")
+    }
 }

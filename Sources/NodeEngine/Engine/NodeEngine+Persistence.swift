@@ -17,6 +17,8 @@ struct PersistenceState {
     /// When a save was last tried, so a failing disk is retried every 5 s, not every tick.
     var lastAttempt: Int64 = 0
     var saves = 0
+    /// BGSAVE SCHEDULE while one ran: the cron starts it once that one ends.
+    var scheduled = false
 }
 
 extension NodeEngine {
@@ -105,7 +107,12 @@ extension NodeEngine {
     /// The `save` directive's points ("3600 1 300 100"): after S seconds
     /// with at least N changes, a BGSAVE. Called by the cron.
     func checkSavePoints() {
-        guard persistence.background == nil, dirty > 0, snapshotWriter != nil else { return }
+        guard persistence.background == nil, snapshotWriter != nil else { return }
+        if persistence.scheduled {
+            persistence.scheduled = false
+            return startBackgroundSave()
+        }
+        guard dirty > 0 else { return }
         if !persistence.lastBackgroundSaveOK && now - persistence.lastAttempt < 5000 { return }
         for (seconds, changes) in savePoints where dirty >= changes && now - lastSave > seconds * 1000 {
             log(.notice, "\(changes) changes in \(seconds) seconds. Saving...")
@@ -141,7 +148,11 @@ extension ServerCommands {
 
     static func bgsave(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         if a.count > 2 || (a.count == 2 && !a.isWord(1, "schedule")) { return e.fail(c, "ERR syntax error") }
-        if e.persistence.background != nil { return e.fail(c, "ERR Background save already in progress") }
+        if e.persistence.background != nil {
+            guard a.count == 2 else { return e.fail(c, "ERR Background save already in progress") }
+            e.persistence.scheduled = true
+            return c.reply.simple("Background saving scheduled")
+        }
         guard e.snapshotWriter != nil else { return e.fail(c, "ERR this engine has no file to save to") }
         e.startBackgroundSave()
         c.reply.simple("Background saving started")
