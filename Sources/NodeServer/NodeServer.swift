@@ -253,7 +253,7 @@ public final class NodeServer: @unchecked Sendable {
     private func loadDataset(engine: NodeEngine, loop: any EventLoop) throws -> String? {
         filePool.start()
         let store = RDBFileStore(loop: loop, pool: filePool) { [unowned engine] in engine.config["dbfilename"] }
-        try loop.submit { engine.snapshotWriter = store }.wait()
+        try loop.submit { engine.snapshotStore = store }.wait()
         if options.config.bool("appendonly") {
             logger.warning("appendonly is yes, but this engine has no AOF yet: nothing is logged or loaded from it; SAVE, BGSAVE and the save points still write dump.rdb.")
             return nil

@@ -5,7 +5,7 @@ import NodeEngine
 
 /// dump.rdb (the `dbfilename` directive, in `dir`, which is the working
 /// directory): written by SAVE and BGSAVE, read at start.
-final class RDBFileStore: SnapshotWriter {
+final class RDBFileStore: SnapshotStore {
     private let loop: any EventLoop
     private let pool: NIOThreadPool
     private let fileName: () -> String

@@ -171,6 +171,8 @@ enum ServerCommands {
             }
             e.populate(c, count: Int(count), prefix: prefix, size: size)
             c.reply.ok()
+        case "reload":
+            debugReload(e, c, a)
         case "digest" where a.count == 2:
             c.reply.simple(e.datasetDigest().hex)
         case "digest-value":

@@ -1,10 +1,12 @@
 import RDB
 
-/// Writes SAVE's and BGSAVE's snapshots where `dir` and `dbfilename` say: the
-/// server owns files, the engine only makes the bytes. `done` receives nil,
-/// or why the write failed, on the engine's thread.
-public protocol SnapshotWriter: AnyObject {
+/// dump.rdb where `dir` and `dbfilename` say: the server owns files, the
+/// engine only makes and takes the bytes.
+public protocol SnapshotStore: AnyObject {
+    /// `done` receives nil, or why the write failed, on the engine's thread.
     func write(_ snapshot: [UInt8], inBackground: Bool, done: @escaping (String?) -> Void)
+    /// The file's bytes; nil when there is none.
+    func read() throws -> [UInt8]?
 }
 
 /// What rdbSave and the save points keep between saves.
@@ -22,9 +24,10 @@ struct PersistenceState {
 }
 
 extension NodeEngine {
-    /// Loads an RDB file into the keyspace (at start); returns the keys
-    /// loaded, and those dropped because they had expired, as a master does.
-    public func loadRDB(_ bytes: [UInt8]) throws(RDBFileReader.Failure) -> (loaded: Int, expired: Int) {
+    /// Loads an RDB file into the keyspace (at start, DEBUG RELOAD); returns
+    /// the keys loaded, and those dropped because they had expired, as a
+    /// master does. `replacing`: a key already there gives way (MERGE).
+    public func loadRDB(_ bytes: [UInt8], replacing: Bool = false) throws(RDBFileReader.Failure) -> (loaded: Int, expired: Int) {
         now = clock.milliseconds()
         var loaded = 0, expired = 0
         try RDBFileReader.read(bytes) { entry in
@@ -36,6 +39,7 @@ extension NodeEngine {
                 return nil
             }
             let database = databases[entry.database]
+            if replacing { _ = delete(entry.database, entry.key) }
             guard database.table.find(entry.key) == nil else {
                 return "the key '\(String(decoding: entry.key, as: UTF8.self))' appears twice in database \(entry.database)"
             }
@@ -50,11 +54,11 @@ extension NodeEngine {
 
     /// SAVE: the snapshot written before the reply. nil, or why it failed.
     func saveSynchronously() -> String? {
-        guard let snapshotWriter else { return "this engine has no file to save to" }
+        guard let snapshotStore else { return "this engine has no file to save to" }
         let dirtyAtStart = dirty
         var failure: String?
         persistence.lastAttempt = now
-        snapshotWriter.write(rdbSnapshot(), inBackground: false) { failure = $0 }
+        snapshotStore.write(rdbSnapshot(), inBackground: false) { failure = $0 }
         if let failure {
             log(.warning, "Failed opening the RDB file \(config["dbfilename"]) (in server root dir \(workingDirectory)) for saving: \(failure)")
             return failure
@@ -67,13 +71,13 @@ extension NodeEngine {
     /// BGSAVE: the snapshot is taken now, on the engine's thread (no fork
     /// here), and written to disk off it.
     func startBackgroundSave() {
-        guard let snapshotWriter, persistence.background == nil else { return }
+        guard let snapshotStore, persistence.background == nil else { return }
         let id = persistence.nextBackgroundID
         persistence.nextBackgroundID += 1
         persistence.background = (id, now, dirty)
         persistence.lastAttempt = now
         log(.notice, "Background saving started")
-        snapshotWriter.write(rdbSnapshot(), inBackground: true) { [self] failure in
+        snapshotStore.write(rdbSnapshot(), inBackground: true) { [self] failure in
             now = clock.milliseconds()
             // FLUSHALL dropped it (redis-server kills its child then).
             guard let (current, startedAt, dirtyAtStart) = persistence.background, current == id else { return }
@@ -107,7 +111,7 @@ extension NodeEngine {
     /// The `save` directive's points ("3600 1 300 100"): after S seconds
     /// with at least N changes, a BGSAVE. Called by the cron.
     func checkSavePoints() {
-        guard persistence.background == nil, snapshotWriter != nil else { return }
+        guard persistence.background == nil, snapshotStore != nil else { return }
         if persistence.scheduled {
             persistence.scheduled = false
             return startBackgroundSave()
@@ -140,6 +144,38 @@ extension NodeEngine {
 }
 
 extension ServerCommands {
+    /// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load it back.
+    static func debugReload(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        var flush = true, save = true, merge = false
+        for index in 2..<max(2, a.count) {
+            if a.isWord(index, "merge") { merge = true } else if a.isWord(index, "noflush") { flush = false }
+            else if a.isWord(index, "nosave") { save = false }
+            else { return e.fail(c, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.") }
+        }
+        if save, e.saveSynchronously() != nil { return e.fail(c, "ERR") }
+        let bytes: [UInt8]
+        do {
+            guard let file = try e.snapshotStore?.read() else { return e.fail(c, "ERR Error trying to load the RDB dump") }
+            bytes = file
+        } catch {
+            e.log(.warning, "Fatal error loading the DB: \(error)")
+            return e.fail(c, "ERR Error trying to load the RDB dump")
+        }
+        // Emptying and loading back is not a change to save (redis-server's emptyData here counts nothing).
+        let dirty = e.dirty
+        defer { e.dirty = dirty }
+        if flush { for db in e.databases.indices { e.flush(db) } }
+        do {
+            _ = try e.loadRDB(bytes, replacing: merge)
+        } catch {
+            // redis-server panics on a duplicate key; a client's command must not stop the node.
+            e.log(.warning, "DEBUG RELOAD: \(error)")
+            return e.fail(c, "ERR Error trying to load the RDB dump")
+        }
+        e.log(.warning, "DB reloaded by DEBUG RELOAD")
+        c.reply.ok()
+    }
+
     static func save(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         if e.persistence.background != nil { return e.fail(c, "ERR Background save already in progress") }
         if e.saveSynchronously() != nil { return e.fail(c, "ERR") }
@@ -153,7 +189,7 @@ extension ServerCommands {
             e.persistence.scheduled = true
             return c.reply.simple("Background saving scheduled")
         }
-        guard e.snapshotWriter != nil else { return e.fail(c, "ERR this engine has no file to save to") }
+        guard e.snapshotStore != nil else { return e.fail(c, "ERR this engine has no file to save to") }
         e.startBackgroundSave()
         c.reply.simple("Background saving started")
     }

@@ -65,7 +65,7 @@ public final class NodeEngine {
     /// Unix ms of the last successful save (LASTSAVE).
     public var lastSave: Int64
     /// Where SAVE and BGSAVE write (the server's dump.rdb); nil: they refuse.
-    public var snapshotWriter: (any SnapshotWriter)?
+    public var snapshotStore: (any SnapshotStore)?
     var persistence = PersistenceState()
     /// The directory the node works in (CONFIG GET dir).
     public var workingDirectory = ""
