@@ -11,6 +11,9 @@ final class ClientHandler: ChannelInboundHandler {
     private let onShutdown: () -> Void
     private var client: ClientSession?
     private var inbound = ByteBuffer()
+    /// `inbound`'s size between reads, for CLIENT LIST: `inbound` itself is
+    /// borrowed while its commands run, and one of them may be CLIENT LIST.
+    private var inboundBytes = 0
     private var context: ChannelHandlerContext?
 
     init(engine: NodeEngine, onShutdown: @escaping () -> Void) {
@@ -36,6 +39,9 @@ final class ClientHandler: ChannelInboundHandler {
         session.wake = { [weak self] in
             loop.execute { self?.flushReplies() }
         }
+        session.bufferedInput = { [weak self] in self?.inboundBytes ?? 0 }
+        let channel = context.channel
+        session.bufferedOutput = { (try? channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0 }
         client = session
         context.fireChannelActive()
     }
@@ -56,7 +62,9 @@ final class ClientHandler: ChannelInboundHandler {
         } else {
             inbound.writeBuffer(&bytes)
         }
+        inboundBytes = inbound.readableBytes
         let keepOpen = engine.process(client, inbound: &inbound)
+        inboundBytes = inbound.readableBytes
         if let replies = client.takeReplies() { send(replies, context: context, flush: false) }
         if !keepOpen {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
@@ -80,6 +88,7 @@ final class ClientHandler: ChannelInboundHandler {
         guard let context, let client else { return }
         if !engine.isBlocked(client) && inbound.readableBytes > 0 {
             _ = engine.process(client, inbound: &inbound)
+            inboundBytes = inbound.readableBytes
         }
         if let replies = client.takeReplies() { send(replies, context: context, flush: true) }
         if client.closeAfterReply { context.close(promise: nil) }

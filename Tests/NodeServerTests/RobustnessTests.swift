@@ -76,6 +76,19 @@ import Glibc
                 #expect(try other.command(["SET", "round", "\(round)"]) == Array("+OK\r\n".utf8))
             }
             #expect(String(decoding: try other.command(["INFO", "clients"]), as: UTF8.self).contains("connected_clients:2"))
+            // CLIENT LIST shows what it holds for each: the stalled client's
+            // replies (omem), and half a command sent by a third (qbuf).
+            let half = try RawRESPConnection(port: engine.port)
+            try half.sendRaw(Array("*2\r\n$3\r\nGET\r\n$5\r\nhal".utf8))
+            var lines: [Substring] = []
+            for _ in 0..<100 {
+                lines = String(decoding: try other.command(["CLIENT", "LIST"]), as: UTF8.self).split(separator: "\n")
+                if lines.contains(where: { $0.contains(" qbuf=20 ") }) { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let omem = lines.compactMap { line in line.split(separator: " ").first { $0.hasPrefix("omem=") }.flatMap { Int($0.dropFirst(5)) } }
+            #expect(omem.contains { $0 > 1 << 20 }, "\(lines)")
+            #expect(lines.contains { $0.contains(" qbuf=20 ") && $0.contains(" omem=0 ") }, "\(lines)")
         }
         let clients = try await Self.clientsOnceAlone(other)
         #expect(clients.contains("connected_clients:1\r\n"), "\(clients)")

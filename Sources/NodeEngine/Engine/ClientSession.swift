@@ -9,6 +9,11 @@ public final class ClientSession {
     /// Set by the server: called when another client's command wrote to this
     /// one (pub/sub, a woken blocking pop), so its replies get flushed.
     public var wake: (() -> Void)?
+    /// Set by the server: the bytes it holds for this client, for CLIENT LIST
+    /// (qbuf: received, not yet a whole command; omem: replies the socket
+    /// has not taken yet).
+    public var bufferedInput: () -> Int = { 0 }
+    public var bufferedOutput: () -> Int = { 0 }
 
     public let address: String
     public let localAddress: String
