@@ -258,7 +258,14 @@ public final class NodeServer: @unchecked Sendable {
             logger.warning("appendonly is yes, but this engine has no AOF yet: nothing is logged or loaded from it; SAVE, BGSAVE and the save points still write dump.rdb.")
             return nil
         }
-        guard let bytes = try store.read() else { return nil }
+        let path = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(options.config["dbfilename"])
+        let bytes: [UInt8]
+        do {
+            guard let file = try store.read() else { return nil }
+            bytes = file
+        } catch {
+            return "Fatal error loading the DB: \(error). Exiting. (Check the permissions of \(path), or move it away to start with an empty dataset.)"
+        }
         let started = Date()
         let result = try loop.submit { () -> Result<(loaded: Int, expired: Int), RDBFileReader.Failure> in
             do throws(RDBFileReader.Failure) { return .success(try engine.loadRDB(bytes)) } catch { return .failure(error) }
@@ -269,7 +276,6 @@ public final class NodeServer: @unchecked Sendable {
             logger.notice("DB loaded from disk: \(String(format: "%.3f", Date().timeIntervalSince(started))) seconds")
             return nil
         case .failure(let failure):
-            let path = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(options.config["dbfilename"])
             return "Fatal error loading the DB: \(path): \(failure). Exiting. (Move the file away to start with an empty dataset.)"
         }
     }

@@ -43,11 +43,20 @@ final class RDBFileStore: SnapshotStore {
     /// The file's bytes, nil when there is none (a first start).
     func read() throws -> [UInt8]? {
         let path = fileName()
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw NodeServerError("cannot read \(path): \(String(cString: strerror(errno)))")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 && errno == ENOENT { return nil }
+        func failure() -> NodeServerError { NodeServerError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw failure() }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw failure() }
+            if count == 0 { return bytes }
+            bytes += chunk[0..<count]
         }
-        return Array(data)
     }
 }
 

@@ -144,6 +144,14 @@ import TestSupport
         let log = try String(contentsOf: engine.directory.appendingPathComponent("redis.log"), encoding: .utf8)
         #expect(log.contains("Fatal error loading the DB: \(dumpPath(engine)): byte "), "\(log)")
         #expect(log.contains("Move the file away"))
+
+        // One that cannot be read at all (here a directory): its path and errno's text.
+        try FileManager.default.removeItem(atPath: dumpPath(engine))
+        try FileManager.default.createDirectory(atPath: dumpPath(engine), withIntermediateDirectories: false)
+        try engine.start()
+        #expect(engine.waitForExit() == 1)
+        let unreadable = try String(contentsOf: engine.directory.appendingPathComponent("redis.log"), encoding: .utf8)
+        #expect(unreadable.contains("Fatal error loading the DB: cannot read dump.rdb: Is a directory."), "\(unreadable)")
     }
 
     /// As redis-server, a master that has just started or taken slots waits
