@@ -30,8 +30,8 @@ struct AtomicSlotMove: Sendable {
         }
         var wait = firstPoll
         while true {
-            // Several windows of one source may run at once on other
-            // connections: this one's job is the new EXPORT to this target.
+            // Jobs listed before this one started (earlier windows, other
+            // runs) are not it: this one's is the new EXPORT to this target.
             let job = try await jobs(on: source).first {
                 !earlier.contains($0.name) && $0.operation == "EXPORT" && $0.targetNode == targetID
             }
