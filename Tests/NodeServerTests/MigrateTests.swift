@@ -71,7 +71,8 @@ import TestSupport
         try await source.waitUntilReady()
         try await target.waitUntilReady()
         let migrating = try RawRESPConnection(port: source.port), other = try RawRESPConnection(port: source.port)
-        _ = try migrating.command(["SET", "big", String(repeating: "x", count: 4 << 20)])
+        // Small enough to encode at once, even in a debug build under load.
+        _ = try migrating.command(["SET", "big", String(repeating: "x", count: 64 << 10)])
         target.pause()
         try migrating.sendRaw(Array("*6\r\n$7\r\nMIGRATE\r\n$9\r\n127.0.0.1\r\n$5\r\n\(target.port)\r\n$3\r\nbig\r\n$1\r\n0\r\n$4\r\n5000\r\n".utf8))
         // The MIGRATE is under way once its connection waits in the stopped
