@@ -41,7 +41,6 @@ public enum Ziplist {
         var index = 10
         var entries: [[UInt8]] = []
         func need(_ count: Int) throws(RDBError) { guard index + count <= blob.count - 1 else { throw .malformed("ziplist entry runs past the end") } }
-        func be(_ count: Int) -> Int { (0..<count).reduce(0) { $0 << 8 | Int(blob[index + $1]) } }
         func le(_ count: Int) -> UInt64 { (0..<count).reduce(UInt64(0)) { $0 | UInt64(blob[index + $1]) << UInt64(8 * $1) } }
         while blob[index] != 0xFF {
             try need(1)
@@ -49,24 +48,16 @@ public enum Ziplist {
             try need(1)
             let encoding = blob[index]
             switch encoding >> 6 {
-            case 0:
-                let length = Int(encoding & 0x3F)
-                index += 1
-                try need(length)
-                entries.append(Array(blob[index..<(index + length)]))
-                index += length
-            case 1:
-                try need(2)
-                let length = Int(encoding & 0x3F) << 8 | Int(blob[index + 1])
-                index += 2
-                try need(length)
-                entries.append(Array(blob[index..<(index + length)]))
-                index += length
-            case 2:
-                try need(5)
-                index += 1
-                let length = be(4)
-                index += 4
+            case 0, 1, 2:
+                // A string: its length in the encoding byte's 6 bits, 14 bits, or the 4 bytes after it.
+                let header = [1, 2, 5][Int(encoding >> 6)]
+                try need(header)
+                let length = switch encoding >> 6 {
+                case 0: Int(encoding & 0x3F)
+                case 1: Int(encoding & 0x3F) << 8 | Int(blob[index + 1])
+                default: (1...4).reduce(0) { $0 << 8 | Int(blob[index + $1]) }
+                }
+                index += header
                 try need(length)
                 entries.append(Array(blob[index..<(index + length)]))
                 index += length
