@@ -43,7 +43,7 @@ public enum DumpPayload {
         let footer = payload.count - 10
         let version = UInt16(payload[footer]) | UInt16(payload[footer + 1]) << 8
         guard version <= rdbVersion else { return nil }
-        let stored = payload[(footer + 2)...].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
+        let stored = littleEndian(payload[(footer + 2)...])
         guard stored == 0 || stored == CRC64.checksum(payload[..<(footer + 2)]) else { return nil }
         return Array(payload[..<footer])
     }

@@ -101,8 +101,4 @@ public enum RDBFileReader {
         let computed = CRC64.checksum(Array(bytes[0..<end]))
         guard computed == stored else { throw .checksumMismatch(stored: stored, computed: computed) }
     }
-
-    private static func littleEndian(_ raw: [UInt8]) -> UInt64 {
-        raw.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) }
-    }
 }

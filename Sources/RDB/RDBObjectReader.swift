@@ -149,7 +149,7 @@ public struct RDBObjectReader {
             return Array(String(Int16(bitPattern: UInt16(raw[0]) | UInt16(raw[1]) << 8)).utf8)
         case 2:
             let raw = try bytes(4)
-            return Array(String(Int32(bitPattern: raw.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << UInt32(8 * $1.offset) })).utf8)
+            return Array(String(Int32(bitPattern: UInt32(truncatingIfNeeded: littleEndian(raw)))).utf8)
         case 3:
             let packedLength = try readCount()
             let (length, lengthSpecial) = try readLength()
@@ -163,7 +163,7 @@ public struct RDBObjectReader {
 
     mutating func readBinaryDouble() throws(RDBError) -> Double {
         let raw = try bytes(8)
-        let value = Double(bitPattern: raw.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64(8 * $1.offset) })
+        let value = Double(bitPattern: littleEndian(raw))
         guard !value.isNaN else { throw .malformed("NaN score") }
         return value
     }
