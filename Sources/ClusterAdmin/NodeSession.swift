@@ -36,9 +36,7 @@ struct NodeSession: Sendable {
 
     /// The server and version a node runs (INFO server), nil if unreadable.
     func version(_ address: NodeAddress) async throws(ClusterAdminError) -> ServerVersion? {
-        ServerVersion(info: try await with(address) { connection throws(RedisClientError) in
-            try await connection.send(["INFO", "server"])
-        }.infoFields)
+        try await with(address) { connection throws(RedisClientError) in try await connection.serverVersion() }
     }
 
     /// CLUSTER NODES of one node, parsed.
@@ -49,6 +47,13 @@ struct NodeSession: Sendable {
         } catch {
             throw .unreadableClusterNodes(address, error)
         }
+    }
+}
+
+extension RedisConnection {
+    /// The server and version it runs (INFO server), nil if unreadable.
+    func serverVersion() async throws(RedisClientError) -> ServerVersion? {
+        ServerVersion(info: try await send(["INFO", "server"]).infoFields)
     }
 }
 

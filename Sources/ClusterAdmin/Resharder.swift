@@ -1,5 +1,4 @@
 import ClusterModel
-import NIOCore
 import Planner
 import RedisClient
 
@@ -136,9 +135,7 @@ public struct Resharder: Sendable {
     private func atomicSources(_ sourceIDs: [String], targetID: String, connections: MasterConnections) async -> Set<String> {
         guard settings.atomicWhereAvailable else { return [] }
         func atomicCapable(_ id: String) async -> Bool {
-            guard let connection = connections[id],
-                  let info = try? await connection.replies([[ByteBuffer(string: "INFO"), ByteBuffer(string: "server")]])[0].get(),
-                  let version = ServerVersion(info: info.infoFields) else { return false }
+            guard let connection = connections[id], let version = try? await connection.serverVersion() else { return false }
             return version.product == .valkey && version.supports(.atomicSlotMigration)
         }
         guard await atomicCapable(targetID) else { return [] }
