@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeEngineTests",
-            dependencies: ["NodeEngine", "TestSupport"],
+            dependencies: ["NodeEngine", "RDB", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -26,6 +26,24 @@ final class EngineHarness {
         return send(inbound)
     }
 
+    /// One command of binary arguments; the reply's raw bytes.
+    @discardableResult
+    func run(bytes words: [[UInt8]]) -> [UInt8] {
+        var inbound = ByteBuffer()
+        RESPEncoder.encodeCommand(words.map { ByteBuffer(bytes: $0) }, into: &inbound)
+        _ = engine.process(client, inbound: &inbound)
+        guard var replies = client.takeReplies() else { return [] }
+        return replies.readBytes(length: replies.readableBytes) ?? []
+    }
+
+    /// The payload of a bulk string reply.
+    static func bulk(_ reply: [UInt8]) -> [UInt8]? {
+        guard reply.first == UInt8(ascii: "$"), let end = reply.firstIndex(of: 13),
+              let length = Int(String(decoding: reply[1..<end], as: UTF8.self)), length >= 0,
+              reply.count == end + 2 + length + 2 else { return nil }
+        return Array(reply[(end + 2)..<(end + 2 + length)])
+    }
+
     /// Raw bytes as a client would send them (inline commands, pipelines, bad input).
     func send(_ inbound: ByteBuffer) -> String {
         var inbound = inbound

@@ -1,6 +1,6 @@
 /// PFADD, PFCOUNT and PFMERGE over Redis's own HyperLogLog layout.
 enum HyperLogLogCommands {
-    static let all: [(String, CommandHandler)] = [("pfadd", pfadd), ("pfcount", pfcount), ("pfmerge", pfmerge)]
+    static let all: [(String, CommandHandler)] = [("pfadd", pfadd), ("pfcount", pfcount), ("pfmerge", pfmerge)] + debugCommands
 
     static let corrupted = "INVALIDOBJ Corrupted HLL object detected"
 

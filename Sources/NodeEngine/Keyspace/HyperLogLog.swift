@@ -126,7 +126,12 @@ struct HyperLogLog {
     static func zeroLength(_ op: UInt8) -> Int { Int(op & 0x3F) + 1 }
     static func valValue(_ op: UInt8) -> Int { Int((op >> 2) & 0x1F) + 1 }
     static func valLength(_ op: UInt8) -> Int { Int(op & 3) + 1 }
-    func xzeroLength(_ at: Int) -> Int { (Int(bytes[at] & 0x3F) << 8 | Int(bytes[at + 1])) + 1 }
+    /// An XZERO's length. A corrupted value may end on its first byte: redis-server
+    /// then reads the string's NUL terminator, so a missing second byte counts as 0.
+    func xzeroLength(_ at: Int) -> Int {
+        let low = at + 1 < bytes.count ? Int(bytes[at + 1]) : 0
+        return (Int(bytes[at] & 0x3F) << 8 | low) + 1
+    }
 
     /// Every register's value, from either encoding (hllMerge's walk).
     func registerValues() throws(Failure) -> [UInt8] {
@@ -136,6 +141,7 @@ struct HyperLogLog {
         var position = Self.headerSize
         while position < bytes.count {
             let op = bytes[position]
+            // ZERO and XZERO runs past the last register are caught by the count check below.
             if Self.isZero(op) {
                 index += Self.zeroLength(op)
                 position += 1
