@@ -26,6 +26,26 @@ final class EngineHarness {
         return send(inbound)
     }
 
+    /// Another client of the same node, for commands that involve two
+    /// (a blocked pop and the push that serves it, a subscriber).
+    func connect() -> ClientSession {
+        engine.connect(address: "127.0.0.1:50001", localAddress: "127.0.0.1:6379", isLoopback: true)
+    }
+
+    /// A command sent by `other`; its replies, and whatever reached it before, as text.
+    @discardableResult
+    func run(on other: ClientSession, _ words: String...) -> String {
+        var inbound = ByteBuffer()
+        RESPEncoder.encodeCommand(words.map { ByteBuffer(string: $0) }, into: &inbound)
+        _ = engine.process(other, inbound: &inbound)
+        return replies(of: other)
+    }
+
+    /// What has reached `other` since it last looked.
+    func replies(of other: ClientSession) -> String {
+        other.takeReplies().map { String(buffer: $0) } ?? ""
+    }
+
     /// One command of binary arguments; the reply's raw bytes.
     @discardableResult
     func run(bytes words: [[UInt8]]) -> [UInt8] {

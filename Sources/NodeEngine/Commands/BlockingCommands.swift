@@ -76,6 +76,10 @@ enum BlockingCommands {
 
 /// A client waiting in a blocking command.
 struct BlockedCommand {
+    /// What the command pops: only a key of that type serves it.
+    enum Kind { case list, zset }
+
+    let kind: Kind
     let keys: [WatchedKeyName]
     /// Unix ms; 0 waits forever.
     let deadline: Int64
@@ -90,7 +94,8 @@ extension NodeEngine {
             return
         }
         let names = keys.map { WatchedKeyName(db: client.db, key: $0) }
-        client.blocked = BlockedCommand(keys: names, deadline: deadline, arguments: arguments)
+        let kind: BlockedCommand.Kind = arguments.lowercased(0).hasPrefix("bz") ? .zset : .list
+        client.blocked = BlockedCommand(kind: kind, keys: names, deadline: deadline, arguments: arguments)
         for name in names { blockedByKey[name, default: []].append(client) }
         stats.blockedClients += 1
         if deadline > 0 { onBlock?(deadline) }
@@ -107,26 +112,37 @@ extension NodeEngine {
     }
 
     /// After a command: clients waiting on keys that got elements run their
-    /// command again, first come first served, while the list has elements.
+    /// command again, first come first served, while the key has elements.
+    /// A client waiting for the other type stays blocked (a BLPOP is not
+    /// served by a sorted set), as in serveClientsBlockedOnKey.
     func serveReadyKeys() {
         while !readyKeys.isEmpty {
             let ready = readyKeys
             readyKeys = []
             for name in ready {
-                serving: while let client = blockedByKey[name]?.first {
-                    guard let index = databases[name.db].table.find(name.key) else { break }
-                    switch databases[name.db].table[value: index] {
-                    case .list(let list) where list.count > 0: break
-                    case .zset(let zset) where zset.count > 0: break
+                serving: for client in blockedByKey[name] ?? [] {
+                    guard let blocked = client.blocked, let index = databases[name.db].table.find(name.key) else { break }
+                    switch (databases[name.db].table[value: index], blocked.kind) {
+                    case (.list(let list), .list) where list.count > 0: break
+                    case (.zset(let zset), .zset) where zset.count > 0: break
+                    case (.list, .zset), (.zset, .list): continue
                     default: break serving
                     }
-                    let arguments = client.blocked!.arguments
+                    let arguments = blocked.arguments
                     unblock(client)
                     guard let entry = commands.lookup(arguments) else { continue }
                     call(entry, client, arguments)
                     client.wake?()
                 }
             }
+        }
+    }
+
+    /// SWAPDB's scanDatabaseForReadyKeys: keys that clients wait on and that
+    /// exist in the database now swapped in.
+    func signalReadyKeys(inDatabase db: Int) {
+        for name in blockedByKey.keys where name.db == db {
+            if let index = databases[db].table.find(name.key) { keyNowHolds(db, name.key, databases[db].table[value: index]) }
         }
     }
 

@@ -64,7 +64,6 @@ enum DumpCommands {
                 e.databases[c.db].table.stamps[index] = UInt32(frequency)
             }
         }
-        e.signalReady(c.db, key)
         c.reply.ok()
     }
 }

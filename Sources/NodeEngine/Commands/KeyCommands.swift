@@ -121,6 +121,8 @@ enum KeyCommands {
         }
         e.databases.swapAt(Int(first), Int(second))
         e.dirty += 1
+        e.signalReadyKeys(inDatabase: Int(first))
+        e.signalReadyKeys(inDatabase: Int(second))
         for name in e.watchers.keys where name.db == Int(first) || name.db == Int(second) {
             for client in e.watchers[name] ?? [] { client.watchDirty = true }
         }

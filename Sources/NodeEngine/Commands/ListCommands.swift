@@ -31,7 +31,6 @@ enum ListCommands {
             if head { list.items.prepend(a[index]) } else { list.items.append(a[index]) }
         }
         e.modified(c.db, a, 1, changes: Int64(a.count - 2))
-        e.signalReady(c.db, a, 1)
         c.reply.integer(list.count)
     }
 
@@ -251,7 +250,6 @@ enum ListCommands {
         }
         if toHead { destinationList.items.prepend(element) } else { destinationList.items.append(element) }
         e.modified(c.db, destination)
-        e.signalReady(c.db, destination)
         if list.count == 0 { e.databases[c.db].remove(source) }
         e.modified(c.db, source)
         c.reply.bulk(element)

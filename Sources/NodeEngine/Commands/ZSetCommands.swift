@@ -206,7 +206,6 @@ enum ZSetCommands {
         }
         if added + updated > 0 {
             e.modified(c.db, a, 1, changes: Int64(added + updated))
-            e.signalReady(c.db, a, 1)
         }
         if incr {
             if processed > 0 { c.reply.double(lastScore) } else { c.reply.null() }

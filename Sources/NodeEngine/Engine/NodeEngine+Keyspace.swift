@@ -49,6 +49,7 @@ extension NodeEngine {
             _ = arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
         }
         modified(client.db, arguments, argument)
+        if !blockedByKey.isEmpty { keyNowHolds(client.db, arguments[argument], value) }
     }
 
     /// modified(_:_:) without copying the key unless a client watches keys.
@@ -70,12 +71,7 @@ extension NodeEngine {
     func add(_ client: ClientSession, _ arguments: Arguments, _ argument: Int, _ value: Value) {
         let database = databases[client.db]
         _ = arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
-    }
-
-    /// signalReady(_:_:) without copying the key unless a client is blocked.
-    @inline(__always)
-    func signalReady(_ db: Int, _ arguments: Arguments, _ argument: Int) {
-        if !blockedByKey.isEmpty { signalReady(db, arguments[argument]) }
+        if !blockedByKey.isEmpty { keyNowHolds(client.db, arguments[argument], value) }
     }
 
     /// A read lookup: counts a keyspace hit or miss and stamps the key's access time.
@@ -110,12 +106,14 @@ extension NodeEngine {
             databases[db].table.insert(key, value, stamp: lruClock)
         }
         modified(db, key)
+        if !blockedByKey.isEmpty { keyNowHolds(db, key, value) }
     }
 
     /// Adds a key known to be absent (after a lookup that found nothing).
     func add(_ client: ClientSession, _ key: [UInt8], _ value: Value) {
         databases[client.db].table.insert(key, value, stamp: lruClock)
         modified(client.db, key)
+        if !blockedByKey.isEmpty { keyNowHolds(client.db, key, value) }
     }
 
     @discardableResult
@@ -189,9 +187,20 @@ extension NodeEngine {
 }
 
 extension NodeEngine {
-    /// A list (or sorted set) got elements: blocked clients waiting on it may be served.
+    /// A key now holds a list or sorted set it did not hold before (dbAdd's
+    /// signalKeyAsReady): a client blocked on it may be served, whichever
+    /// command put it there (a push, RENAME, MOVE, COPY, RESTORE, a STORE).
+    func keyNowHolds(_ db: Int, _ key: [UInt8], _ value: Value) {
+        switch value {
+        case .list, .zset: signalReady(db, key)
+        default: break
+        }
+    }
+
+    /// Queues `key` for serveReadyKeys if clients wait on it, once per batch of changes.
     func signalReady(_ db: Int, _ key: [UInt8]) {
-        guard !blockedByKey.isEmpty, blockedByKey[WatchedKeyName(db: db, key: key)] != nil else { return }
-        readyKeys.append(WatchedKeyName(db: db, key: key))
+        let name = WatchedKeyName(db: db, key: key)
+        guard !blockedByKey.isEmpty, blockedByKey[name] != nil, !readyKeys.contains(name) else { return }
+        readyKeys.append(name)
     }
 }
