@@ -28,19 +28,25 @@ enum BitmapCommands {
         e.typed(c, e.read(c, key), { $0.asString?.bytes })
     }
 
-    /// lookupStringForBitCommand: the bytes grown with zeros to hold `maxBit`.
-    static func writableBytes(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], maxBit: UInt64) -> [UInt8]? {
+    /// lookupStringForBitCommand: the bytes grown with zeros to hold `maxBit`,
+    /// and whether that alone changed the key (it is new or grew).
+    static func writableBytes(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], maxBit: UInt64) -> (bytes: [UInt8], grew: Bool)? {
         var bytes: [UInt8] = []
+        var grew = true
         if let value = e.lookup(c, key) {
             guard case .string(let string) = value else {
                 e.wrongType(c)
                 return nil
             }
             bytes = string.bytes
+            grew = false
         }
         let needed = Int(maxBit >> 3) + 1
-        if bytes.count < needed { bytes += [UInt8](repeating: 0, count: needed - bytes.count) }
-        return bytes
+        if bytes.count < needed {
+            bytes += [UInt8](repeating: 0, count: needed - bytes.count)
+            grew = true
+        }
+        return (bytes, grew)
     }
 
     static func bit(_ bytes: [UInt8], _ index: UInt64) -> Int {
@@ -53,12 +59,16 @@ enum BitmapCommands {
         guard let position = offset(e, a, 2) else { return e.fail(c, offsetError) }
         guard let on = a.integer(3), on == 0 || on == 1 else { return e.fail(c, "ERR bit is not an integer or out of range") }
         let key = a[1]
-        guard var bytes = writableBytes(e, c, key, maxBit: position) else { return }
+        guard var (bytes, grew) = writableBytes(e, c, key, maxBit: position) else { return }
         let old = bit(bytes, position)
-        let mask = UInt8(1) << (7 - UInt8(position & 7))
-        let byte = Int(position >> 3)
-        if on == 1 { bytes[byte] |= mask } else { bytes[byte] &= ~mask }
-        e.store(c, key, .string(.raw(bytes)), keepTTL: true)
+        // Nothing changed, nothing is written: no dirty count, no event (as 7.0.15).
+        if grew || old != Int(on) {
+            let mask = UInt8(1) << (7 - UInt8(position & 7))
+            let byte = Int(position >> 3)
+            if on == 1 { bytes[byte] |= mask } else { bytes[byte] &= ~mask }
+            e.store(c, key, .string(.raw(bytes)), keepTTL: true)
+            e.notify(.strings, "setbit", key, db: c.db)
+        }
         c.reply.integer(old)
     }
 
@@ -170,7 +180,12 @@ enum BitmapCommands {
             }
         }
         let destination = a[2]
-        if result.isEmpty { e.delete(c.db, destination) } else { e.store(c, destination, .string(.raw(result))) }
+        if !result.isEmpty {
+            e.store(c, destination, .string(.raw(result)))
+            e.notify(.strings, "set", destination, db: c.db)
+        } else if e.delete(c.db, destination) {
+            e.notify(.generic, "del", destination, db: c.db)
+        }
         c.reply.integer(result.count)
     }
 
@@ -229,16 +244,17 @@ enum BitmapCommands {
         }
         let key = a[1]
         var bytes: [UInt8]
+        var grew = false
         if writes {
             if readOnly { return e.fail(c, "ERR BITFIELD_RO only supports the GET subcommand") }
             guard let writable = writableBytes(e, c, key, maxBit: highest) else { return }
-            bytes = writable
+            (bytes, grew) = writable
         } else {
             guard let found = readBytes(e, c, key) else { return }
             bytes = found ?? []
         }
         c.reply.array(ops.count)
-        var changed = false
+        var changes = 0
         for op in ops {
             let current = read(bytes, op)
             switch op.kind {
@@ -252,11 +268,15 @@ enum BitmapCommands {
                     continue
                 }
                 write(&bytes, op, stored)
-                changed = true
+                if grew || read(bytes, op) != current { changes += 1 }
                 c.reply.integer(op.kind == .set ? current : stored)
             }
         }
-        if changed { e.store(c, key, .string(.raw(bytes)), keepTTL: true) }
+        // A write that changes no bit counts no change (a new or grown key still exists after it, as in 7.0.15).
+        guard changes > 0 || grew else { return }
+        e.store(c, key, .string(.raw(bytes)), keepTTL: true)
+        e.dirty += Int64(changes) - 1
+        if changes > 0 { e.notify(.strings, "setbit", key, db: c.db) }
     }
 
     /// The field's value, sign-extended for signed types.

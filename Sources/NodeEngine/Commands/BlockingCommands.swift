@@ -34,8 +34,7 @@ enum BlockingCommands {
             c.reply.array(2)
             c.reply.bulk(key)
             c.reply.bulk(value)
-            if list.count == 0 { e.databases[c.db].remove(key) }
-            e.modified(c.db, key)
+            ListCommands.elementsRemoved(e, c, key, list, head: head, count: 1)
             return
         }
         e.block(c, keys: keys, deadline: deadline, arguments: a)

@@ -51,7 +51,10 @@ enum DumpCommands {
         let deleted = replace && e.delete(c.db, key)
         if ttl != 0 && !absoluteTTL { ttl += e.now }
         if ttl != 0 && ttl <= e.now {
-            if deleted { e.dirty += 1 }
+            if deleted {
+                e.dirty += 1
+                e.notify(.generic, "del", key, db: c.db)
+            }
             return c.reply.ok()
         }
         e.add(c, key, value)
@@ -64,6 +67,7 @@ enum DumpCommands {
                 e.databases[c.db].table.stamps[index] = UInt32(frequency)
             }
         }
+        e.notify(.generic, "restore", key, db: c.db)
         c.reply.ok()
     }
 }

@@ -240,7 +240,7 @@ enum GeoCommands {
         if any && count == 0 { return e.fail(c, "ERR the ANY argument requires COUNT argument") }
         guard let set = found else {
             if let store {
-                e.delete(c.db, store)
+                if e.delete(c.db, store) { e.notify(.generic, "del", store, db: c.db) }
                 return c.reply.integer(0)
             }
             return c.reply.emptyArray()
@@ -275,7 +275,7 @@ enum GeoCommands {
         let picked = points.prefix(returned)
         if let store {
             if picked.isEmpty {
-                e.delete(c.db, store)
+                if e.delete(c.db, store) { e.notify(.generic, "del", store, db: c.db) }
             } else {
                 let result = ZSetValue()
                 for point in picked {
@@ -283,6 +283,7 @@ enum GeoCommands {
                     result.set(point.member, score, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random)
                 }
                 e.store(c, store, .zset(result))
+                e.notify(.zsets, named: flags.contains(.search) ? "geosearchstore" : "georadiusstore", store, db: c.db)
             }
             return c.reply.integer(picked.count)
         }

@@ -45,6 +45,7 @@ enum HashCommands {
         }
         if a.isWord(0, "hset") { c.reply.integer(created) } else { c.reply.ok() }
         e.modified(c.db, a, 1, changes: Int64((a.count - 2) / 2))
+        e.notify(.hashes, "hset", a, 1, db: c.db)
     }
 
     static func hsetnx(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -53,6 +54,7 @@ enum HashCommands {
         if hash.get(a[2]) != nil { return c.reply.integer(0) }
         hash.set(a[2], a[3], limits: e.encodingLimits, seed: e.hashSeed)
         e.modified(c.db, key)
+        e.notify(.hashes, "hset", key, db: c.db)
         c.reply.integer(1)
     }
 
@@ -73,7 +75,7 @@ enum HashCommands {
         let key = a[1]
         guard let found = read(e, c, key) else { return }
         guard let hash = found else { return c.reply.integer(0) }
-        c.reply.integer(e.removeMembers(c, a, key: key, remove: hash.remove, remaining: { hash.count }))
+        c.reply.integer(e.removeMembers(c, a, key: key, event: (.hashes, "hdel"), remove: hash.remove, remaining: { hash.count }))
     }
 
     static func hlen(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -128,6 +130,7 @@ enum HashCommands {
         guard !overflow else { return e.fail(c, "ERR increment or decrement would overflow") }
         hash.set(a[2], RedisInteger.bytes(result), limits: e.encodingLimits, seed: e.hashSeed)
         e.modified(c.db, key)
+        e.notify(.hashes, "hincrby", key, db: c.db)
         c.reply.integer(result)
     }
 
@@ -146,6 +149,7 @@ enum HashCommands {
         let text = LongDouble.humanFriendly(value)
         hash.set(a[2], text, limits: e.encodingLimits, seed: e.hashSeed)
         e.modified(c.db, key)
+        e.notify(.hashes, "hincrbyfloat", key, db: c.db)
         c.reply.bulk(text)
     }
 

@@ -35,6 +35,7 @@ enum HyperLogLogCommands {
             hll.invalidateCache()
             e.store(c, key, .string(.raw(hll.bytes)), keepTTL: true)
             e.modified(c.db, key, changes: Int64(updated - 1))
+            e.notify(.strings, "pfadd", key, db: c.db)
         }
         c.reply.integer(updated > 0 ? 1 : 0)
     }
@@ -85,6 +86,7 @@ enum HyperLogLogCommands {
         }
         hll.invalidateCache()
         e.store(c, key, .string(.raw(hll.bytes)), keepTTL: true)
+        e.notify(.strings, "pfadd", key, db: c.db)
         c.reply.ok()
     }
 }

@@ -12,13 +12,16 @@ enum KeyCommands {
 
     static func del(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         var deleted = 0
-        for index in 1..<a.count where e.delete(c.db, a[index]) { deleted += 1 }
+        for index in 1..<a.count where e.delete(c.db, a[index]) {
+            e.notify(.generic, "del", a, index, db: c.db)
+            deleted += 1
+        }
         c.reply.integer(deleted)
     }
 
     static func exists(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         var found = 0
-        for index in 1..<a.count where e.read(c, a[index]) != nil { found += 1 }
+        for index in 1..<a.count where e.peek(c, a[index]) != nil { found += 1 }
         c.reply.integer(found)
     }
 
@@ -29,7 +32,7 @@ enum KeyCommands {
     }
 
     static func type(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        c.reply.simple(e.lookup(c, a[1])?.typeName ?? "none")
+        c.reply.simple(e.peek(c, a[1])?.typeName ?? "none")
     }
 
     static func rename(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { renameGeneric(e, c, a, nx: false) }
@@ -53,6 +56,8 @@ enum KeyCommands {
         e.delete(c.db, source)
         e.store(c, target, value)
         if let expireAt { e.databases[c.db].setExpire(target, at: expireAt) }
+        e.notify(.generic, "rename_from", source, db: c.db)
+        e.notify(.generic, "rename_to", target, db: c.db)
         if nx { c.reply.integer(1) } else { c.reply.ok() }
     }
 
@@ -88,6 +93,7 @@ enum KeyCommands {
         }
         e.store(db: targetDB, target, value.copied(random: &e.random))
         if let expireAt { e.databases[targetDB].setExpire(target, at: expireAt) }
+        e.notify(.generic, "copy_to", target, db: targetDB)
         c.reply.integer(1)
     }
 
@@ -105,6 +111,8 @@ enum KeyCommands {
         e.delete(c.db, key)
         e.store(db: Int(db), key, value)
         if let expireAt { e.databases[Int(db)].setExpire(key, at: expireAt) }
+        e.notify(.generic, "move_from", key, db: c.db)
+        e.notify(.generic, "move_to", key, db: Int(db))
         c.reply.integer(1)
     }
 
@@ -213,12 +221,12 @@ enum KeyCommands {
     }
 
     static func objectEncoding(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard let value = e.read(c, a[2]) else { return c.reply.null() }
+        guard let value = e.peek(c, a[2], notifiesMiss: false) else { return c.reply.null() }
         c.reply.bulk(value.encodingName)
     }
 
     static func objectRefcount(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard let value = e.read(c, a[2]) else { return c.reply.null() }
+        guard let value = e.peek(c, a[2], notifiesMiss: false) else { return c.reply.null() }
         // Integers 0..9999 are shared objects unless an LRU/LFU policy is set.
         if case .string(.int(let number)) = value, number >= 0, number < 10000, !e.config["maxmemory-policy"].contains("l") {
             return c.reply.integer(Int32.max)
@@ -287,9 +295,11 @@ enum KeyCommands {
         if lt, let current, when >= current { return c.reply.integer(0) }
         if when <= e.now {
             e.delete(c.db, key)
+            e.notify(.generic, "del", key, db: c.db)
         } else {
             e.databases[c.db].setExpire(key, at: when)
             e.modified(c.db, key)
+            e.notify(.generic, "expire", key, db: c.db)
         }
         c.reply.integer(1)
     }
@@ -301,7 +311,7 @@ enum KeyCommands {
 
     static func ttlGeneric(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, milliseconds: Bool, absolute: Bool) {
         let key = a[1]
-        guard e.read(c, key) != nil else { return c.reply.integer(-2) }
+        guard e.peek(c, key) != nil else { return c.reply.integer(-2) }
         guard let expireAt = e.expiresAt(c.db, key) else { return c.reply.integer(-1) }
         let ttl = max(0, absolute ? expireAt : expireAt - e.now)
         c.reply.integer(milliseconds ? ttl : (ttl + 500) / 1000)
@@ -312,6 +322,7 @@ enum KeyCommands {
         guard e.lookup(c, key) != nil else { return c.reply.integer(0) }
         guard e.databases[c.db].removeExpire(key) else { return c.reply.integer(0) }
         e.modified(c.db, key)
+        e.notify(.generic, "persist", key, db: c.db)
         c.reply.integer(1)
     }
 }

@@ -31,6 +31,7 @@ enum ListCommands {
             if head { list.items.prepend(a[index]) } else { list.items.append(a[index]) }
         }
         e.modified(c.db, a, 1, changes: Int64(a.count - 2))
+        e.notify(.lists, head ? "lpush" : "rpush", a, 1, db: c.db)
         c.reply.integer(list.count)
     }
 
@@ -48,16 +49,27 @@ enum ListCommands {
         guard let found = e.typed(c, e.lookup(c, a, 1), \.asList) else { return }
         guard let list = found else { return a.count == 3 ? c.reply.nullArray() : c.reply.null() }
         if a.count == 3 && count == 0 { return c.reply.emptyArray() }
+        var taken = 1
         if a.count == 2 {
             let value = head ? list.items.removeFirst() : list.items.removeLast()
             c.reply.bulk(value)
         } else {
-            let taken = min(Int(count), list.count)
+            taken = min(Int(count), list.count)
             c.reply.array(taken)
             for _ in 0..<taken { c.reply.bulk(head ? list.items.removeFirst() : list.items.removeLast()) }
         }
-        if list.count == 0 { e.databases[c.db].remove(a[1]) }
-        e.modified(c.db, a, 1)
+        elementsRemoved(e, c, a[1], list, head: head, count: taken)
+    }
+
+    /// listElementsRemoved: the pop's event, the key gone with its last
+    /// element (and a del event), one change per element.
+    static func elementsRemoved(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], _ list: ListValue, head: Bool, count: Int) {
+        e.notify(.lists, head ? "lpop" : "rpop", key, db: c.db)
+        if list.count == 0 {
+            e.databases[c.db].remove(key)
+            e.notify(.generic, "del", key, db: c.db)
+        }
+        e.modified(c.db, key, changes: Int64(count))
     }
 
     static func llen(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -99,6 +111,7 @@ enum ListCommands {
         guard let position = list.resolve(index) else { return e.fail(c, "ERR index out of range") }
         list.items[position] = a[3]
         e.modified(c.db, key)
+        e.notify(.lists, "lset", key, db: c.db)
         c.reply.ok()
     }
 
@@ -123,8 +136,12 @@ enum ListCommands {
             }
         }
         if removed > 0 {
-            if list.count == 0 { e.databases[c.db].remove(key) }
-            e.modified(c.db, key)
+            e.notify(.lists, "lrem", key, db: c.db)
+            if list.count == 0 {
+                e.databases[c.db].remove(key)
+                e.notify(.generic, "del", key, db: c.db)
+            }
+            e.modified(c.db, key, changes: Int64(removed))
         }
         c.reply.integer(removed)
     }
@@ -134,13 +151,19 @@ enum ListCommands {
         let key = a[1]
         guard let found = read(e, c, key, write: true) else { return }
         guard let list = found else { return c.reply.ok() }
+        let before = list.count
         if let span = range(start, end, count: list.count) {
             list.items = Deque(list.items[span])
         } else {
             list.items.removeAll()
         }
-        if list.count == 0 { e.databases[c.db].remove(key) }
-        e.modified(c.db, key)
+        e.notify(.lists, "ltrim", key, db: c.db)
+        if list.count == 0 {
+            e.databases[c.db].remove(key)
+            e.notify(.generic, "del", key, db: c.db)
+        }
+        // One change per element trimmed, as 7.0.15 counts them (none when nothing went).
+        e.modified(c.db, key, changes: Int64(before - list.count))
         c.reply.ok()
     }
 
@@ -155,6 +178,7 @@ enum ListCommands {
         guard let pivot = list.items.firstIndex(of: a[3]) else { return c.reply.integer(-1) }
         list.items.insert(a[4], at: after ? pivot + 1 : pivot)
         e.modified(c.db, key)
+        e.notify(.lists, "linsert", key, db: c.db)
         c.reply.integer(list.count)
     }
 
@@ -250,8 +274,8 @@ enum ListCommands {
         }
         if toHead { destinationList.items.prepend(element) } else { destinationList.items.append(element) }
         e.modified(c.db, destination)
-        if list.count == 0 { e.databases[c.db].remove(source) }
-        e.modified(c.db, source)
+        e.notify(.lists, toHead ? "lpush" : "rpush", destination, db: c.db)
+        elementsRemoved(e, c, source, list, head: fromHead, count: 1)
         c.reply.bulk(element)
         return true
     }
@@ -319,7 +343,6 @@ enum MultiPop {
         c.reply.bulk(key)
         c.reply.array(taken)
         for _ in 0..<taken { c.reply.bulk(head ? list.items.removeFirst() : list.items.removeLast()) }
-        if list.count == 0 { e.databases[c.db].remove(key) }
-        e.modified(c.db, key)
+        ListCommands.elementsRemoved(e, c, key, list, head: head, count: taken)
     }
 }

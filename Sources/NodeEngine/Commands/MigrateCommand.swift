@@ -189,6 +189,7 @@ extension NodeEngine {
                 }
             } else if !migration.copy {
                 delete(client.db, key)
+                notify(.generic, "del", key, db: client.db)
             }
         }
         if socketError {

@@ -21,7 +21,10 @@ enum SetCommands {
         }
         var added = 0
         for index in 2..<a.count where a.withBytes(index, { set.add($0, limits: e.encodingLimits, seed: e.hashSeed) }) { added += 1 }
-        if added > 0 { e.modified(c.db, a, 1, changes: Int64(added)) }
+        if added > 0 {
+            e.modified(c.db, a, 1, changes: Int64(added))
+            e.notify(.sets, "sadd", a, 1, db: c.db)
+        }
         c.reply.integer(added)
     }
 
@@ -29,7 +32,7 @@ enum SetCommands {
         let key = a[1]
         guard let found = read(e, c, key, write: true) else { return }
         guard let set = found else { return c.reply.integer(0) }
-        c.reply.integer(e.removeMembers(c, a, key: key, remove: { set.remove($0) }, remaining: { set.count }))
+        c.reply.integer(e.removeMembers(c, a, key: key, event: (.sets, "srem"), remove: { set.remove($0) }, remaining: { set.count }))
     }
 
     static func smembers(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -79,7 +82,11 @@ enum SetCommands {
             set.remove(member)
             c.reply.bulk(member)
         }
-        if set.count == 0 { e.databases[c.db].remove(key) }
+        e.notify(.sets, "spop", key, db: c.db)
+        if set.count == 0 {
+            e.databases[c.db].remove(key)
+            e.notify(.generic, "del", key, db: c.db)
+        }
         e.modified(c.db, key)
     }
 
@@ -108,25 +115,33 @@ enum SetCommands {
         guard let sourceSet = sourceFound else { return c.reply.integer(0) }
         if source == destination { return c.reply.integer(sourceSet.contains(member) ? 1 : 0) }
         guard sourceSet.remove(member) else { return c.reply.integer(0) }
-        if sourceSet.count == 0 { e.databases[c.db].remove(source) }
+        e.notify(.sets, "srem", source, db: c.db)
+        if sourceSet.count == 0 {
+            e.databases[c.db].remove(source)
+            e.notify(.generic, "del", source, db: c.db)
+        }
         e.modified(c.db, source)
         let target: SetValue
         if let existing = destinationFound { target = existing } else {
             target = SetValue()
             e.add(c, destination, .set(target))
+            e.dirty -= 1  // dbAdd counts no change of its own: only the member added below does.
         }
-        target.add(member, limits: e.encodingLimits, seed: e.hashSeed)
-        e.modified(c.db, destination)
+        // A member the destination already has changes only the source.
+        if target.add(member, limits: e.encodingLimits, seed: e.hashSeed) {
+            e.modified(c.db, destination)
+            e.notify(.sets, "sadd", destination, db: c.db)
+        }
         c.reply.integer(1)
     }
 
     enum Operation { case inter, union, diff }
 
     /// The sets at `keys` combined; nil after a WRONGTYPE reply.
-    static func combine(_ e: NodeEngine, _ c: ClientSession, _ keys: [[UInt8]], _ operation: Operation, write: Bool) -> [[UInt8]]? {
+    static func combine(_ e: NodeEngine, _ c: ClientSession, _ keys: [[UInt8]], _ operation: Operation) -> [[UInt8]]? {
         var sets: [SetValue?] = []
         for key in keys {
-            guard let found = read(e, c, key, write: write) else { return nil }
+            guard let found = read(e, c, key) else { return nil }
             sets.append(found)
         }
         switch operation {
@@ -153,7 +168,7 @@ enum SetCommands {
     static func sdiff(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { reply(e, c, a, .diff) }
 
     static func reply(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, _ operation: Operation) {
-        guard let members = combine(e, c, a.tail(from: 1), operation, write: false) else { return }
+        guard let members = combine(e, c, a.tail(from: 1), operation) else { return }
         c.reply.set(members.count)
         c.reply.bulks(members)
     }
@@ -163,14 +178,16 @@ enum SetCommands {
     static func sdiffstore(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { store(e, c, a, .diff) }
 
     static func store(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, _ operation: Operation) {
-        guard let members = combine(e, c, a.tail(from: 2), operation, write: true) else { return }
+        guard let members = combine(e, c, a.tail(from: 2), operation) else { return }
         let destination = a[1]
         if members.isEmpty {
-            e.delete(c.db, destination)
+            if e.delete(c.db, destination) { e.notify(.generic, "del", destination, db: c.db) }
         } else {
             let set = SetValue()
             for member in members { set.add(member, limits: e.encodingLimits, seed: e.hashSeed) }
             e.store(c, destination, .set(set))
+            let events: [Operation: StaticString] = [.inter: "sinterstore", .union: "sunionstore", .diff: "sdiffstore"]
+            e.notify(.sets, events[operation]!, destination, db: c.db)
         }
         c.reply.integer(members.count)
     }
@@ -192,7 +209,7 @@ enum SetCommands {
                 return e.fail(c, "ERR syntax error")
             }
         }
-        guard let members = combine(e, c, (2..<(2 + Int(numkeys))).map { a[$0] }, .inter, write: false) else { return }
+        guard let members = combine(e, c, (2..<(2 + Int(numkeys))).map { a[$0] }, .inter) else { return }
         c.reply.integer(limit == 0 ? members.count : min(members.count, Int(limit)))
     }
 

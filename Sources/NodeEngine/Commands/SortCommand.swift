@@ -127,9 +127,10 @@ enum SortCommand {
                 for pattern in gets { stored.append(lookup(e, c, pattern: pattern, element: element) ?? []) }
             }
             if stored.isEmpty {
-                e.delete(c.db, store)
+                if e.delete(c.db, store) { e.notify(.generic, "del", store, db: c.db) }
             } else {
                 e.store(c, store, .list(ListValue(.init(stored))))
+                e.notify(.lists, "sortstore", store, db: c.db)
             }
             return c.reply.integer(stored.count)
         }

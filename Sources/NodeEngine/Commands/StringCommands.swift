@@ -103,6 +103,7 @@ enum StringCommands {
         if a.count == 3 {
             // Plain SET key value: one lookup, no copies of short keys or values.
             e.store(c, a, 1, .string(a.withBytes(2) { StringValue.encoded($0) }))
+            e.notify(.strings, "set", a, 1, db: c.db)
             return c.reply.ok()
         }
         guard let (options, expireIndex) = parseOptions(e, c, a, isSet: true) else { return }
@@ -128,6 +129,8 @@ enum StringCommands {
         }
         e.store(c, key, .string(.encoded(value)), keepTTL: options.contains(.keepTTL))
         if let expireAt { e.databases[c.db].setExpire(key, at: expireAt) }
+        e.notify(.strings, "set", key, db: c.db)
+        if expireAt != nil { e.notify(.generic, "expire", key, db: c.db) }
         if !options.contains(.get) { ok(c) }
     }
 
@@ -150,6 +153,7 @@ enum StringCommands {
         guard let found = readString(e, c, a[1]) else { return }
         if let string = found { c.reply.bulk(string.bytes) } else { c.reply.null() }
         e.store(c, a[1], .string(.encoded(a[2])))
+        e.notify(.strings, "set", a, 1, db: c.db)
     }
 
     static func getdel(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -160,6 +164,7 @@ enum StringCommands {
         }
         c.reply.bulk(string.bytes)
         e.delete(c.db, a[1])
+        e.notify(.generic, "del", a, 1, db: c.db)
     }
 
     static func getex(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -178,11 +183,14 @@ enum StringCommands {
         c.reply.bulk(string.bytes)
         if let expireAt, (options.contains(.exat) || options.contains(.pxat)) && expireAt <= e.now {
             e.delete(c.db, key)
+            e.notify(.generic, "del", key, db: c.db)
         } else if let expireAt {
             e.databases[c.db].setExpire(key, at: expireAt)
             e.modified(c.db, key)
+            e.notify(.generic, "expire", key, db: c.db)
         } else if options.contains(.persist), e.databases[c.db].removeExpire(key) {
             e.modified(c.db, key)
+            e.notify(.generic, "persist", key, db: c.db)
         }
     }
 
@@ -198,7 +206,7 @@ enum StringCommands {
             e.fail(c, "ERR wrong number of arguments for 'mset' command")
             return
         }
-        for index in stride(from: 1, to: a.count, by: 2) { e.store(c, a[index], .string(.encoded(a[index + 1]))) }
+        storeAll(e, c, a)
         c.reply.ok()
     }
 
@@ -211,8 +219,16 @@ enum StringCommands {
             c.reply.integer(0)
             return
         }
-        for index in stride(from: 1, to: a.count, by: 2) { e.store(c, a[index], .string(.encoded(a[index + 1]))) }
+        storeAll(e, c, a)
         c.reply.integer(1)
+    }
+
+    /// MSET's and MSETNX's writes: key, value pairs from argument 1 on.
+    private static func storeAll(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        for index in stride(from: 1, to: a.count, by: 2) {
+            e.store(c, a[index], .string(.encoded(a[index + 1])))
+            e.notify(.strings, "set", a, index, db: c.db)
+        }
     }
 
     static func checkLength(_ e: NodeEngine, _ c: ClientSession, _ total: Int64) -> Bool {
@@ -227,6 +243,7 @@ enum StringCommands {
         let key = a[1]
         guard let value = e.lookup(c, key) else {
             e.add(c, key, .string(.encoded(a[2])))
+            e.notify(.strings, "append", key, db: c.db)
             c.reply.integer(a.length(2))
             return
         }
@@ -235,6 +252,7 @@ enum StringCommands {
         var bytes = string.bytes
         bytes += a[2]
         e.store(c, key, .string(.raw(bytes)), keepTTL: true)
+        e.notify(.strings, "append", key, db: c.db)
         c.reply.integer(bytes.count)
     }
 
@@ -282,6 +300,7 @@ enum StringCommands {
         } else {
             e.store(c, a, 1, .string(.int(result)))
         }
+        e.notify(.strings, "incrby", a, 1, db: c.db)
         c.reply.integer(result)
     }
 
@@ -298,6 +317,7 @@ enum StringCommands {
         guard result.isFinite else { return e.fail(c, "ERR increment would produce NaN or Infinity") }
         let text = LongDouble.humanFriendly(result)
         e.store(c, key, .string(.created(text)), keepTTL: true)
+        e.notify(.strings, "incrbyfloat", key, db: c.db)
         c.reply.bulk(text)
     }
 
@@ -352,6 +372,7 @@ enum StringCommands {
         if bytes.count < end { bytes += [UInt8](repeating: 0, count: end - bytes.count) }
         bytes.replaceSubrange(Int(offset)..<end, with: patch)
         e.store(c, key, .string(.raw(bytes)), keepTTL: true)
+        e.notify(.strings, "setrange", key, db: c.db)
         c.reply.integer(bytes.count)
     }
 }

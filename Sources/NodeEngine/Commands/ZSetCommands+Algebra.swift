@@ -135,7 +135,8 @@ extension ZSetCommands {
         let entries = order.map { ZSetValue.Entry(member: $0, score: result[$0]!) }
             .sorted { ZSkipList.precedes($0.score, $0.member, $1.score, $1.member) }
         if store {
-            storeResult(e, c, destination: a[1], entries)
+            let events: [Operation: StaticString] = [.union: "zunionstore", .inter: "zinterstore", .diff: "zdiffstore"]
+            storeResult(e, c, destination: a[1], entries, event: events[operation]!)
         } else {
             writeEntries(c, entries, withScores: withScores)
         }

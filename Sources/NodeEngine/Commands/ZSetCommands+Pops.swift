@@ -48,7 +48,12 @@ extension ZSetCommands {
             c.reply.bulk(entry.member)
             c.reply.double(entry.score)
         }
-        if zset.count == 0 { e.databases[c.db].remove(key) }
+        guard !entries.isEmpty else { return }
+        e.notify(.zsets, min ? "zpopmin" : "zpopmax", key, db: c.db)
+        if zset.count == 0 {
+            e.databases[c.db].remove(key)
+            e.notify(.generic, "del", key, db: c.db)
+        }
         e.modified(c.db, key)
     }
 

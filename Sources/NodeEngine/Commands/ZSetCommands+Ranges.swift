@@ -67,7 +67,7 @@ extension ZSetCommands {
             if let zset = found { picked = window(zset, ranks(zset, LexRange(min: min, max: max)), reverse: reverse, offset: offset, limit: limit) }
         }
         if store {
-            storeResult(e, c, destination: a[1], picked)
+            storeResult(e, c, destination: a[1], picked, event: "zrangestore")
         } else {
             writeEntries(c, picked, withScores: withScores)
         }
@@ -88,13 +88,14 @@ extension ZSetCommands {
 
     /// ZRANGESTORE, ZUNIONSTORE & co: the result replaces the destination
     /// (an empty result deletes it); the reply is its size.
-    static func storeResult(_ e: NodeEngine, _ c: ClientSession, destination: [UInt8], _ entries: [ZSetValue.Entry]) {
+    static func storeResult(_ e: NodeEngine, _ c: ClientSession, destination: [UInt8], _ entries: [ZSetValue.Entry], event: StaticString) {
         if entries.isEmpty {
-            e.delete(c.db, destination)
+            if e.delete(c.db, destination) { e.notify(.generic, "del", destination, db: c.db) }
         } else {
             let zset = ZSetValue()
             for entry in entries { zset.set(entry.member, entry.score, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random) }
             e.store(c, destination, .zset(zset))
+            e.notify(.zsets, event, destination, db: c.db)
         }
         c.reply.integer(entries.count)
     }
@@ -109,27 +110,31 @@ extension ZSetCommands {
 
     static func zremrangebyrank(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard let first = a.integer(2), let last = a.integer(3) else { return e.fail(c, "ERR value is not an integer or out of range") }
-        removeRange(e, c, a[1]) { zset in ListCommands.range(first, last, count: zset.count).map { $0.lowerBound..<($0.upperBound + 1) } ?? 0..<0 }
+        removeRange(e, c, a[1], event: "zremrangebyrank") { zset in ListCommands.range(first, last, count: zset.count).map { $0.lowerBound..<($0.upperBound + 1) } ?? 0..<0 }
     }
 
     static func zremrangebyscore(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard let range = scoreRange(a[2], a[3]) else { return e.fail(c, "ERR min or max is not a float") }
-        removeRange(e, c, a[1]) { ranks($0, range) }
+        removeRange(e, c, a[1], event: "zremrangebyscore") { ranks($0, range) }
     }
 
     static func zremrangebylex(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard let min = lexBound(a[2]), let max = lexBound(a[3]) else { return e.fail(c, "ERR min or max not valid string range item") }
-        removeRange(e, c, a[1]) { ranks($0, LexRange(min: min, max: max)) }
+        removeRange(e, c, a[1], event: "zremrangebylex") { ranks($0, LexRange(min: min, max: max)) }
     }
 
-    static func removeRange(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], _ span: (ZSetValue) -> Range<Int>) {
+    static func removeRange(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8], event: StaticString, _ span: (ZSetValue) -> Range<Int>) {
         guard let found = read(e, c, key, write: true) else { return }
         guard let zset = found else { return c.reply.integer(0) }
         let doomed = zset.entries(span(zset))
         for entry in doomed { zset.remove(entry.member) }
         if !doomed.isEmpty {
-            if zset.count == 0 { e.databases[c.db].remove(key) }
-            e.modified(c.db, key)
+            e.notify(.zsets, event, key, db: c.db)
+            if zset.count == 0 {
+                e.databases[c.db].remove(key)
+                e.notify(.generic, "del", key, db: c.db)
+            }
+            e.modified(c.db, key, changes: Int64(doomed.count))
         }
         c.reply.integer(doomed.count)
     }

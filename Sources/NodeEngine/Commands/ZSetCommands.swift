@@ -206,6 +206,7 @@ enum ZSetCommands {
         }
         if added + updated > 0 {
             e.modified(c.db, a, 1, changes: Int64(added + updated))
+            e.notify(.zsets, incr ? "zincr" : "zadd", a, 1, db: c.db)
         }
         if incr {
             if processed > 0 { c.reply.double(lastScore) } else { c.reply.null() }
@@ -218,7 +219,7 @@ enum ZSetCommands {
         let key = a[1]
         guard let found = read(e, c, key, write: true) else { return }
         guard let zset = found else { return c.reply.integer(0) }
-        c.reply.integer(e.removeMembers(c, a, key: key, remove: { zset.remove($0) }, remaining: { zset.count }))
+        c.reply.integer(e.removeMembers(c, a, key: key, event: (.zsets, "zrem"), remove: { zset.remove($0) }, remaining: { zset.count }))
     }
 
     static func zscore(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

@@ -27,6 +27,7 @@ extension NodeEngine {
     func read(_ client: ClientSession, _ arguments: Arguments, _ argument: Int) -> Value? {
         guard let index = index(client.db, arguments, argument) else {
             stats.keyspaceMisses += 1
+            notify(.keyMiss, "keymiss", arguments, argument, db: client.db)
             return nil
         }
         stats.keyspaceHits += 1
@@ -47,6 +48,7 @@ extension NodeEngine {
             } }
         } else {
             _ = arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
+            notify(.new, "new", arguments, argument, db: client.db)
         }
         modified(client.db, arguments, argument)
         if !blockedByKey.isEmpty { keyNowHolds(client.db, arguments[argument], value) }
@@ -71,6 +73,7 @@ extension NodeEngine {
     func add(_ client: ClientSession, _ arguments: Arguments, _ argument: Int, _ value: Value) {
         let database = databases[client.db]
         _ = arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
+        notify(.new, "new", arguments, argument, db: client.db)
         if !blockedByKey.isEmpty { keyNowHolds(client.db, arguments[argument], value) }
     }
 
@@ -78,10 +81,24 @@ extension NodeEngine {
     func read(_ client: ClientSession, _ key: [UInt8]) -> Value? {
         guard let index = index(client.db, key) else {
             stats.keyspaceMisses += 1
+            notify(.keyMiss, "keymiss", key, db: client.db)
             return nil
         }
         stats.keyspaceHits += 1
         databases[client.db].table.stamps[index] = lruClock
+        return databases[client.db].table[value: index]
+    }
+
+    /// lookupKeyReadWithFlags(LOOKUP_NOTOUCH), for EXISTS, TYPE, TTL and
+    /// OBJECT: a read that counts a hit or miss but leaves the access time
+    /// (and so OBJECT IDLETIME) as it was.
+    func peek(_ client: ClientSession, _ key: [UInt8], notifiesMiss: Bool = true) -> Value? {
+        guard let index = index(client.db, key) else {
+            stats.keyspaceMisses += 1
+            if notifiesMiss { notify(.keyMiss, "keymiss", key, db: client.db) }
+            return nil
+        }
+        stats.keyspaceHits += 1
         return databases[client.db].table[value: index]
     }
 
@@ -104,6 +121,7 @@ extension NodeEngine {
             if !keepTTL && !databases[db].expires.isEmpty { databases[db].removeExpire(key) }
         } else {
             databases[db].table.insert(key, value, stamp: lruClock)
+            notify(.new, "new", key, db: db)
         }
         modified(db, key)
         if !blockedByKey.isEmpty { keyNowHolds(db, key, value) }
@@ -112,6 +130,7 @@ extension NodeEngine {
     /// Adds a key known to be absent (after a lookup that found nothing).
     func add(_ client: ClientSession, _ key: [UInt8], _ value: Value) {
         databases[client.db].table.insert(key, value, stamp: lruClock)
+        notify(.new, "new", key, db: client.db)
         modified(client.db, key)
         if !blockedByKey.isEmpty { keyNowHolds(client.db, key, value) }
     }
@@ -128,6 +147,7 @@ extension NodeEngine {
     func expire(_ db: Int, _ key: [UInt8]) {
         databases[db].remove(key)
         stats.expiredKeys += 1
+        notify(.expired, "expired", key, db: db)
         signalWatchers(db, key)
     }
 
@@ -144,7 +164,7 @@ extension NodeEngine {
 
     /// HDEL, SREM, ZREM: removes the members named from argument 2 on; a
     /// collection left empty goes with its key. Returns how many went.
-    func removeMembers(_ client: ClientSession, _ arguments: Arguments, key: [UInt8],
+    func removeMembers(_ client: ClientSession, _ arguments: Arguments, key: [UInt8], event: (KeyspaceEvents, StaticString),
                        remove: ([UInt8]) -> Bool, remaining: () -> Int) -> Int {
         var removed = 0
         for index in 2..<arguments.count where remove(arguments[index]) {
@@ -152,7 +172,11 @@ extension NodeEngine {
             if remaining() == 0 { break }
         }
         if removed > 0 {
-            if remaining() == 0 { databases[client.db].remove(key) }
+            notify(event.0, event.1, key, db: client.db)
+            if remaining() == 0 {
+                databases[client.db].remove(key)
+                notify(.generic, "del", key, db: client.db)
+            }
             modified(client.db, key, changes: Int64(removed))
         }
         return removed

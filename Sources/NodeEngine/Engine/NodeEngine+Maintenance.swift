@@ -88,6 +88,7 @@ extension NodeEngine {
         databases[victim.db].remove(victim.key)
         modified(victim.db, victim.key)
         stats.evictedKeys += 1
+        notify(.evicted, "evicted", victim.key, db: victim.db)
         return true
     }
 

@@ -24,6 +24,8 @@ public final class NodeEngine {
     /// Keys that got elements while clients wait on them, served after the command.
     var readyKeys: [WatchedKeyName] = []
     var pubsub = PubSub()
+    /// notify-keyspace-events, read on every change of a key: kept out of the config table.
+    var keyspaceEvents: KeyspaceEvents
     /// CLIENT PAUSE: until when (Unix ms, 0 when not paused), and whether
     /// every command waits or only writes.
     var pauseUntil: Int64 = 0
@@ -114,6 +116,7 @@ public final class NodeEngine {
         maxmemory = config.integer("maxmemory")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
         outputLimits = Self.hardOutputLimits(config)
+        keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
         commands = CommandTable.standard()
         stats.commandCalls = Array(repeating: 0, count: commands.entries.count)
         stats.commandMicroseconds = stats.commandCalls
@@ -335,6 +338,7 @@ public final class NodeEngine {
         maxmemory = config.integer("maxmemory")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
         outputLimits = Self.hardOutputLimits(config)
+        keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
         if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
             for client in clients.values { client.authenticated = true }
         }
