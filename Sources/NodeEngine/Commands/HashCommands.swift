@@ -155,7 +155,7 @@ enum HashCommands {
 
     static func hrandfield(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         if a.count >= 3 {
-            guard let count = a.integer(2), count > -Int64.max else { return e.fail(c, "ERR value is not an integer or out of range") }
+            guard let count = e.signedCountArgument(c, a, 2) else { return }
             let withValues = a.count == 4
             if a.count > 4 || (a.count == 4 && !a.isWord(3, "withvalues")) { return e.fail(c, "ERR syntax error") }
             if withValues && (count < -Int64.max / 2 || count > Int64.max / 2) { return e.fail(c, "ERR value is out of range") }

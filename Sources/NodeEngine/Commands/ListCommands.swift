@@ -194,12 +194,10 @@ enum ListCommands {
                 }
                 rank = value
             } else if a.isWord(index, "count") && more > 0 {
-                guard let value = a.integer(index + 1) else { return e.fail(c, "ERR value is not an integer or out of range") }
-                guard value >= 0 else { return e.fail(c, "ERR COUNT can't be negative") }
+                guard let value = e.nonNegativeArgument(c, a, index + 1, message: "COUNT can't be negative") else { return }
                 count = value
             } else if a.isWord(index, "maxlen") && more > 0 {
-                guard let value = a.integer(index + 1) else { return e.fail(c, "ERR value is not an integer or out of range") }
-                guard value >= 0 else { return e.fail(c, "ERR MAXLEN can't be negative") }
+                guard let value = e.nonNegativeArgument(c, a, index + 1, message: "MAXLEN can't be negative") else { return }
                 maxlen = value
             } else {
                 return e.fail(c, "ERR syntax error")
@@ -301,8 +299,7 @@ enum MultiPop {
     }
 
     static func parse(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, numkeysIndex: Int, sides: (Int) -> Bool?) -> Parsed? {
-        guard let numkeys = a.integer(numkeysIndex), numkeys >= 1 else {
-            e.fail(c, a.integer(numkeysIndex) == nil ? "ERR value is not an integer or out of range" : "ERR numkeys should be greater than 0")
+        guard let numkeys = e.integerArgument(c, a, numkeysIndex, in: 1...Int64.max, message: "numkeys should be greater than 0") else {
             return nil
         }
         let whereIndex = numkeysIndex + Int(min(numkeys, Int64(a.count))) + 1
@@ -318,12 +315,7 @@ enum MultiPop {
         var index = whereIndex + 1
         while index < a.count {
             if count == -1 && a.isWord(index, "count") && index + 1 < a.count {
-                guard let value = a.integer(index + 1) else {
-                    e.fail(c, "ERR value is not an integer or out of range")
-                    return nil
-                }
-                guard value >= 1 else {
-                    e.fail(c, "ERR count should be greater than 0")
+                guard let value = e.integerArgument(c, a, index + 1, in: 1...Int64.max, message: "count should be greater than 0") else {
                     return nil
                 }
                 count = Int(min(value, Int64(Int32.max)))

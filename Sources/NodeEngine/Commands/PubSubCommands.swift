@@ -70,7 +70,8 @@ enum PubSubCommands {
     static func pubsubShardChannels(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { channels(e, c, a, e.pubsub.shardChannels) }
 
     static func numsub(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments, _ table: [[UInt8]: [ClientSession]]) {
-        c.reply.map(a.count - 2)
+        // A flat array in RESP3 too: 7.0.15 answers NUMSUB with addReplyArrayLen.
+        c.reply.array((a.count - 2) * 2)
         for index in 2..<max(2, a.count) {
             c.reply.bulk(a[index])
             c.reply.integer(table[a[index]]?.count ?? 0)

@@ -94,7 +94,7 @@ enum SetCommands {
         guard a.count <= 3 else { return e.fail(c, "ERR syntax error") }
         guard let found = read(e, c, a[1]) else { return }
         if a.count == 3 {
-            guard let count = a.integer(2), count > -Int64.max else { return e.fail(c, "ERR value is out of range") }
+            guard let count = e.signedCountArgument(c, a, 2) else { return }
             guard let set = found, count != 0 else { return c.reply.emptyArray() }
             let members = set.members
             let picked = count < 0
@@ -193,16 +193,13 @@ enum SetCommands {
     }
 
     static func sintercard(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard let numkeys = a.integer(1), numkeys >= 1 else {
-            return e.fail(c, a.integer(1) == nil ? "ERR value is not an integer or out of range" : "ERR numkeys should be greater than 0")
-        }
+        guard let numkeys = e.integerArgument(c, a, 1, in: 1...Int64.max, message: "numkeys should be greater than 0") else { return }
         guard numkeys <= Int64(a.count - 2) else { return e.fail(c, "ERR Number of keys can't be greater than number of args") }
         var limit: Int64 = 0
         var index = 2 + Int(numkeys)
         while index < a.count {
             if a.isWord(index, "limit") && index + 1 < a.count {
-                guard let value = a.integer(index + 1) else { return e.fail(c, "ERR value is not an integer or out of range") }
-                guard value >= 0 else { return e.fail(c, "ERR LIMIT can't be negative") }
+                guard let value = e.nonNegativeArgument(c, a, index + 1, message: "LIMIT can't be negative") else { return }
                 limit = value
                 index += 2
             } else {

@@ -6,7 +6,7 @@ import Glibc
 extension ZSetCommands {
     static func zrandmember(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         if a.count >= 3 {
-            guard let count = a.integer(2), count > -Int64.max else { return e.fail(c, "ERR value is not an integer or out of range") }
+            guard let count = e.signedCountArgument(c, a, 2) else { return }
             let withScores = a.count == 4
             if a.count > 4 || (withScores && !a.isWord(3, "withscores")) { return e.fail(c, "ERR syntax error") }
             if withScores && (count < -Int64.max / 2 || count > Int64.max / 2) { return e.fail(c, "ERR value is out of range") }
@@ -31,12 +31,8 @@ extension ZSetCommands {
                         store: Bool, cardinalityOnly: Bool = false) {
         guard let numkeys = a.integer(numkeysIndex) else { return e.fail(c, "ERR value is not an integer or out of range") }
         let name = a.lowercased(0)
-        guard numkeys >= 1 else {
-            return e.fail(c, cardinalityOnly ? "ERR numkeys should be greater than 0" : "ERR at least 1 input key is needed for '\(name)' command")
-        }
-        guard numkeys <= Int64(a.count - numkeysIndex - 1) else {
-            return e.fail(c, cardinalityOnly ? "ERR Number of keys can't be greater than number of args" : "ERR syntax error")
-        }
+        guard numkeys >= 1 else { return e.fail(c, "ERR at least 1 input key is needed for '\(name)' command") }
+        guard numkeys <= Int64(a.count - numkeysIndex - 1) else { return e.fail(c, "ERR syntax error") }
         let keys = ((numkeysIndex + 1)...(numkeysIndex + Int(numkeys))).map { a[$0] }
         var sources: [[(member: [UInt8], score: Double)]?] = []
         for key in keys {
@@ -56,8 +52,7 @@ extension ZSetCommands {
             let left = a.count - index - 1
             if cardinalityOnly {
                 if a.isWord(index, "limit") && left >= 1 {
-                    guard let value = a.integer(index + 1) else { return e.fail(c, "ERR value is not an integer or out of range") }
-                    guard value >= 0 else { return e.fail(c, "ERR LIMIT can't be negative") }
+                    guard let value = e.nonNegativeArgument(c, a, index + 1, message: "LIMIT can't be negative") else { return }
                     limit = value
                     index += 2
                     continue
