@@ -75,6 +75,67 @@ import TestSupport
         PUBSUB NUMPAT
         """
 
+    /// COMMAND's key finding (key specs, then the commands' own finders) and
+    /// filters, and the HELP texts (captured from redis-server by
+    /// scripts/capture-help-texts.py, so this checks the capture is current).
+    static let introspection = """
+        COMMAND GETKEYSANDFLAGS set k1 v1
+        COMMAND GETKEYSANDFLAGS set k1 v1 get
+        COMMAND GETKEYSANDFLAGS mset k1 v1 k2 v2
+        COMMAND GETKEYSANDFLAGS LMOVE k1 k2 left right
+        COMMAND GETKEYSANDFLAGS sort k1 store k2
+        COMMAND GETKEYSANDFLAGS sort_ro k1
+        COMMAND GETKEYSANDFLAGS zunionstore d 2 a b
+        COMMAND GETKEYSANDFLAGS zunion 2 a b
+        COMMAND GETKEYSANDFLAGS georadius k 1 2 3 km store s
+        COMMAND GETKEYSANDFLAGS georadiusbymember k m 1 km storedist d
+        COMMAND GETKEYSANDFLAGS migrate h 1 k 0 5
+        COMMAND GETKEYSANDFLAGS migrate h 1 "" 0 5 keys a b
+        COMMAND GETKEYSANDFLAGS bitfield k get u8 0
+        COMMAND GETKEYSANDFLAGS bitfield k set u8 0 1
+        COMMAND GETKEYSANDFLAGS bitfield_ro k get u8 0
+        COMMAND GETKEYSANDFLAGS getex k
+        COMMAND GETKEYSANDFLAGS lcs a b
+        COMMAND GETKEYSANDFLAGS copy a b
+        COMMAND GETKEYSANDFLAGS rename a b
+        COMMAND GETKEYSANDFLAGS blmpop 0 2 a b left
+        COMMAND GETKEYSANDFLAGS lmpop 2 a b left count 1
+        COMMAND GETKEYSANDFLAGS bzmpop 1 2 a b min
+        COMMAND GETKEYSANDFLAGS sintercard 2 a b limit 1
+        COMMAND GETKEYSANDFLAGS object encoding k
+        COMMAND GETKEYSANDFLAGS pfcount a b
+        COMMAND GETKEYSANDFLAGS memory usage k
+        COMMAND GETKEYSANDFLAGS ping
+        COMMAND GETKEYSANDFLAGS nosuch
+        COMMAND GETKEYSANDFLAGS get
+        COMMAND GETKEYSANDFLAGS zunionstore d x a
+        COMMAND GETKEYS zunionstore d 2 a b
+        COMMAND GETKEYS sort k1 store k2 by x
+        COMMAND GETKEYS get
+        COMMAND GETKEYS ping
+        COMMAND GETKEYS memory usage key
+        ~ COMMAND LIST FILTERBY ACLCAT hyperloglog
+        ~ COMMAND LIST FILTERBY ACLCAT bitmap
+        ~ COMMAND LIST FILTERBY ACLCAT geo
+        ~ COMMAND LIST FILTERBY PATTERN *pop
+        ~ COMMAND LIST FILTERBY PATTERN config*
+        COMMAND LIST FILTERBY ACLCAT nosuch
+        COMMAND LIST FILTERBY MODULE x
+        COMMAND LIST FILTERBY bad
+        COMMAND LIST FILTERBY bad bad2
+        CLIENT HELP
+        CONFIG HELP
+        COMMAND HELP
+        MEMORY HELP
+        OBJECT HELP
+        PUBSUB HELP
+        SLOWLOG HELP
+        """
+
+    @Test func introspectionAnswersAsRedisServer() async throws {
+        try await DifferentialHarness.compare(["introspection": Self.introspection])
+    }
+
     @Test func numericOptionsAnswerWithRedisServersTexts() async throws {
         try await DifferentialHarness.compare(["numeric options": Self.numericOptions])
     }

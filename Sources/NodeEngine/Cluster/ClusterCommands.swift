@@ -51,7 +51,7 @@ enum ClusterCommands {
 
     static func help(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard state(e, c) != nil else { return }
-        e.replyHelp(c, a, helpLines)
+        e.replyHelp(c, a, HelpTexts.byCommand["cluster"] ?? [])
     }
 
     static func info(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

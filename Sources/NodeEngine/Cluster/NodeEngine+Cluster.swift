@@ -160,13 +160,6 @@ extension NodeEngine {
     }
 
     /// addReplyHelp: the subcommands' help, as redis-server prints it.
-    func replyHelp(_ c: ClientSession, _ a: Arguments, _ lines: [String]) {
-        c.reply.array(lines.count + 3)
-        c.reply.simple("\(a.string(0).uppercased()) <subcommand> [<arg> [value] [opt] ...]. Subcommands are:")
-        for line in lines { c.reply.simple(line) }
-        c.reply.simple("HELP")
-        c.reply.simple("    Prints this help.")
-    }
 }
 
 /// What the engine asks of the cluster bus; the server carries it out at

@@ -2,13 +2,11 @@
 import Glibc
 #endif
 
-/// CONFIG, COMMAND, INFO, TIME, SHUTDOWN, DEBUG and friends.
+/// CONFIG, INFO, TIME, SHUTDOWN, DEBUG and friends (COMMAND is in CommandCommands).
 enum ServerCommands {
     static let all: [(String, CommandHandler)] = [
         ("config|get", configGet), ("config|set", configSet), ("config|resetstat", configResetStat),
         ("config|rewrite", configRewrite),
-        ("command", command), ("command|count", commandCount), ("command|info", commandInfo), ("command|docs", commandDocs),
-        ("command|list", commandList), ("command|getkeys", commandGetKeys),
         ("info", InfoCommand.info), ("time", time), ("lastsave", lastsave), ("save", save), ("bgsave", bgsave), ("shutdown", shutdown), ("debug", debug),
         ("memory|usage", memoryUsage),
         ("slowlog|get", slowlogGet), ("slowlog|len", slowlogLen), ("slowlog|reset", slowlogReset),
@@ -55,73 +53,6 @@ enum ServerCommands {
         guard let rewrite = e.configRewriter else { return e.fail(c, "ERR The server is running without a config file") }
         if let error = rewrite(e.config) { return e.fail(c, "ERR Rewriting config file: \(error)") }
         c.reply.ok()
-    }
-
-    static func command(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard a.count == 1 else { return e.fail(c, e.commands.existenceError(a)) }
-        let entries = e.commands.topLevel.filter { $0.metadata != nil }
-        c.reply.array(entries.count)
-        for entry in entries { writeInfo(entry, c) }
-    }
-
-    private static func writeInfo(_ entry: CommandEntry, _ c: ClientSession) {
-        guard let metadata = entry.metadata else { return c.reply.null() }
-        c.reply.raw(c.reply.protocolVersion == 3 ? metadata.info3 : metadata.info2)
-    }
-
-    static func commandCount(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        c.reply.integer(e.commands.topLevel.filter { $0.metadata != nil }.count)
-    }
-
-    static func commandInfo(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        if a.count == 2 { return command(e, c, Arguments(["command"])) }
-        c.reply.array(a.count - 2)
-        for index in 2..<a.count {
-            if let entry = e.commands.entry(named: a.lowercased(index)) { writeInfo(entry, c) } else { c.reply.null() }
-        }
-    }
-
-    static func commandDocs(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        let entries: [CommandEntry] = a.count == 2
-            ? e.commands.topLevel.filter { $0.metadata != nil }
-            : (2..<a.count).compactMap { e.commands.entry(named: a.lowercased($0)) }.filter { $0.metadata != nil }
-        c.reply.map(entries.count)
-        for entry in entries {
-            c.reply.raw(c.reply.protocolVersion == 3 ? entry.metadata!.docs3 : entry.metadata!.docs2)
-        }
-    }
-
-    static func commandList(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        var names = e.commands.entries.filter { $0.metadata != nil }.map(\.name)
-        if a.count == 5 && a.isWord(2, "filterby") {
-            let value = a.lowercased(4)
-            if a.isWord(3, "pattern") {
-                names = names.filter { GlobPattern.matches(Array(value.utf8), Array($0.utf8), caseInsensitive: true) }
-            } else if a.isWord(3, "aclcat") {
-                names = []
-            } else if a.isWord(3, "module") {
-                names = []
-            } else {
-                return e.fail(c, "ERR syntax error")
-            }
-        } else if a.count != 2 {
-            return e.fail(c, "ERR syntax error")
-        }
-        c.reply.array(names.count)
-        for name in names { c.reply.bulk(name) }
-    }
-
-    static func commandGetKeys(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        let inner = Arguments(bytes: a.tail(from: 2))
-        guard let entry = e.commands.lookup(inner) else { return e.fail(c, "ERR Invalid command specified") }
-        if (entry.arity > 0 && entry.arity != inner.count) || inner.count < -entry.arity {
-            return e.fail(c, "ERR Invalid number of arguments specified for command")
-        }
-        // redis-server answers from key specs here, which list keys in argument order.
-        let keys = KeyPositions.keys(of: entry, inner).sorted()
-        guard !keys.isEmpty else { return e.fail(c, "ERR The command has no key arguments") }
-        c.reply.array(keys.count)
-        for index in keys { c.reply.bulk(inner[index]) }
     }
 
     static func time(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

@@ -13,6 +13,9 @@ enum CommandMetadata {
         let firstKey: Int
         let lastKey: Int
         let step: Int
+        /// ACL categories without their "@" ("write", "string", ...).
+        let categories: [String]
+        let keySpecs: [KeySpec]
         let info2: [UInt8]
         let info3: [UInt8]
         let docs2: [UInt8]
@@ -27,8 +30,11 @@ enum CommandMetadata {
             var buffer = ByteBuffer(bytes: info2)
             guard let value = try? RESPParser().next(from: &buffer), let fields = value.elements, fields.count >= 6 else { continue }
             let flags = Set((fields[2].elements ?? []).compactMap(\.string))
+            let categories = fields.count > 6 ? (fields[6].elements ?? []).compactMap(\.string).map { String($0.dropFirst()) } : []
+            let keySpecs = fields.count > 8 ? (fields[8].elements ?? []).compactMap(KeySpec.init) : []
             table[row.name] = Info(name: row.name, arity: Int(fields[1].int ?? 0), flags: flags,
                                    firstKey: Int(fields[3].int ?? 0), lastKey: Int(fields[4].int ?? 0), step: Int(fields[5].int ?? 0),
+                                   categories: categories, keySpecs: keySpecs,
                                    info2: info2, info3: info3, docs2: unwrapMap(row.docs2), docs3: unwrapMap(row.docs3))
         }
         return table
