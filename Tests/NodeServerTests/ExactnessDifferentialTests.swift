@@ -123,6 +123,13 @@ import TestSupport
         COMMAND LIST FILTERBY MODULE x
         COMMAND LIST FILTERBY bad
         COMMAND LIST FILTERBY bad bad2
+        LOLWUT
+        ? MEMORY STATS
+        MEMORY DOCTOR
+        MEMORY PURGE
+        MEMORY USAGE nosuch
+        MEMORY USAGE k SAMPLES x
+        MEMORY NOSUCH
         CLIENT HELP
         CONFIG HELP
         COMMAND HELP

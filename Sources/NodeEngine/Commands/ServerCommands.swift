@@ -8,7 +8,6 @@ enum ServerCommands {
         ("config|get", configGet), ("config|set", configSet), ("config|resetstat", configResetStat),
         ("config|rewrite", configRewrite),
         ("info", InfoCommand.info), ("time", time), ("lastsave", lastsave), ("save", save), ("bgsave", bgsave), ("shutdown", shutdown), ("debug", debug),
-        ("memory|usage", memoryUsage),
         ("slowlog|get", slowlogGet), ("slowlog|len", slowlogLen), ("slowlog|reset", slowlogReset),
         ("monitor", monitor),
     ]
@@ -130,20 +129,6 @@ enum ServerCommands {
         }
     }
 
-    static func memoryUsage(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        var index = 3
-        while index < a.count {
-            if a.isWord(index, "samples") && index + 1 < a.count {
-                guard a.integer(index + 1) != nil else { return e.fail(c, "ERR value is not an integer or out of range") }
-                index += 2
-            } else {
-                return e.fail(c, "ERR syntax error")
-            }
-        }
-        guard let value = e.read(c, a[2]) else { return c.reply.null() }
-        c.reply.integer(MemoryEstimate.bytes(key: a[2], value: value))
-    }
-
     static func slowlogGet(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         var count = 10
         if a.count == 3 {
@@ -177,20 +162,5 @@ enum ServerCommands {
         guard !e.monitors.contains(where: { $0 === c }) else { return }
         e.monitors.append(c)
         c.reply.ok()
-    }
-
-}
-
-/// MEMORY USAGE: an estimate of the bytes a key and its value take.
-enum MemoryEstimate {
-    static func bytes(key: [UInt8], value: Value) -> Int {
-        let overhead = 56 + key.count
-        switch value {
-        case .string(let string): return overhead + (string.count <= 44 ? 16 : string.count)
-        case .list(let list): return overhead + list.items.reduce(0) { $0 + $1.count + 11 } + 32
-        case .hash(let hash): return overhead + hash.pairs.reduce(0) { $0 + $1.field.count + $1.value.count + 24 }
-        case .set(let set): return overhead + set.members.reduce(0) { $0 + $1.count + 16 }
-        case .zset(let zset): return overhead + zset.allEntries.reduce(0) { $0 + $1.member.count + 40 }
-        }
     }
 }

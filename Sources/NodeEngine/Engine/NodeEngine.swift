@@ -64,6 +64,8 @@ public final class NodeEngine {
     /// DEBUG SET-ACTIVE-EXPIRE.
     var activeExpireEnabled = true
     var peakMemory: Int64 = 0
+    /// What the process had allocated once the engine was built (MEMORY STATS' startup.allocated).
+    var startupMemory: Int64 = 0
     /// Unix ms of the last successful save (LASTSAVE).
     public var lastSave: Int64
     /// Where SAVE and BGSAVE write (the server's dump.rdb); nil: they refuse.
@@ -127,6 +129,7 @@ public final class NodeEngine {
         var generator = SplitMix64Generator(seed: seed ^ 0x5DEE_CE66)
         runID = (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
         replicationID = (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
+        startupMemory = usedMemory()
     }
 
     // MARK: Clients

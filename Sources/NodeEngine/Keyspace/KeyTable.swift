@@ -25,6 +25,13 @@ struct KeyTable<Value> {
     var count: Int { storedKeys.count }
     var isEmpty: Bool { storedKeys.isEmpty }
 
+    /// The table's own bytes (MEMORY STATS' overhead.hashtable): its arrays
+    /// as allocated, not what the values point to.
+    var overheadBytes: Int {
+        buckets.capacity * MemoryLayout<Int32>.stride + storedKeys.capacity * MemoryLayout<ByteString>.stride
+            + values.capacity * MemoryLayout<Value>.stride + hashes.capacity * 8 + next.capacity * 4 + stamps.capacity * 4
+    }
+
     /// The key of entry `index`, as bytes.
     func key(at index: Int) -> [UInt8] { storedKeys[index].bytes }
 
