@@ -129,7 +129,7 @@ import Testing
 
     /// SETRANGE, APPEND or SETBIT at a random place of the value at `key`.
     static func damage(_ node: EngineHarness, _ key: String, _ random: inout SplitMix64Generator) {
-        let length = Int(node.run("STRLEN", key).dropFirst().prefix { $0 != "\r" }) ?? 0
+        let length = Int(node.run("STRLEN", key).dropFirst().prefix(while: \.isNumber)) ?? 0
         let bytes = (0..<Int.random(in: 1...3, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
         func word(_ text: String) -> [UInt8] { Array(text.utf8) }
         switch Int.random(in: 0..<4, using: &random) {

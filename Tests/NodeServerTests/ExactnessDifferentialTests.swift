@@ -143,6 +143,41 @@ import TestSupport
         try await DifferentialHarness.compare(["introspection": Self.introspection])
     }
 
+    /// HyperLogLogs damaged with string commands, read and written again.
+    static let damagedHyperLogLogs = """
+        PFADD h a b c
+        APPEND h hello
+        PFCOUNT h
+        PFCOUNT h h
+        PFMERGE out h
+        PFADD h x
+        PFDEBUG DECODE h
+        PFADD t a
+        APPEND t @
+        PFDEBUG DECODE t
+        PFCOUNT t
+        PFADD t zz e1 e2 e3 q w r t y
+        PFDEBUG DECODE t
+        GET t
+        PFADD d a
+        SETRANGE d 4 x
+        PFCOUNT d
+        PFADD big a b c d e f g h i j k l m n o p
+        PFDEBUG TODENSE big
+        APPEND big x
+        PFCOUNT big
+        PFDEBUG GETREG big
+        SET notahll hello
+        PFCOUNT notahll
+        PFADD notahll x
+        SET HYLLish HYLL
+        PFCOUNT HYLLish
+        """
+
+    @Test func damagedHyperLogLogsAnswerAsRedisServer() async throws {
+        try await DifferentialHarness.compare(["damaged HLLs": Self.damagedHyperLogLogs], extraArguments: ["--save", ""])
+    }
+
     @Test func numericOptionsAnswerWithRedisServersTexts() async throws {
         try await DifferentialHarness.compare(["numeric options": Self.numericOptions])
     }

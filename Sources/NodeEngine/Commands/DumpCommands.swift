@@ -60,11 +60,12 @@ enum DumpCommands {
         e.add(c, key, value)
         if ttl != 0 { e.databases[c.db].setExpire(key, at: ttl) }
         if let index = e.databases[c.db].table.find(key) {
-            if let idle {
+            // objectSetLRUOrLFU: each option counts only under its kind of policy.
+            if let idle, !e.usesLFU {
                 let clock = Int64(e.lruClock)
                 e.databases[c.db].table.stamps[index] = UInt32(truncatingIfNeeded: max(0, clock - min(idle, clock)))
-            } else if let frequency {
-                e.databases[c.db].table.stamps[index] = UInt32(frequency)
+            } else if let frequency, e.usesLFU {
+                e.databases[c.db].table.stamps[index] = e.stamp(frequency: UInt32(frequency))
             }
         }
         e.notify(.generic, "restore", key, db: c.db)

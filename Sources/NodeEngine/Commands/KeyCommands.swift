@@ -241,7 +241,7 @@ enum KeyCommands {
             return c.reply.null()
         }
         e.stats.keyspaceHits += 1
-        if e.config["maxmemory-policy"].hasSuffix("lfu") {
+        if e.usesLFU {
             return e.fail(c, "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
         }
         let stamp = e.databases[c.db].table.stamps[index]
@@ -251,11 +251,11 @@ enum KeyCommands {
     }
 
     static func objectFreq(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard e.index(c.db, a[2]) != nil else { return c.reply.null() }
-        guard e.config["maxmemory-policy"].hasSuffix("lfu") else {
+        guard e.peek(c, a[2], notifiesMiss: false) != nil, let index = e.databases[c.db].table.find(a[2]) else { return c.reply.null() }
+        guard e.usesLFU else {
             return e.fail(c, "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
         }
-        c.reply.integer(0)
+        c.reply.integer(Int64(e.lfuCounter(e.databases[c.db].table.stamps[index])))
     }
 
     // MARK: Expiry

@@ -295,7 +295,7 @@ enum StringCommands {
         guard !overflow else { return e.fail(c, "ERR increment or decrement would overflow") }
         if let index {
             e.databases[c.db].table[value: index] = .string(.int(result))
-            e.databases[c.db].table.stamps[index] = e.lruClock
+            e.databases[c.db].table.stamps[index] = e.touchedStamp(e.databases[c.db].table.stamps[index])
             e.modified(c.db, a, 1)
         } else {
             e.store(c, a, 1, .string(.int(result)))

@@ -32,7 +32,7 @@ extension NodeEngine {
         }
         stats.keyspaceHits += 1
         let table = databases[client.db]
-        table.table.stamps[index] = lruClock
+        table.table.stamps[index] = touchedStamp(table.table.stamps[index])
         return table.table[value: index]
     }
 
@@ -42,12 +42,12 @@ extension NodeEngine {
         let database = databases[client.db]
         if let index = index(client.db, arguments, argument) {
             database.table[value: index] = value
-            database.table.stamps[index] = lruClock
+            database.table.stamps[index] = touchedStamp(database.table.stamps[index])
             if !keepTTL && !database.expires.isEmpty { arguments.withBytes(argument) { key in
                 if let slot = database.expires.find(key) { database.expires.remove(at: slot) }
             } }
         } else {
-            _ = arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
+            _ = arguments.withBytes(argument) { database.table.insert($0, value, stamp: newKeyStamp) }
             notify(.new, "new", arguments, argument, db: client.db)
         }
         modified(client.db, arguments, argument)
@@ -65,14 +65,14 @@ extension NodeEngine {
     func lookup(_ client: ClientSession, _ arguments: Arguments, _ argument: Int) -> Value? {
         guard let index = index(client.db, arguments, argument) else { return nil }
         let database = databases[client.db]
-        database.table.stamps[index] = lruClock
+        database.table.stamps[index] = touchedStamp(database.table.stamps[index])
         return database.table[value: index]
     }
 
     /// add(_:_:_:) for a key that is an argument of the request.
     func add(_ client: ClientSession, _ arguments: Arguments, _ argument: Int, _ value: Value) {
         let database = databases[client.db]
-        _ = arguments.withBytes(argument) { database.table.insert($0, value, stamp: lruClock) }
+        _ = arguments.withBytes(argument) { database.table.insert($0, value, stamp: newKeyStamp) }
         notify(.new, "new", arguments, argument, db: client.db)
         if !blockedByKey.isEmpty { keyNowHolds(client.db, arguments[argument], value) }
     }
@@ -85,7 +85,7 @@ extension NodeEngine {
             return nil
         }
         stats.keyspaceHits += 1
-        databases[client.db].table.stamps[index] = lruClock
+        databases[client.db].table.stamps[index] = touchedStamp(databases[client.db].table.stamps[index])
         return databases[client.db].table[value: index]
     }
 
@@ -105,7 +105,7 @@ extension NodeEngine {
     /// A lookup for writing: no statistics.
     func lookup(_ client: ClientSession, _ key: [UInt8]) -> Value? {
         guard let index = index(client.db, key) else { return nil }
-        databases[client.db].table.stamps[index] = lruClock
+        databases[client.db].table.stamps[index] = touchedStamp(databases[client.db].table.stamps[index])
         return databases[client.db].table[value: index]
     }
 
@@ -117,10 +117,10 @@ extension NodeEngine {
     func store(db: Int, _ key: [UInt8], _ value: Value, keepTTL: Bool = false) {
         if let index = index(db, key) {
             databases[db].table[value: index] = value
-            databases[db].table.stamps[index] = lruClock
+            databases[db].table.stamps[index] = touchedStamp(databases[db].table.stamps[index])
             if !keepTTL && !databases[db].expires.isEmpty { databases[db].removeExpire(key) }
         } else {
-            databases[db].table.insert(key, value, stamp: lruClock)
+            databases[db].table.insert(key, value, stamp: newKeyStamp)
             notify(.new, "new", key, db: db)
         }
         modified(db, key)
@@ -129,7 +129,7 @@ extension NodeEngine {
 
     /// Adds a key known to be absent (after a lookup that found nothing).
     func add(_ client: ClientSession, _ key: [UInt8], _ value: Value) {
-        databases[client.db].table.insert(key, value, stamp: lruClock)
+        databases[client.db].table.insert(key, value, stamp: newKeyStamp)
         notify(.new, "new", key, db: client.db)
         modified(client.db, key)
         if !blockedByKey.isEmpty { keyNowHolds(client.db, key, value) }

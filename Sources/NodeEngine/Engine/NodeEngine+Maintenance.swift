@@ -73,11 +73,11 @@ extension NodeEngine {
                     key = databases[db].expires.key(at: index)
                     guard let mainIndex = databases[db].table.find(key) else { continue }
                     score = policy.hasSuffix("ttl") ? databases[db].expires[value: index]
-                        : Int64(databases[db].table.stamps[mainIndex])
+                        : evictionScore(databases[db].table.stamps[mainIndex])
                 } else {
                     guard let index = databases[db].table.randomIndex(using: &random) else { break }
                     key = databases[db].table.key(at: index)
-                    score = Int64(databases[db].table.stamps[index])
+                    score = evictionScore(databases[db].table.stamps[index])
                 }
                 let randomPolicy = policy.hasSuffix("random")
                 if best == nil || (!randomPolicy && score < best!.score) { best = (db, key, score) }
@@ -92,6 +92,11 @@ extension NodeEngine {
         return true
     }
 
+    /// Lower is evicted first: the least recent access, or the fewest (LFU).
+    private func evictionScore(_ stamp: UInt32) -> Int64 {
+        usesLFU ? Int64(lfuCounter(stamp)) : Int64(stamp)
+    }
+
     /// DEBUG POPULATE count [prefix] [size]: keys prefix:N with value:N (padded with zeros to size).
     func populate(_ client: ClientSession, count: Int, prefix: String, size: Int) {
         for number in 0..<count {
@@ -102,7 +107,7 @@ extension NodeEngine {
                 value = Array(value.prefix(size))
                 if value.count < size { value += [UInt8](repeating: 0, count: size - value.count) }
             }
-            databases[client.db].table.insert(key, .string(size > 0 ? .created(value) : .encoded(value)), stamp: lruClock)
+            databases[client.db].table.insert(key, .string(size > 0 ? .created(value) : .encoded(value)), stamp: newKeyStamp)
         }
         dirty += Int64(count)
     }

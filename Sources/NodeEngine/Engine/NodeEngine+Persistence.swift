@@ -44,7 +44,7 @@ extension NodeEngine {
                 return "the key '\(String(decoding: entry.key, as: UTF8.self))' appears twice in database \(entry.database)"
             }
             let value = Value(rdb: entry.value, limits: encodingLimits, seed: hashSeed, random: &random)
-            database.table.insert(entry.key, value, stamp: lruClock)
+            database.table.insert(entry.key, value, stamp: newKeyStamp)
             if let expireAt = entry.expireAt { database.setExpire(entry.key, at: expireAt) }
             loaded += 1
             return nil

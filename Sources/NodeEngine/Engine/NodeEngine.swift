@@ -14,6 +14,8 @@ public final class NodeEngine {
     var encodingLimits: EncodingLimits
     /// maxmemory, read on every write command: kept out of the config table.
     var maxmemory: Int64
+    /// maxmemory-policy is one of the LFU ones: access stamps count accesses (NodeEngine+AccessStamps).
+    var usesLFU: Bool
     let hashSeed: UInt64
 
     var clients: [Int64: ClientSession] = [:]
@@ -116,6 +118,7 @@ public final class NodeEngine {
         self.databases = databases
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
+        usesLFU = config["maxmemory-policy"].hasSuffix("lfu")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
         outputLimits = Self.hardOutputLimits(config)
         keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
@@ -339,6 +342,7 @@ public final class NodeEngine {
         if changes.contains(where: { $0.name.hasPrefix("cluster-announce-") }) { updateMyselfAddress() }
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
+        usesLFU = config["maxmemory-policy"].hasSuffix("lfu")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
         outputLimits = Self.hardOutputLimits(config)
         keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []

@@ -235,7 +235,10 @@ struct HyperLogLog {
             if sequence.count > oldLength && bytes.count + sequence.count - oldLength > sparseMaxBytes {
                 return try promote(index, count)
             }
-            bytes.replaceSubrange(position..<(position + oldLength), with: sequence)
+            // An XZERO cut short by the value's end: redis-server grows the string by
+            // the difference only, so the sequence's last byte falls outside it.
+            let end = min(position + oldLength, bytes.count)
+            bytes.replaceSubrange(position..<end, with: sequence.dropLast(position + oldLength - end))
         }
         // Merge adjacent VAL opcodes of equal value, up to 5 opcodes from the previous one.
         var scan = previous ?? Self.headerSize
