@@ -123,6 +123,21 @@ import TestSupport
         COMMAND LIST FILTERBY MODULE x
         COMMAND LIST FILTERBY bad
         COMMAND LIST FILTERBY bad bad2
+        LATENCY LATEST
+        LATENCY DOCTOR
+        LATENCY RESET
+        LATENCY RESET command nosuch
+        LATENCY HISTORY nosuch
+        LATENCY GRAPH nosuch
+        LATENCY HELP
+        LATENCY HELP x
+        LATENCY NOSUCH
+        CONFIG SET latency-monitor-threshold 100
+        LATENCY DOCTOR
+        CONFIG SET latency-monitor-threshold 0
+        SET a b
+        ? LATENCY HISTOGRAM set
+        LATENCY HISTOGRAM nosuch
         LOLWUT
         ? MEMORY STATS
         MEMORY DOCTOR

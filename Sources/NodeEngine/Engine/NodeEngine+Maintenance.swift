@@ -14,7 +14,9 @@ extension NodeEngine {
         checkSavePoints()
         guard activeExpireEnabled else { return }
         let hz = max(1, config.integer("hz"))
-        let budget = clock.microseconds() + 250_000 / hz
+        let started = clock.microseconds()
+        let budget = started + 250_000 / hz
+        defer { latency.addIfNeeded("expire-cycle", microseconds: clock.microseconds() - started, now: now / 1000) }
         for db in databases.indices where !databases[db].expires.isEmpty {
             var expiredInSample = 0
             repeat {

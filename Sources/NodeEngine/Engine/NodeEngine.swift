@@ -26,6 +26,7 @@ public final class NodeEngine {
     /// Keys that got elements while clients wait on them, served after the command.
     var readyKeys: [WatchedKeyName] = []
     var pubsub = PubSub()
+    var latency = LatencyMonitor()
     /// notify-keyspace-events, read on every change of a key: kept out of the config table.
     var keyspaceEvents: KeyspaceEvents
     /// CLIENT PAUSE: until when (Unix ms, 0 when not paused), and whether
@@ -122,10 +123,13 @@ public final class NodeEngine {
         slowlogThreshold = config.integer("slowlog-log-slower-than")
         outputLimits = Self.hardOutputLimits(config)
         keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
+        latency.threshold = config.integer("latency-monitor-threshold")
+        latency.tracksCommands = config.bool("latency-tracking")
         commands = CommandTable.standard()
         stats.commandCalls = Array(repeating: 0, count: commands.entries.count)
         stats.commandMicroseconds = stats.commandCalls
         stats.commandFailures = stats.commandCalls
+        stats.commandHistograms = Array(repeating: 0, count: commands.entries.count * ServerStats.latencyBuckets)
         startedAt = clock.milliseconds()
         now = startedAt
         lastSave = startedAt
@@ -308,6 +312,10 @@ public final class NodeEngine {
         if batchClock != nil { batchClock = end }
         let elapsed = end - start
         observe(entry, client, arguments, started: start, duration: elapsed)
+        if client.blocked == nil {
+            latency.addIfNeeded(entry.flags.contains(.fast) ? "fast-command" : "command", microseconds: elapsed, now: end / 1_000_000)
+            if latency.tracksCommands { stats.recordLatency(of: entry.statsIndex, microseconds: elapsed) }
+        }
         stats.commandCalls[entry.statsIndex] += 1
         stats.commandMicroseconds[entry.statsIndex] += elapsed
         if stats.errorReplies != errorsBefore { stats.commandFailures[entry.statsIndex] += 1 }
@@ -346,6 +354,8 @@ public final class NodeEngine {
         slowlogThreshold = config.integer("slowlog-log-slower-than")
         outputLimits = Self.hardOutputLimits(config)
         keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
+        latency.threshold = config.integer("latency-monitor-threshold")
+        latency.tracksCommands = config.bool("latency-tracking")
         if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
             for client in clients.values { client.authenticated = true }
         }

@@ -16,6 +16,9 @@ struct ServerStats {
     var commandCalls: [Int64] = []
     var commandMicroseconds: [Int64] = []
     var commandFailures: [Int64] = []
+    /// LATENCY HISTOGRAM: per command, calls by duration bucket (latencyBucket).
+    var commandHistograms: [Int64] = []
+    static let latencyBuckets = 21
     /// By error code (the first word: ERR, WRONGTYPE, ...), for INFO errorstats.
     var errorCodes: [String: Int64] = [:]
 
@@ -32,5 +35,18 @@ struct ServerStats {
         commandCalls = Array(repeating: 0, count: commands)
         commandMicroseconds = Array(repeating: 0, count: commands)
         commandFailures = Array(repeating: 0, count: commands)
+        commandHistograms = Array(repeating: 0, count: commands * Self.latencyBuckets)
     }
+
+    /// redis-server's hdr histogram, read back as LATENCY HISTOGRAM reads it:
+    /// in nanoseconds from 1 ns to 1 s, one bucket per power of two from 1024 ns.
+    @inline(__always)
+    mutating func recordLatency(of command: Int, microseconds: Int64) {
+        let nanoseconds = UInt64(min(max(1, microseconds * 1000), 1_000_000_000))
+        let bucket = nanoseconds < 1024 ? 0 : UInt64.bitWidth - (nanoseconds >> 10).leadingZeroBitCount
+        commandHistograms[command * Self.latencyBuckets + min(bucket, Self.latencyBuckets - 1)] += 1
+    }
+
+    /// The upper bound of a bucket, in µs, as LATENCY HISTOGRAM labels it.
+    static func latencyBucketLimit(_ bucket: Int) -> Int64 { (Int64(1024) << bucket - 1) / 1000 }
 }
