@@ -16,7 +16,7 @@ def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else "redis-server"
     port = free_port()
     folder = tempfile.mkdtemp(prefix="rcluster-help-")
-    server = subprocess.Popen([binary, "--port", str(port), "--save", "", "--dir", folder, "--cluster-enabled", "yes"],
+    server = subprocess.Popen([binary, "--port", str(port), "--save", "", "--dir", folder, "--cluster-enabled", "yes", "--enable-debug-command", "yes"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
@@ -25,7 +25,8 @@ def main():
             except subprocess.CalledProcessError:
                 time.sleep(0.05)
         names = subprocess.run(["redis-cli", "-p", str(port), "COMMAND", "LIST"], capture_output=True, text=True).stdout.split()
-        containers = sorted({name.split("|")[0] for name in names if name.endswith("|help")})
+        # DEBUG HELP is an argument, not a subcommand, but prints the same way.
+        containers = sorted({name.split("|")[0] for name in names if name.endswith("|help")} | {"debug"})
         out = ["/// The HELP texts of redis-server 7.0.15, captured by scripts/capture-help-texts.py:",
                "/// each command's lines between the header and the HELP footer. Do not edit by hand.",
                "enum HelpTexts {", "    static let byCommand: [String: [String]] = ["]

@@ -123,6 +123,32 @@ import TestSupport
         COMMAND LIST FILTERBY MODULE x
         COMMAND LIST FILTERBY bad
         COMMAND LIST FILTERBY bad bad2
+        DEBUG PROTOCOL string
+        DEBUG PROTOCOL integer
+        DEBUG PROTOCOL double
+        DEBUG PROTOCOL bignum
+        DEBUG PROTOCOL null
+        DEBUG PROTOCOL array
+        DEBUG PROTOCOL set
+        DEBUG PROTOCOL map
+        DEBUG PROTOCOL true
+        DEBUG PROTOCOL false
+        DEBUG PROTOCOL verbatim
+        DEBUG PROTOCOL nosuch
+        DEBUG QUICKLIST-PACKED-THRESHOLD 1b
+        DEBUG QUICKLIST-PACKED-THRESHOLD 5gb
+        DEBUG QUICKLIST-PACKED-THRESHOLD x
+        DEBUG QUICKLIST-PACKED-THRESHOLD 0
+        DEBUG STRINGMATCH-TEST
+        DEBUG REPLYBUFFER peak-reset-time never
+        DEBUG REPLYBUFFER peak-reset-time x
+        DEBUG REPLYBUFFER nosuch 1
+        DEBUG HELP
+        DEBUG NOSUCH
+        RPUSH biglist a b c
+        DEBUG LISTPACK biglist
+        DEBUG QUICKLIST biglist
+        DEBUG QUICKLIST nosuch
         LATENCY LATEST
         LATENCY DOCTOR
         LATENCY RESET

@@ -2,13 +2,19 @@
 /// HELP subcommand, with redis-server's captured text (HelpTexts).
 extension CommandTable {
     func registerHelpSubcommands() {
-        for (container, lines) in HelpTexts.byCommand where entry(named: container) != nil && entry(named: "\(container)|help") == nil {
+        for (container, lines) in HelpTexts.byCommand where entry(named: container)?.isContainer == true
+            && entry(named: "\(container)|help") == nil {
             register("\(container)|help") { e, c, a in e.replyHelp(c, a, lines) }
         }
     }
 }
 
 extension NodeEngine {
+    /// addReplySubcommandSyntaxError: the subcommand as the client typed it.
+    func subcommandSyntaxError(_ c: ClientSession, _ a: Arguments) {
+        fail(c, "ERR unknown subcommand or wrong number of arguments for '\(a.string(1).prefix(128))'. Try \(a.string(0).uppercased()) HELP.")
+    }
+
     /// addReplyHelp: the header, the lines, then HELP's own entry.
     func replyHelp(_ c: ClientSession, _ a: Arguments, _ lines: [String]) {
         c.reply.array(lines.count + 3)

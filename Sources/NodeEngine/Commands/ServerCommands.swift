@@ -7,7 +7,7 @@ enum ServerCommands {
     static let all: [(String, CommandHandler)] = [
         ("config|get", configGet), ("config|set", configSet), ("config|resetstat", configResetStat),
         ("config|rewrite", configRewrite),
-        ("info", InfoCommand.info), ("time", time), ("lastsave", lastsave), ("save", save), ("bgsave", bgsave), ("shutdown", shutdown), ("debug", debug),
+        ("info", InfoCommand.info), ("time", time), ("lastsave", lastsave), ("save", save), ("bgsave", bgsave), ("shutdown", shutdown),
         ("slowlog|get", slowlogGet), ("slowlog|len", slowlogLen), ("slowlog|reset", slowlogReset),
         ("monitor", monitor),
     ]
@@ -81,52 +81,6 @@ enum ServerCommands {
         }
         e.shutdownRequested = true
         c.closeAfterReply = true
-    }
-
-    static func debug(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        let sub = a.lowercased(1)
-        switch sub {
-        case "sleep":
-            guard a.count == 3, let seconds = Double(a.string(2)) else { return e.fail(c, "ERR syntax error") }
-            usleep(UInt32(max(0, seconds) * 1_000_000))
-            c.reply.ok()
-        case "populate":
-            guard a.count >= 3, a.count <= 5 else { return e.fail(c, "ERR Unknown subcommand or wrong number of arguments for 'populate'. Try DEBUG HELP.") }
-            guard let count = a.integer(2), count >= 0 else { return e.fail(c, "ERR value is out of range, must be positive") }
-            let prefix = a.count >= 4 ? a.string(3) : "key"
-            var size = 0
-            if a.count == 5 {
-                guard let requested = a.integer(4), requested >= 0 else { return e.fail(c, "ERR value is out of range, must be positive") }
-                size = Int(requested)
-            }
-            e.populate(c, count: Int(count), prefix: prefix, size: size)
-            c.reply.ok()
-        case "reload":
-            debugReload(e, c, a)
-        case "digest" where a.count == 2:
-            c.reply.simple(e.datasetDigest().hex)
-        case "digest-value":
-            c.reply.array(a.count - 2)
-            for index in 2..<max(2, a.count) {
-                var digest = Digest()
-                // Logically expired keys count too: no lookup, as redis-server's DEBUG does.
-                let key = a[index]
-                if let found = e.databases[c.db].table.find(key) {
-                    e.digest(of: e.databases[c.db].table[value: found], expires: e.databases[c.db].expireTime(key) != nil, into: &digest)
-                }
-                c.reply.simple(digest.hex)
-            }
-        case "set-active-expire":
-            guard a.count == 3, let value = a.integer(2) else { return e.fail(c, "ERR syntax error") }
-            e.activeExpireEnabled = value != 0
-            c.reply.ok()
-        case "object":
-            guard a.count == 3 else { return e.fail(c, "ERR syntax error") }
-            guard let value = e.lookup(c, a[2]) else { return e.fail(c, "ERR no such key") }
-            c.reply.simple("Value at:0x0 refcount:1 encoding:\(value.encodingName) serializedlength:0 lru:0 lru_seconds_idle:0")
-        default:
-            e.fail(c, "ERR Unknown subcommand or wrong number of arguments for '\(a.string(1))'. Try DEBUG HELP.")
-        }
     }
 
     static func slowlogGet(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

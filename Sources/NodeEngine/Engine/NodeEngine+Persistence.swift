@@ -143,7 +143,7 @@ extension NodeEngine {
     }
 }
 
-extension ServerCommands {
+extension DebugCommand {
     /// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load it back.
     static func debugReload(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         var flush = true, save = true, merge = false
@@ -175,7 +175,9 @@ extension ServerCommands {
         e.log(.warning, "DB reloaded by DEBUG RELOAD")
         c.reply.ok()
     }
+}
 
+extension ServerCommands {
     static func save(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         if e.persistence.background != nil { return e.fail(c, "ERR Background save already in progress") }
         if e.saveSynchronously() != nil { return e.fail(c, "ERR") }

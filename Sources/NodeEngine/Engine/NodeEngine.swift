@@ -66,6 +66,8 @@ public final class NodeEngine {
     public internal(set) var shutdownRequested = false
     /// DEBUG SET-ACTIVE-EXPIRE.
     var activeExpireEnabled = true
+    /// DEBUG QUICKLIST-PACKED-THRESHOLD: kept for DEBUG, the engine's lists hold elements whole.
+    var quicklistPackedThreshold: Int64 = 1 << 30
     var peakMemory: Int64 = 0
     /// What the process had allocated once the engine was built (MEMORY STATS' startup.allocated).
     var startupMemory: Int64 = 0

@@ -106,6 +106,20 @@ public struct ReplyBuffer {
         }
     }
 
+    /// A big number: `(digits` in RESP3, a bulk string in RESP2.
+    public mutating func bigNumber(_ digits: String) {
+        if isRESP3 {
+            bytes.writeInteger(UInt8(ascii: "("))
+            bytes.writeString(digits)
+            bytes.writeStaticString("\r\n")
+        } else {
+            bulk(digits)
+        }
+    }
+
+    /// An attribute map of `count` pairs before a reply: RESP3 only (RESP2 clients get the reply alone).
+    public mutating func attribute(_ count: Int) { header(UInt8(ascii: "|"), count) }
+
     /// `=len\r\ntxt:...` in RESP3, a bulk string in RESP2.
     public mutating func verbatim(_ text: String) {
         if isRESP3 {
