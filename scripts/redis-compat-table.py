@@ -198,6 +198,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--skip-file", default="/dev/null")
+    ap.add_argument("--list-failures", action="store_true",
+                    help="print UNIT<TAB>TEST for each test redis-server passes and the engine fails, and stop")
     args = ap.parse_args()
     out = args.out
 
@@ -281,6 +283,51 @@ def main():
             "last_engine_test": _last_reported(os.path.join(out, "engine", slug + ".log")),
         })
 
+    if args.list_failures:
+        for d in details:
+            seen = set()
+            for x in d["failed"]:
+                if x["name"] not in seen:
+                    seen.add(x["name"])
+                    print("%s\t%s" % (d["unit"], x["name"]))
+        return
+
+    # Failures rerun alone (--isolate): OUT/isolate.txt line N is OUT/isolated/SIDE/<slug>--N.
+    alone = {}
+    try:
+        with open(os.path.join(out, "isolate.txt")) as f:
+            for n, line in enumerate(f, 1):
+                u, _, name = line.rstrip("\n").partition("\t")
+                res = {}
+                for side in ("redis", "engine"):
+                    lg = parse_log(os.path.join(out, "isolated", side, "%s--%d.log" % (u.replace("/", "__"), n)))
+                    if lg is None:
+                        res[side] = None
+                    else:
+                        oks = lg["ok"].count(name)
+                        errs = [x for x in lg["err"] if x["name"] == name]
+                        res[side] = "fail" if errs else ("pass" if oks else "not run")
+                        if errs and side == "engine":
+                            res["engine_message"] = errs[0]["message"]
+                alone[(u, name)] = res
+    except FileNotFoundError:
+        pass
+    for d in details:
+        for x in d["failed"]:
+            a = alone.get((d["unit"], x["name"]))
+            if not a:
+                continue
+            if a.get("redis") != "pass":
+                x["alone"] = "alone: redis-server %s too, so no verdict" % (a.get("redis") or "did not run")
+            elif a.get("engine") == "pass":
+                x["alone"] = "alone: PASSES on the engine (this failure came from an earlier test)"
+            elif a.get("engine") == "fail":
+                x["alone"] = "alone: fails on the engine too"
+                if first_line(a.get("engine_message")) != first_line(x["message"]):
+                    x["alone"] += " (alone: %s)" % first_line(a.get("engine_message"), 200)
+            else:
+                x["alone"] = "alone: %s on the engine" % (a.get("engine") or "did not run")
+
     counted = [x for x in rows if x["engine_passed"] is not None]
     tot = {
         "units_in_table": len(rows),
@@ -351,7 +398,8 @@ def main():
             for x in d["failed"]:
                 msg = x["message"].strip().split("\n")
                 shown = "\n".join(msg[:6]) + ("\n..." if len(msg) > 6 else "")
-                fl.append("- **%s**%s" % (x["name"], " (threw)" if x["threw"] else ""))
+                fl.append("- **%s**%s%s" % (x["name"], " (threw)" if x["threw"] else "",
+                                           " — " + x["alone"] if x.get("alone") else ""))
                 fl.append("")
                 fl.append("  ```")
                 fl += ["  " + l for l in shown.split("\n")]

@@ -37,11 +37,18 @@
 #   --port-base N        first server port (default 21100; slot k uses
 #                        N+k, and runtest's own test-server port lies in
 #                        N+168+100k .. N+200+100k)
-#   --unit-timeout S     wall-clock limit per unit (default 1200); a unit over
+#   --unit-timeout S     wall-clock limit per unit (default 1800); a unit over
 #                        it is killed and marked "hung"
 #   --stall-timeout S    runtest's --timeout: no test progress for S seconds
 #                        ends the unit with a report of the test in progress
-#                        (default 180), also marked "hung"
+#                        (default 600: a debug build needs minutes for some
+#                        fuzz tests redis-server passes in 20 s), also "hung"
+#   --isolate            afterwards, rerun alone (runtest --only NAME, fresh
+#                        servers, both sides) each test that redis-server
+#                        passes and the engine fails, to tell its own failures
+#                        from those an earlier test caused (a client left in
+#                        MULTI, a reply stream out of step); failures.md says
+#                        which. Results in OUT/isolated/
 #   --with-slow          also run tests tagged "slow" (default: --tags -slow,
 #                        as Redis's own external-server CI job)
 #   --skip-file FILE     engine skip list (default scripts/redis-compat.skip)
@@ -80,8 +87,9 @@ side=both
 out=/tmp/redis-compat
 jobs=2
 port_base=21100
-unit_timeout=1200
-stall_timeout=180
+unit_timeout=1800
+stall_timeout=600
+isolate=0
 with_slow=0
 skip_file=$here/redis-compat.skip
 use_skip=1
@@ -110,6 +118,7 @@ while [ $# -gt 0 ]; do
         --server-arg) server_extra+=("$2"); shift 2 ;;
         --runtest-arg) runtest_extra+=("$2"); shift 2 ;;
         --report-only) report_only=1; shift ;;
+        --isolate) isolate=1; shift ;;
         -h|--help) usage; exit 0 ;;
         -*) die "unknown option $1 (see --help)" ;;
         *) units+=("$1"); shift ;;
@@ -226,12 +235,17 @@ stop_children() {
     return 0
 }
 
-# run_unit SIDE UNIT SLOT: one fresh server, one runtest --single UNIT.
+# run_unit SIDE UNIT SLOT [ONLY IDX]: one fresh server, one runtest --single
+# UNIT (with --only ONLY: that test alone, into OUT/isolated/SIDE/<slug>--IDX).
 # Writes $out/SIDE/<slug>.log (runtest's output), .meta, and .dir/ (server).
 run_unit() {
-    local side=$1 unit=$2 slot=$3
+    local side=$1 unit=$2 slot=$3 only=${4:-} idx=${5:-}
     local slug=${unit//\//__}
     local base=$out/$side/$slug
+    if [ -n "$only" ]; then
+        mkdir -p "$out/isolated/$side"
+        base=$out/isolated/$side/$slug--$idx
+    fi
     local port=$((port_base + slot))
     local tport=$((port_base + 200 + 100 * slot))
     local tree=$out/trees/slot$slot
@@ -296,6 +310,7 @@ run_unit() {
         local t
         while IFS= read -r t; do [ -n "$t" ] && rt+=(--skiptest "$t"); done < <(skip_tests_of "$unit")
     fi
+    [ -z "$only" ] || rt+=(--only "$only")
     rt+=(${runtest_extra[@]+"${runtest_extra[@]}"})
 
     local start end rc=0
@@ -336,12 +351,6 @@ run_unit() {
 }
 
 # --- the queue -----------------------------------------------------------------
-tasks=()
-for u in "${units[@]}"; do
-    [ "$side" = engine ] || tasks+=("redis $u")
-    [ "$side" = redis ] || tasks+=("engine $u")
-done
-
 free_slot() {  # prints a free slot number, or nothing
     local s
     for ((s = 0; s < jobs; s++)); do
@@ -351,24 +360,48 @@ free_slot() {  # prints a free slot number, or nothing
     done
 }
 
-n=0
-total=${#tasks[@]}
-t0=$(date +%s)
-for task in "${tasks[@]}"; do
-    read -r tside tunit <<< "$task"
-    while :; do
-        s=$(free_slot)
-        [ -n "$s" ] && break
-        wait -n 2>/dev/null || true
+# run_queue: runs the tab-separated tasks "SIDE<TAB>UNIT[<TAB>ONLY<TAB>IDX]"
+# of the array tasks, at most $jobs at a time.
+run_queue() {
+    local n=0 total=${#tasks[@]} t0 task tside tunit tonly tidx s
+    t0=$(date +%s)
+    for task in "${tasks[@]}"; do
+        IFS=$'\t' read -r tside tunit tonly tidx <<< "$task"
+        while :; do
+            s=$(free_slot)
+            [ -n "$s" ] && break
+            wait -n 2>/dev/null || true
+        done
+        [ -n "${slot_pid[$s]:-}" ] && { wait "${slot_pid[$s]}" 2>/dev/null || true; }
+        n=$((n + 1))
+        printf '[%3d/%d %4ds] %-6s %s%s\n' "$n" "$total" $(( $(date +%s) - t0 )) "$tside" "$tunit" \
+            "${tonly:+ :: $tonly}"
+        run_unit "$tside" "$tunit" "$s" "${tonly:-}" "${tidx:-}" &
+        slot_pid[$s]=$!
     done
-    [ -n "${slot_pid[$s]:-}" ] && { wait "${slot_pid[$s]}" 2>/dev/null || true; }
-    n=$((n + 1))
-    printf '[%3d/%d %4ds] %-6s %s\n' "$n" "$total" $(( $(date +%s) - t0 )) "$tside" "$tunit"
-    run_unit "$tside" "$tunit" "$s" &
-    slot_pid[$s]=$!
+    for s in "${!slot_pid[@]}"; do wait "${slot_pid[$s]}" 2>/dev/null || true; done
+    slot_pid=()
+}
+
+tasks=()
+for u in "${units[@]}"; do
+    [ "$side" = engine ] || tasks+=("redis"$'\t'"$u")
+    [ "$side" = redis ] || tasks+=("engine"$'\t'"$u")
 done
-for s in "${!slot_pid[@]}"; do wait "${slot_pid[$s]}" 2>/dev/null || true; done
-slot_pid=()
+run_queue
+
+if [ "$isolate" = 1 ]; then
+    rm -rf "$out/isolated"
+    python3 "$here/redis-compat-table.py" --out "$out" --list-failures > "$out/isolate.txt"
+    tasks=()
+    i=0
+    while IFS=$'\t' read -r u name; do
+        i=$((i + 1))
+        tasks+=("redis"$'\t'"$u"$'\t'"$name"$'\t'"$i" "engine"$'\t'"$u"$'\t'"$name"$'\t'"$i")
+    done < "$out/isolate.txt"
+    echo "redis-compat: rerunning $i engine failures alone (both servers)"
+    [ $i = 0 ] || run_queue
+fi
 trap - EXIT
 
 summarize
