@@ -284,14 +284,4 @@ extension NodeEngine {
         let pending = "qbuf=\(input) qbuf-free=\(input == 0 ? 0 : max(0, 32768 - input)) argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=\(output > 0 ? 1 : 0) omem=\(output) tot-mem=\(1024 + input + output)"
         return "id=\(client.id) addr=\(client.address) laddr=\(client.localAddress) fd=8 name=\(name) age=\((now - client.createdAt) / 1000) idle=\((now - client.lastInteraction) / 1000) flags=\(flags) db=\(client.db) sub=\(client.subscriptions[0].count) psub=\(client.subscriptions[1].count) ssub=\(client.subscriptions[2].count) multi=\(client.transaction.map { $0.count } ?? -1) \(pending) events=r cmd=\(client.lastCommand) user=default redir=-1 resp=\(client.reply.protocolVersion)"
     }
-
-    func unwatchAll(_ client: ClientSession) {
-        for watched in client.watched {
-            let name = WatchedKeyName(db: watched.db, key: watched.key)
-            watchers[name]?.removeAll { $0 === client }
-            if watchers[name]?.isEmpty == true { watchers[name] = nil }
-        }
-        client.watched = []
-        client.watchDirty = false
-    }
 }

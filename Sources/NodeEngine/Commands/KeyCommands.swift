@@ -127,13 +127,12 @@ enum KeyCommands {
         guard (0..<Int64(e.databases.count)).contains(first), (0..<Int64(e.databases.count)).contains(second) else {
             return e.fail(c, "ERR DB index is out of range")
         }
+        e.touchAllWatchedKeys(in: Int(first), replacedWith: Int(second))
+        e.touchAllWatchedKeys(in: Int(second), replacedWith: Int(first))
         e.databases.swapAt(Int(first), Int(second))
         e.dirty += 1
         e.signalReadyKeys(inDatabase: Int(first))
         e.signalReadyKeys(inDatabase: Int(second))
-        for name in e.watchers.keys where name.db == Int(first) || name.db == Int(second) {
-            for client in e.watchers[name] ?? [] { client.watchDirty = true }
-        }
         c.reply.ok()
     }
 
@@ -350,9 +349,7 @@ extension Value {
 extension NodeEngine {
     func flush(_ db: Int) {
         let count = databases[db].count
-        for name in watchers.keys where name.db == db && databases[db].table.find(name.key) != nil {
-            for client in watchers[name] ?? [] { client.watchDirty = true }
-        }
+        touchAllWatchedKeys(in: db, replacedWith: nil)
         databases[db].removeAll()
         dirty += Int64(count)
     }

@@ -26,7 +26,7 @@ enum TransactionCommands {
             e.fail(c, "EXECABORT Transaction discarded because of previous errors.")
             return
         }
-        if c.watchDirty {
+        if c.watchDirty || e.isWatchedKeyExpired(c) {
             c.reply.nullArray()
             return
         }
@@ -56,9 +56,7 @@ enum TransactionCommands {
         for index in 1..<a.count {
             let key = a[index]
             guard !c.watched.contains(where: { $0.db == c.db && $0.key == key }) else { continue }
-            // A key already expired counts as changed once it is gone.
-            _ = e.index(c.db, key)
-            c.watched.append(WatchedKey(db: c.db, key: key))
+            c.watched.append(WatchedKey(db: c.db, key: key, expired: e.isLogicallyExpired(c.db, key)))
             e.watchers[WatchedKeyName(db: c.db, key: key), default: []].append(c)
         }
         c.reply.ok()

@@ -77,4 +77,6 @@ public final class ClientSession {
 struct WatchedKey {
     let db: Int
     let key: [UInt8]
+    /// The key was logically expired when watched: its deletion is no change.
+    var expired: Bool
 }

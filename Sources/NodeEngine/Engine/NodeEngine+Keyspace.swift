@@ -157,10 +157,6 @@ extension NodeEngine {
         signalWatchers(db, key)
     }
 
-    func signalWatchers(_ db: Int, _ key: [UInt8]) {
-        guard !watchers.isEmpty, let clients = watchers[WatchedKeyName(db: db, key: key)] else { return }
-        for client in clients { client.watchDirty = true }
-    }
 
     /// HDEL, SREM, ZREM: removes the members named from argument 2 on; a
     /// collection left empty goes with its key. Returns how many went.
