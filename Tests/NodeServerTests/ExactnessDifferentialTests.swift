@@ -219,6 +219,40 @@ import TestSupport
         try await DifferentialHarness.compare(["damaged HLLs": Self.damagedHyperLogLogs], extraArguments: ["--save", ""])
     }
 
+    /// CLIENT REPLY silences replies, so this one runs as a pipeline ended
+    /// by a PING whose reply marks the end; CLIENT UNBLOCK on a blocked BLPOP.
+    @Test func clientReplyAndUnblockAnswerAsRedisServer() async throws {
+        let pipeline: [[String]] = [
+            ["CLIENT", "REPLY", "OFF"], ["PING", "a"], ["SET", "k", "v"], ["CLIENT", "REPLY", "ON"], ["PING", "b"],
+            ["CLIENT", "REPLY", "SKIP"], ["PING", "c"], ["PING", "d"], ["CLIENT", "REPLY", "SKIP"], ["CLIENT", "REPLY", "OFF"],
+            ["PING", "e"], ["CLIENT", "REPLY", "ON"], ["CLIENT", "REPLY", "BAD"], ["CLIENT", "KILL", "ID", "-1"],
+            ["CLIENT", "KILL", "ID", "x"], ["CLIENT", "UNBLOCK", "x"], ["CLIENT", "UNBLOCK", "999"],
+            ["CLIENT", "UNBLOCK", "1", "bad"], ["GET", "k"], ["PING", "end"],
+        ]
+        let reference = try RedisServerProcess(cluster: false, server: .redis70)
+        let engine = try RedisServerProcess(cluster: false, server: .engine)
+        defer { reference.kill(); engine.kill(); reference.removeFiles(); engine.removeFiles() }
+        try await reference.waitUntilReady()
+        try await engine.waitUntilReady()
+        var seen: [[String]] = []
+        for server in [reference, engine] {
+            let client = try RawRESPConnection(port: server.port)
+            try client.sendRaw(pipeline.flatMap(KeyspaceNotificationDifferentialTests.encode))
+            var replies: [String] = []
+            while replies.last != "$3\r\nend\r\n" { replies.append(String(decoding: try client.readReply(), as: UTF8.self)) }
+            let blocked = try RawRESPConnection(port: server.port)
+            let id = String(decoding: try blocked.command(["CLIENT", "ID"]), as: UTF8.self).dropFirst().prefix(while: \.isNumber)
+            try blocked.sendRaw(KeyspaceNotificationDifferentialTests.encode(["BLPOP", "nothing", "0"]))
+            for _ in 0..<100 where !String(decoding: try client.command(["INFO", "clients"]), as: UTF8.self).contains("blocked_clients:1") {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            replies.append(String(decoding: try client.command(["CLIENT", "UNBLOCK", String(id), "ERROR"]), as: UTF8.self))
+            replies.append(String(decoding: try blocked.readReply(), as: UTF8.self))
+            seen.append(replies)
+        }
+        #expect(seen[0] == seen[1])
+    }
+
     @Test func numericOptionsAnswerWithRedisServersTexts() async throws {
         try await DifferentialHarness.compare(["numeric options": Self.numericOptions])
     }

@@ -10,7 +10,7 @@ final class CommandTable {
     /// Every command the engine implements, with 7.0.15's metadata.
     static func standard() -> CommandTable {
         let table = CommandTable()
-        for (name, handler) in ConnectionCommands.all + KeyCommands.all + StringCommands.all + BitmapCommands.all + HyperLogLogCommands.all + ServerCommands.all
+        for (name, handler) in ConnectionCommands.all + ClientCommands.all + KeyCommands.all + StringCommands.all + BitmapCommands.all + HyperLogLogCommands.all + ServerCommands.all
             + HashCommands.all + ListCommands.all + BlockingCommands.all + SetCommands.all + ZSetCommands.all + GeoCommands.all + SortCommand.all + CommandCommands.all + MemoryCommands.all + LolwutCommand.all + LatencyCommands.all + DebugCommand.all + TransactionCommands.all + PubSubCommands.all + ClusterCommands.all + DumpCommands.all + MigrateCommand.all + FunctionCommands.all + ReplicationCommands.all {
             table.register(name, handler)
         }

@@ -34,6 +34,9 @@ public final class ClientSession {
     var transactionFailed = false
     var watched: [WatchedKey] = []
     var watchDirty = false
+    /// CLIENT REPLY: whether this client's replies are sent.
+    enum ReplyMode { case on, off, skipNext }
+    var replyMode = ReplyMode.on
     /// Inside EXEC: blocking commands answer as a timeout instead of waiting.
     var inExec = false
     /// BLPOP & co waiting for a push.

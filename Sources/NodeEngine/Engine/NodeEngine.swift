@@ -233,8 +233,20 @@ public final class NodeEngine {
     }
 
 
-    /// processCommand: lookup, arity, auth, transaction, then the handler.
+    /// One request, with CLIENT REPLY's say over whether its replies go out:
+    /// OFF silences them until ON (whose own OK goes out), SKIP those of the
+    /// command after it.
     func execute(_ client: ClientSession, _ arguments: Arguments) {
+        guard client.replyMode != .on else { return processCommand(client, arguments) }
+        let mark = client.reply.bytes.writerIndex
+        let skipping = client.replyMode == .skipNext
+        if skipping { client.replyMode = .on }
+        processCommand(client, arguments)
+        if client.replyMode == .off || skipping { client.reply.bytes.moveWriterIndex(to: mark) }
+    }
+
+    /// processCommand: lookup, arity, auth, transaction, then the handler.
+    func processCommand(_ client: ClientSession, _ arguments: Arguments) {
         client.lastInteraction = now
         let entry = commands.lookup(arguments)
         // ASKING holds for the next command only, or a whole MULTI ... EXEC.
