@@ -26,3 +26,14 @@ import Testing
         #expect(messages.contains("$7\r\nmessage\r\n$22\r\n__keyevent@0__:evicted\r\n"), "\(messages.prefix(300))")
     }
 }
+
+/// CONFIG SET maxmemory below what is used evicts at once, as updateMaxmemory
+/// does, not only before the next write.
+@Suite struct MaxmemoryChangeTests {
+    @Test func loweringMaxmemoryEvictsAtOnce() throws {
+        let node = try EngineHarness(["--maxmemory-policy", "allkeys-random"])
+        for index in 0..<500 { node.run("SET", "key\(index)", String(repeating: "x", count: 200)) }
+        node.run("CONFIG", "SET", "maxmemory", "1")
+        #expect(node.run("DBSIZE") == ":0\r\n")
+    }
+}

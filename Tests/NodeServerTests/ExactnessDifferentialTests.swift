@@ -109,6 +109,10 @@ import TestSupport
         COMMAND GETKEYSANDFLAGS nosuch
         COMMAND GETKEYSANDFLAGS get
         COMMAND GETKEYSANDFLAGS zunionstore d x a
+        COMMAND INFO get|key
+        COMMAND INFO config|get|key
+        COMMAND INFO nosuch|x
+        COMMAND INFO config|nosuch
         COMMAND GETKEYS zunionstore d 2 a b
         COMMAND GETKEYS sort k1 store k2 by x
         COMMAND GETKEYS get

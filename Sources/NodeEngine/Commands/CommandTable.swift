@@ -78,8 +78,8 @@ final class CommandTable {
     var topLevel: [CommandEntry] { entries.filter { $0.parent == nil } }
 
     func entry(named name: String) -> CommandEntry? {
-        let parts = name.split(separator: "|").map(String.init)
-        guard let base = byName[parts.first ?? ""] else { return nil }
+        let parts = name.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count <= 2, let base = byName[parts[0]] else { return nil }
         return parts.count == 2 ? base.subcommands[parts[1]] : base
     }
 

@@ -39,12 +39,21 @@ extension NodeEngine {
         Int64(rcluster_allocated_bytes())
     }
 
-    /// performEvictions: before a command that may grow memory.
+    /// Before a command that may grow memory: evict, and refuse it if that was not enough.
     func memoryRefusal(_ entry: CommandEntry) -> String? {
+        guard maxmemory > 0, entry.flags.contains(.denyOOM) || entry.flags.contains(.write) else { return nil }
+        guard performEvictions(), entry.flags.contains(.denyOOM) else { return nil }
+        return "OOM command not allowed when used memory > 'maxmemory'."
+    }
+
+    /// performEvictions: keys go by the policy until memory is under maxmemory;
+    /// true when it is still over. Also run at once when CONFIG SET lowers the limit.
+    @discardableResult
+    func performEvictions() -> Bool {
         let limit = maxmemory
-        guard limit > 0, entry.flags.contains(.denyOOM) || entry.flags.contains(.write) else { return nil }
+        guard limit > 0 else { return false }
         var used = usedMemory()
-        guard used > limit else { return nil }
+        guard used > limit else { return false }
         let policy = config["maxmemory-policy"]
         if policy != "noeviction" {
             var attempts = 0
@@ -55,8 +64,7 @@ extension NodeEngine {
             }
             used = usedMemory()
         }
-        guard used > limit, entry.flags.contains(.denyOOM) else { return nil }
-        return "OOM command not allowed when used memory > 'maxmemory'."
+        return used > limit
     }
 
     /// Picks the best of `maxmemory-samples` candidates by the policy and deletes it.

@@ -370,6 +370,7 @@ public final class NodeEngine {
         keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
         latency.threshold = config.integer("latency-monitor-threshold")
         latency.tracksCommands = config.bool("latency-tracking")
+        if changes.contains(where: { $0.name == "maxmemory" }) { performEvictions() }
         if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
             for client in clients.values { client.authenticated = true }
         }
