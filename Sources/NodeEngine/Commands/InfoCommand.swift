@@ -41,7 +41,7 @@ enum InfoCommand {
         case "clients":
             lines = ["# Clients", "connected_clients:\(e.clients.count)", "cluster_connections:0",
                      "maxclients:\(e.config.integer("maxclients"))", "client_recent_max_input_buffer:0",
-                     "client_recent_max_output_buffer:0", "blocked_clients:\(e.stats.blockedClients)", "tracking_clients:0", "clients_in_timeout_table:0"]
+                     "client_recent_max_output_buffer:0", "blocked_clients:\(e.stats.blockedClients + Int64(e.postponedClients.count))", "tracking_clients:0", "clients_in_timeout_table:0"]
         case "memory":
             let used = e.usedMemory()
             let rss = e.residentMemory?() ?? used

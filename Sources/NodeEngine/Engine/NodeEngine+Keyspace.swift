@@ -145,6 +145,7 @@ extension NodeEngine {
 
     /// Removes an expired key (lazily or by the active cycle).
     func expire(_ db: Int, _ key: [UInt8]) {
+        guard !keepsExpiredKeys else { return }
         databases[db].remove(key)
         stats.expiredKeys += 1
         notify(.expired, "expired", key, db: db)

@@ -12,7 +12,7 @@ extension NodeEngine {
     public func cron() {
         now = clock.milliseconds()
         checkSavePoints()
-        guard activeExpireEnabled else { return }
+        guard activeExpireEnabled, pauseUntil <= now else { return }
         let hz = max(1, config.integer("hz"))
         let started = clock.microseconds()
         let budget = started + 250_000 / hz
@@ -51,7 +51,7 @@ extension NodeEngine {
     @discardableResult
     func performEvictions() -> Bool {
         let limit = maxmemory
-        guard limit > 0 else { return false }
+        guard limit > 0, pauseUntil <= now else { return false }
         var used = usedMemory()
         guard used > limit else { return false }
         let policy = config["maxmemory-policy"]

@@ -32,6 +32,8 @@ public final class NodeEngine {
     /// CLIENT PAUSE: until when (Unix ms, 0 when not paused), and whether
     /// every command waits or only writes.
     var pauseUntil: Int64 = 0
+    /// The command running is a write (one that may replace a key kept expired during a pause).
+    var executingWrite = false
     var pauseAll = false
     var postponedClients: [ClientSession] = []
     var monitors: [ClientSession] = []
@@ -291,7 +293,7 @@ public final class NodeEngine {
             reject(client, error)
             return
         }
-        if pauseUntil > now && (pauseAll || entry.flags.contains(.write) || Self.mayReplicate.contains(entry.name)) {
+        if pauseUntil > now && (pauseAll || mayReplicate(entry, client)) {
             client.postponed = arguments
             postponedClients.append(client)
             return
@@ -312,6 +314,20 @@ public final class NodeEngine {
 
     /// Commands redis-server marks may-replicate (hidden from COMMAND): held by CLIENT PAUSE WRITE too.
     static let mayReplicate: Set<String> = ["publish", "spublish", "pfcount"]
+
+    /// What CLIENT PAUSE WRITE holds: writes, may-replicate commands, and an
+    /// EXEC whose queue has one of them.
+    func mayReplicate(_ entry: CommandEntry, _ client: ClientSession) -> Bool {
+        if entry.flags.contains(.write) || Self.mayReplicate.contains(entry.name) { return true }
+        guard entry.name == "exec", let queued = client.transaction else { return false }
+        return queued.contains { arguments in
+            commands.lookup(arguments).map { $0.flags.contains(.write) || Self.mayReplicate.contains($0.name) } ?? false
+        }
+    }
+
+    /// While clients are paused the dataset stays as it is: keys that expire
+    /// read as missing but are deleted only after the pause, as in expireIfNeeded.
+    var keepsExpiredKeys: Bool { pauseUntil > now && !executingWrite }
     static let subscriberCommands: Set<String> = ["ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
                                                    "psubscribe", "punsubscribe", "quit", "reset"]
     static let transactionControl: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]
@@ -321,6 +337,9 @@ public final class NodeEngine {
         let errorsBefore = stats.errorReplies
         let start = batchClock ?? clock.microseconds()
         now = start / 1000
+        let outerWrite = executingWrite
+        executingWrite = entry.flags.contains(.write)
+        defer { executingWrite = outerWrite }
         entry.handler(self, client, arguments)
         let end = clock.microseconds()
         if batchClock != nil { batchClock = end }
