@@ -59,7 +59,8 @@ public struct RequestParser {
             buffer.moveReaderIndex(to: position)
             return .empty
         }
-        ranges.removeAll(keepingCapacity: true)
+        // The ranges of one huge request are not kept: redis-server frees argv after each command.
+        if ranges.capacity > 4096 { ranges = [] } else { ranges.removeAll(keepingCapacity: true) }
         for _ in 0..<count {
             guard position < end else { return .incomplete }
             guard let lineEnd = findCR(buffer, from: position) else {
