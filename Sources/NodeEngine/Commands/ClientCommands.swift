@@ -91,8 +91,16 @@ enum ClientCommands {
                     return
                 }
             } else if a.isWord(index, "type") {
-                let type = value.lowercased()
-                filters.append { _ in type == "normal" }
+                // getClientTypeByName; no client is a replica or a master's link yet.
+                switch value.lowercased() {
+                case "normal": filters.append { !$0.isSubscriber }
+                case "pubsub": filters.append { $0.isSubscriber }
+                case "slave", "replica", "master": filters.append { _ in false }
+                default: return e.fail(c, "ERR Unknown client type '\(value)'")
+                }
+            } else if a.isWord(index, "user") {
+                // Every client is the default user's (no ACL users yet).
+                guard value == "default" else { return e.fail(c, "ERR No such user '\(value)'") }
             } else {
                 e.fail(c, "ERR syntax error")
                 return

@@ -244,7 +244,9 @@ public final class NodeEngine {
         let skipping = client.replyMode == .skipNext
         if skipping { client.replyMode = .on }
         processCommand(client, arguments)
-        if client.replyMode == .off || skipping { client.reply.bytes.moveWriterIndex(to: mark) }
+        // RESP3 pushes still go out (CLIENT_PUSHING): (un)subscribing answers with them alone.
+        let pushes = client.reply.protocolVersion == 3 && Self.subscriptionCommands.contains(arguments.lowercased(0))
+        if (client.replyMode == .off || skipping) && !pushes { client.reply.bytes.moveWriterIndex(to: mark) }
     }
 
     /// processCommand: lookup, arity, auth, transaction, then the handler.
@@ -328,6 +330,7 @@ public final class NodeEngine {
     /// While clients are paused the dataset stays as it is: keys that expire
     /// read as missing but are deleted only after the pause, as in expireIfNeeded.
     var keepsExpiredKeys: Bool { pauseUntil > now && !executingWrite }
+    static let subscriptionCommands: Set<String> = ["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"]
     static let subscriberCommands: Set<String> = ["ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
                                                    "psubscribe", "punsubscribe", "quit", "reset"]
     static let transactionControl: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]
