@@ -20,30 +20,7 @@ public final class NodeServer: @unchecked Sendable {
         }
     }
 
-    /// redis-server's command line: `[config-file] [--directive value ...]`.
-    /// Throws the fatal config error text redis-server would print.
-    public static func options(from arguments: [String]) throws -> Options {
-        var configFile: String?
-        var rest = arguments
-        var fileText = ""
-        if let first = rest.first, !first.hasPrefix("-") {
-            let path = URL(fileURLWithPath: first).standardizedFileURL.path
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw NodeServerError("Fatal error, can't open config file '\(path)': \(String(cString: strerror(errno)))")
-            }
-            fileText = String(decoding: data, as: UTF8.self)
-            configFile = path
-            rest.removeFirst()
-        }
-        var config = ServerConfig()
-        try config.load(fileText: fileText, commandLine: rest, fileName: configFile ?? "the command line")
-        if config.bool("daemonize") {
-            throw NodeServerError("daemonize yes is not supported by rcluster server: run it in the background with your shell or a supervisor")
-        }
-        return Options(config: config, configFile: configFile)
-    }
-
-    private let options: Options
+    private var options: Options
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private var channels: [any Channel] = []
     private var engine: NodeEngine?
@@ -65,6 +42,7 @@ public final class NodeServer: @unchecked Sendable {
         if !directory.isEmpty && !FileManager.default.changeCurrentDirectoryPath(directory) {
             throw NodeServerError("Can't chdir to '\(directory)': \(String(cString: strerror(errno)))")
         }
+        self.options.config.record("dir", FileManager.default.currentDirectoryPath)
         let sink = try LogSink(path: options.config["logfile"])
         let level = RedisLogHandler.level(options.config["loglevel"])
         logger = Logger(label: "rcluster.server") { _ in RedisLogHandler(sink: sink, logLevel: level) }
@@ -304,7 +282,7 @@ public final class NodeServer: @unchecked Sendable {
         guard let path else { return "The server is running without a config file" }
         let original = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         do {
-            try config.rewritten(keepingCommentsOf: original).write(toFile: path, atomically: true, encoding: .utf8)
+            try config.rewritten(original).write(toFile: path, atomically: true, encoding: .utf8)
             return nil
         } catch {
             return "\(error)"

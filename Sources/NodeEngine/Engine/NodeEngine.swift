@@ -147,12 +147,8 @@ public final class NodeEngine {
 
     /// The hard limits of client-output-buffer-limit, read on every write.
     static func hardOutputLimits(_ config: ServerConfig) -> (normal: Int, pubsub: Int) {
-        let words = config["client-output-buffer-limit"].split(separator: " ").map(String.init)
-        func limit(_ name: String) -> Int {
-            guard let index = words.firstIndex(of: name), index + 1 < words.count else { return 0 }
-            return Int(MemoryValue.parse(words[index + 1]) ?? 0)
-        }
-        return (limit("normal"), limit("pubsub"))
+        let limits = SpecialConfigValues.bufferLimits(config["client-output-buffer-limit"])
+        return (Int(clamping: UInt64(limits[0][0]) ?? 0), Int(clamping: UInt64(limits[2][0]) ?? 0))
     }
 
     public func disconnect(_ client: ClientSession) {
@@ -329,6 +325,8 @@ public final class NodeEngine {
 
     public func applyConfig(_ changes: [(name: String, value: String)]) {
         config.apply(changes)
+        // The server changed into the new dir (configApplier); keep its absolute path.
+        if changes.contains(where: { $0.name == "dir" }) { config.record("dir", workingDirectory) }
         // cluster-announce-ip/port/bus-port/hostname take effect at once, as in clusterUpdateMyself*.
         if changes.contains(where: { $0.name.hasPrefix("cluster-announce-") }) { updateMyselfAddress() }
         encodingLimits = config.encodingLimits
