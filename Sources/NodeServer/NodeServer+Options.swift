@@ -5,6 +5,7 @@ extension NodeServer {
     /// redis-server's command line: `[config-file] [--directive value ...]`.
     /// Throws the fatal config error text redis-server would print.
     public static func options(from arguments: [String]) throws -> Options {
+        let launchDirectory = FileManager.default.currentDirectoryPath
         var configFile: String?
         var rest = arguments
         var fileText = ""
@@ -21,7 +22,22 @@ extension NodeServer {
         config.configFile = configFile ?? ""
         try config.load(fileText: fileText, commandLine: rest, fileName: configFile ?? "the command line",
                         environment: loadEnvironment)
-        return Options(config: config, configFile: configFile)
+        return Options(config: config, configFile: configFile, launchDirectory: launchDirectory)
+    }
+
+    /// daemonize yes (and no supervisor): starts the daemon and returns the
+    /// starter's exit status, 0 as redis-server's parent; nil when this
+    /// process is to serve (no daemonize, or it is the daemon).
+    public static func detachIfDaemonizing(_ options: Options) -> Int32? {
+        if Daemon.becomeDaemonIfMarked() { return nil }
+        guard options.config.bool("daemonize"), !Supervision.detect(options.config["supervised"], log: { _ in }).isSupervised else {
+            return nil
+        }
+        if let failure = Daemon.start(directory: options.launchDirectory) {
+            FileHandle.standardError.write(Data("\(failure)\n".utf8))
+            return 1
+        }
+        return 0
     }
 
     /// What loading needs from the process, as redis-server does it: include

@@ -13,10 +13,13 @@ public final class NodeServer: @unchecked Sendable {
     public struct Options: Sendable {
         public var config: ServerConfig
         public var configFile: String?
+        /// Where the server was started, before the config's dir: a daemon starts there again.
+        public var launchDirectory: String
 
-        public init(config: ServerConfig, configFile: String?) {
+        public init(config: ServerConfig, configFile: String?, launchDirectory: String = FileManager.default.currentDirectoryPath) {
             self.config = config
             self.configFile = configFile
+            self.launchDirectory = launchDirectory
         }
     }
 
@@ -25,6 +28,10 @@ public final class NodeServer: @unchecked Sendable {
     private var channels: [any Channel] = []
     private var engine: NodeEngine?
     private let logger: Logger
+    private let logSink: LogSink
+    private let logLevel: Logger.Level
+    /// The pid file written at start (daemonize or pidfile), removed at exit.
+    private var pidFile: String?
     private let finished = DispatchSemaphore(value: 0)
     private var signalWatcher: SignalWatcher?
     private var stopping = false
@@ -45,6 +52,8 @@ public final class NodeServer: @unchecked Sendable {
         self.options.config.record("dir", FileManager.default.currentDirectoryPath)
         let sink = try LogSink(path: options.config["logfile"])
         let level = RedisLogHandler.level(options.config["loglevel"])
+        logSink = sink
+        logLevel = level
         logger = Logger(label: "rcluster.server") { _ in RedisLogHandler(sink: sink, logLevel: level) }
     }
 
@@ -55,8 +64,13 @@ public final class NodeServer: @unchecked Sendable {
         logger.warning("Redis version=\(EngineVersion.redisVersion), bits=64, commit=00000000, modified=0, pid=\(getpid()), just started")
         logger.warning(options.configFile == nil ? "Warning: no config file specified, using the default config. In order to specify a config file use rcluster server /path/to/redis.conf"
                                                   : "Configuration loaded")
+        let supervision = Supervision.detect(config["supervised"]) { logger.warning("\($0)") }
         let loop = group.next()
         let port = Int(config.integer("port"))
+        writePidFile(background: config.bool("daemonize") && !supervision.isSupervised)
+        showBanner(port: port)
+        logger.warning("Server initialized")
+        for warning in ConfigGaps.warnings(config) { logger.warning("WARNING \(warning)") }
         do {
             let engine = try loop.submit { () -> NodeEngine in
                 let engine = NodeEngine(config: config)
@@ -70,6 +84,7 @@ public final class NodeServer: @unchecked Sendable {
                     let delay = max(0, deadline - Int64(Date().timeIntervalSince1970 * 1000))
                     loop.scheduleTask(in: .milliseconds(delay)) { engine?.expireBlockedClients() }
                 }
+                engine.configApplier = { [weak engine] changes in Self.applyDirectory(changes, engine) }
                 engine.configRewriter = { [configFile = self.options.configFile] config in Self.rewrite(config, to: configFile) }
                 engine.logger = { [logger = self.logger] level, message in Self.log(logger, level, message) }
                 engine.onFatal = { _ in exit(1) }
@@ -96,10 +111,10 @@ public final class NodeServer: @unchecked Sendable {
             try? group.syncShutdownGracefully()
             return 1
         }
-        writePidFile()
         installSignalHandlers()
         scheduleCron(loop: loop)
         logger.notice("Ready to accept connections tcp")
+        supervision.signalReady()
         finished.wait()
         removePidFile()
         try? group.syncShutdownGracefully()
@@ -205,8 +220,12 @@ public final class NodeServer: @unchecked Sendable {
             let name = signalNumber == SIGTERM ? "SIGTERM" : "SIGINT"
             logger.warning("Received \(name) scheduling shutdown...")
             group.next().execute { [self] in
+                // shutdown-on-sigterm / -sigint: save or nosave override the
+                // save points, force shuts down even when the save fails.
+                let flags = engine.config[signalNumber == SIGTERM ? "shutdown-on-sigterm" : "shutdown-on-sigint"].split(separator: " ")
+                let save: Bool? = flags.contains("nosave") ? false : flags.contains("save") ? true : nil
                 // As redis-server: the final save (when save points are set) or no exit.
-                guard engine.saveBeforeShutdown() else {
+                guard engine.saveBeforeShutdown(save: save) || flags.contains("force") else {
                     return logger.warning("Errors trying to shut down the server. Check the logs for more information.")
                 }
                 stop(reason: "User requested shutdown...")
@@ -258,23 +277,52 @@ public final class NodeServer: @unchecked Sendable {
         }
     }
 
-    private func writePidFile() {
-        let path = options.config["pidfile"]
-        guard !path.isEmpty else { return }
+    /// createPidFile: when daemonized or asked for, best effort; a daemon
+    /// without a pidfile writes redis-server's default one.
+    private func writePidFile(background: Bool) {
+        var path = options.config["pidfile"]
+        guard background || !path.isEmpty else { return }
+        if path.isEmpty { path = "/var/run/redis.pid" }
+        pidFile = path
         if !FileManager.default.createFile(atPath: path, contents: Data("\(getpid())\n".utf8)) {
             logger.warning("Failed to write PID file: \(String(cString: strerror(errno)))")
         }
     }
 
     private func removePidFile() {
-        let path = options.config["pidfile"]
-        if !path.isEmpty { try? FileManager.default.removeItem(atPath: path) }
+        guard let pidFile else { return }
+        logger.notice("Removing the pid file.")
+        try? FileManager.default.removeItem(atPath: pidFile)
+    }
+
+    /// redisAsciiArt: the logo as one raw block at notice level, or one line.
+    private func showBanner(port: Int) {
+        let config = options.config
+        let mode = config.bool("cluster-enabled") ? "cluster" : "standalone"
+        let shownPort = port != 0 ? port : Int(config.integer("tls-port"))
+        if StartBanner.showsLogo(alwaysShowLogo: config.bool("always-show-logo"), syslog: config.bool("syslog-enabled"),
+                                 logfile: config["logfile"]) {
+            if logLevel <= .notice {
+                logSink.write(StartBanner.logo(version: EngineVersion.redisVersion, mode: mode, port: shownPort, pid: getpid()))
+            }
+        } else {
+            logger.notice("\(StartBanner.runningLine(mode: mode, port: shownPort))")
+        }
     }
 
     static func residentBytes() -> Int64 {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let pages = text.split(separator: " ").dropFirst().first.flatMap { Int64($0) } ?? 0
         return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// CONFIG SET dir: the server changes into it (setConfigDirOption), or
+    /// refuses with strerror's text.
+    static func applyDirectory(_ changes: [(name: String, value: String)], _ engine: NodeEngine?) -> (name: String, reason: String)? {
+        guard let change = changes.first(where: { $0.name == "dir" }) else { return nil }
+        guard chdir(change.value) == 0 else { return ("dir", String(cString: strerror(errno))) }
+        engine?.workingDirectory = FileManager.default.currentDirectoryPath
+        return nil
     }
 
     /// CONFIG REWRITE: the file with every non-default directive, written atomically.
