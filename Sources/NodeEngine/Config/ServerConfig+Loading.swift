@@ -87,7 +87,13 @@ extension ServerConfig {
                 continue
             } else if name == "include" && arguments.count == 1 {
                 try include(arguments[0], environment: environment)
-            } else if (name == "rename-command" && arguments.count == 2) || (name == "user" && !arguments.isEmpty)
+            } else if name == "rename-command" && arguments.count == 2 {
+                // The engine does not rename yet, but refuses what redis-server refuses.
+                guard Self.commandNames.contains(arguments[0].lowercased()) else {
+                    throw fail("No such command in rename-command")
+                }
+                noteUnapplied(line)
+            } else if (name == "user" && !arguments.isEmpty)
                         || (name == "loadmodule" && !arguments.isEmpty) {
                 noteUnapplied(line)
             } else if name.contains(".") {
@@ -150,6 +156,9 @@ extension ServerConfig {
         guard Glibc.glob(pattern, 0, nil, &result) == 0 else { return [] }
         return (0..<Int(result.gl_pathc)).compactMap { result.gl_pathv[$0].map { String(cString: $0) } }
     }
+
+    /// The commands rename-command may name ("config|get" for a subcommand).
+    private static let commandNames = Set(CommandTable.standard().entries.map(\.name))
 
     /// sdssplitargs: words, quotes and escapes; nil for unbalanced quotes.
     static func splitArguments(_ line: String) -> [String]? {
