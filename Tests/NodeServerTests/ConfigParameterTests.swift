@@ -151,6 +151,22 @@ import TestSupport
             """], extraArguments: ["--enable-protected-configs", "local"])
     }
 
+    @Test func passwordsSetByConfigSetAreRedactedInTheSlowLog() async throws {
+        try await withBothServers { reference, engine in
+            var entries: [[String]] = []
+            for server in [reference, engine] {
+                _ = try ConfigReply.text(server, ["CONFIG", "SET", "slowlog-log-slower-than", "0"])
+                _ = try ConfigReply.text(server, ["CONFIG", "SET", "masterauth", "secret", "hz", "10", "masteruser", "me"])
+                _ = try ConfigReply.text(server, ["CONFIG", "SET", "slowlog-log-slower-than", "10000"])
+                let log = try ConfigReply.value(server, ["SLOWLOG", "GET", "2"]).elements ?? []
+                let arguments = log.first?.elements?[3].elements?.compactMap(\.string) ?? []
+                entries.append(arguments)
+            }
+            #expect(entries[0] == ["CONFIG", "SET", "masterauth", "(redacted)", "hz", "10", "masteruser", "(redacted)"])
+            #expect(entries[1] == entries[0])
+        }
+    }
+
     /// Starts redis-server 7.0.15 and the engine with the same arguments.
     private func withBothServers(_ body: (ConfigTarget, ConfigTarget) async throws -> Void) async throws {
         let reference = try RedisServerProcess(cluster: false, server: .redis70)

@@ -44,6 +44,18 @@ extension ServerConfig {
         return value
     }
 
+    /// The values of a CONFIG SET that set a password (SENSITIVE_CONFIG):
+    /// redis-server keeps them out of the slow log, as "(redacted)".
+    static func sensitiveArgumentIndexes(_ arguments: Arguments) -> Set<Int> {
+        guard arguments.count >= 4, arguments.isWord(0, "config"), arguments.isWord(1, "set") else { return [] }
+        var indexes: Set<Int> = []
+        for index in stride(from: 2, to: arguments.count - 1, by: 2)
+        where ConfigDirectives.byName[arguments.lowercased(index)]?.flags.contains(.sensitive) == true {
+            indexes.insert(index + 1)
+        }
+        return indexes
+    }
+
     /// allowProtectedAction: yes, or local for a local client.
     public func allowsProtectedAction(_ name: String, _ clientIsLocal: Bool) -> Bool {
         switch self[name] {

@@ -30,7 +30,12 @@ extension NodeEngine {
     private func recordSlow(_ client: ClientSession, _ arguments: Arguments, started: Int64, duration: Int64) {
         let kept = min(arguments.count, 32)
         var words: [[UInt8]] = []
+        let redacted = ServerConfig.sensitiveArgumentIndexes(arguments)
         for index in 0..<kept {
+            if redacted.contains(index) {
+                words.append(Array("(redacted)".utf8))
+                continue
+            }
             if kept < arguments.count && index == kept - 1 {
                 words.append(Array("... (\(arguments.count - kept + 1) more arguments)".utf8))
                 break
