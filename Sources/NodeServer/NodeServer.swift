@@ -23,11 +23,12 @@ public final class NodeServer: @unchecked Sendable {
         }
     }
 
-    private var options: Options
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    private var channels: [any Channel] = []
+    var options: Options
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// The client listeners; after the start, touched on the event loop only.
+    var channels: [any Channel] = []
     private var engine: NodeEngine?
-    private let logger: Logger
+    let logger: Logger
     private let logSink: LogSink
     private let logLevel: Logger.Level
     /// The pid file written at start (daemonize or pidfile), removed at exit.
@@ -84,7 +85,9 @@ public final class NodeServer: @unchecked Sendable {
                     let delay = max(0, deadline - Int64(Date().timeIntervalSince1970 * 1000))
                     loop.scheduleTask(in: .milliseconds(delay)) { engine?.expireBlockedClients() }
                 }
-                engine.configApplier = { [weak engine] changes in Self.applyDirectory(changes, engine) }
+                engine.configApplier = { [weak self, weak engine] changes in
+                    Self.applyDirectory(changes, engine) ?? self?.applyListeners(changes, engine)
+                }
                 engine.configRewriter = { [configFile = self.options.configFile] config in Self.rewrite(config, to: configFile) }
                 engine.logger = { [logger = self.logger] level, message in Self.log(logger, level, message) }
                 engine.onFatal = { _ in exit(1) }
@@ -167,40 +170,6 @@ public final class NodeServer: @unchecked Sendable {
         case .notice: logger.notice("\(message)")
         case .warning: logger.warning("\(message)")
         }
-    }
-
-    private func bind(engine: NodeEngine, loop: any EventLoop, port: Int, addresses: [String]) throws {
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: Int32(options.config.integer("tcp-backlog")))
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.socketOption(.so_keepalive), value: options.config.integer("tcp-keepalive") > 0 ? 1 : 0)
-            .childChannelInitializer { [weak self] channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let handler = ClientHandler(engine: engine) { self?.stop(reason: "User requested shutdown...") }
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                }
-            }
-        channels = try Self.bind(bootstrap, port: port, addresses: addresses)
-    }
-
-    /// Binds every address of a `bind` directive (`*` and `::*` for all, a
-    /// leading `-` for one that may be missing); at least one must bind.
-    static func bind(_ bootstrap: ServerBootstrap, port: Int, addresses: [String]) throws -> [any Channel] {
-        var bound: [any Channel] = []
-        for word in addresses {
-            let optional = word.hasPrefix("-")
-            var host = optional ? String(word.dropFirst()) : word
-            if host == "*" { host = "0.0.0.0" }
-            if host == "::*" { host = "::" }
-            do {
-                bound.append(try bootstrap.bind(host: host, port: port).wait())
-            } catch where optional {
-                continue
-            }
-        }
-        guard !bound.isEmpty else { throw NodeServerError("no address of '\(addresses.joined(separator: " "))' could be bound") }
-        return bound
     }
 
     private func scheduleCron(loop: any EventLoop) {

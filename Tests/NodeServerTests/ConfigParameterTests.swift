@@ -151,6 +151,29 @@ import TestSupport
             """], extraArguments: ["--enable-protected-configs", "local"])
     }
 
+    @Test func portAndBindMoveTheListenersAsOnRedisServer() async throws {
+        try await withBothServers { reference, engine in
+            var replies: [[String]] = []
+            // A port the other server listens on, to be refused.
+            var busyPort = engine.port
+            for server in [reference, engine] {
+                let newPort = PortAllocator.allocate()
+                var seen = [try ConfigReply.text(server, ["CONFIG", "SET", "port", "\(newPort)"])]
+                let moved = try ConfigTarget(port: newPort)
+                seen.append(try ConfigReply.text(moved, ["PING"]))
+                seen.append(try ConfigReply.text(moved, ["CONFIG", "SET", "port", "\(busyPort)"]))
+                busyPort = newPort
+                seen.append(try ConfigReply.text(moved, ["CONFIG", "SET", "bind", "10.99.99.99"]))
+                seen.append(try ConfigReply.text(moved, ["CONFIG", "SET", "bind", "127.0.0.1 -::1"]))
+                seen.append(try ConfigReply.map(moved, ["CONFIG", "GET", "bind"])["bind"] ?? "")
+                seen.append(try ConfigReply.text(ConfigTarget(port: newPort), ["PING"]))
+                replies.append(seen)
+            }
+            #expect(replies[0][0] == "+OK" && replies[0][1] == "+PONG")
+            #expect(replies[1] == replies[0])
+        }
+    }
+
     @Test func passwordsSetByConfigSetAreRedactedInTheSlowLog() async throws {
         try await withBothServers { reference, engine in
             var entries: [[String]] = []
