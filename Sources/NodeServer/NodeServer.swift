@@ -220,10 +220,9 @@ public final class NodeServer: @unchecked Sendable {
         filePool.start()
         let store = RDBFileStore(loop: loop, pool: filePool) { [unowned engine] in engine.config["dbfilename"] }
         try loop.submit { engine.snapshotStore = store }.wait()
-        if options.config.bool("appendonly") {
-            logger.warning("appendonly is yes, but this engine has no AOF yet: nothing is logged or loaded from it; SAVE, BGSAVE and the save points still write dump.rdb.")
-            return nil
-        }
+        // The AOF redis-server would read instead does not exist yet (a
+        // start warning says so): the node starts empty.
+        if options.config.bool("appendonly") { return nil }
         let path = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(options.config["dbfilename"])
         let bytes: [UInt8]
         do {

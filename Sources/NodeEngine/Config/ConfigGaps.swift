@@ -15,6 +15,12 @@ public enum ConfigGaps {
             + config.unappliedLines.map { "'\($0)' is read but not applied: this engine has no \(missingFeature($0)) yet." }
     }
 
+    /// The warnings a CONFIG SET of these directives calls for.
+    static func warnings(after changes: [(name: String, value: String)], _ config: ServerConfig) -> [String] {
+        let names = Set(changes.map(\.name))
+        return gaps.filter { names.contains($0.name) && $0.applies(config) }.map { $0.warning(config) }
+    }
+
     private static func missingFeature(_ line: String) -> String {
         switch line.split(separator: " ").first?.lowercased() {
         case "rename-command": "command renaming"
@@ -28,6 +34,8 @@ public enum ConfigGaps {
     }
 
     static let gaps: [Gap] = [
+        Gap(name: "appendonly", applies: { $0.bool("appendonly") },
+            warning: { _ in "appendonly is yes, but this engine has no AOF yet: nothing is logged or loaded from it; SAVE, BGSAVE and the save points still write dump.rdb." }),
         Gap(name: "io-threads", applies: { $0.integer("io-threads") > 1 },
             warning: { "io-threads is \($0["io-threads"]), but this engine serves every client on one thread." }),
         Gap(name: "unixsocket", applies: differs("unixsocket"),

@@ -333,6 +333,7 @@ public final class NodeEngine {
         maxmemory = config.integer("maxmemory")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
         outputLimits = Self.hardOutputLimits(config)
+        for warning in ConfigGaps.warnings(after: changes, config) { log(.warning, "WARNING \(warning)") }
         if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
             for client in clients.values { client.authenticated = true }
         }
