@@ -138,6 +138,10 @@ import TestSupport
             CONFIG SET hz 1 2
             CONFIG GET MAXMEMORY
             CONFIG GET maxmemory MAXMEMORY
+            CONFIG HELP
+            CONFIG REWRITE
+            CONFIG GET
+            CONFIG SET maxmemory
             """])
     }
 

@@ -6,7 +6,7 @@ import Glibc
 enum ServerCommands {
     static let all: [(String, CommandHandler)] = [
         ("config|get", configGet), ("config|set", configSet), ("config|resetstat", configResetStat),
-        ("config|rewrite", configRewrite),
+        ("config|rewrite", configRewrite), ("config|help", configHelp),
         ("command", command), ("command|count", commandCount), ("command|info", commandInfo), ("command|docs", commandDocs),
         ("command|list", commandList), ("command|getkeys", commandGetKeys),
         ("info", InfoCommand.info), ("time", time), ("lastsave", lastsave), ("save", save), ("bgsave", bgsave), ("shutdown", shutdown), ("debug", debug),
@@ -53,9 +53,20 @@ enum ServerCommands {
     }
 
     static func configRewrite(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard let rewrite = e.configRewriter else { return e.fail(c, "ERR The server is running without a config file") }
+        guard !e.configFile.isEmpty, let rewrite = e.configRewriter else {
+            return e.fail(c, "ERR The server is running without a config file")
+        }
         if let error = rewrite(e.config) { return e.fail(c, "ERR Rewriting config file: \(error)") }
         c.reply.ok()
+    }
+
+    static func configHelp(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        e.replyHelp(c, a, [
+            "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+            "RESETSTAT", "    Reset statistics reported by the INFO command.",
+            "REWRITE", "    Rewrite the configuration file.",
+        ])
     }
 
     static func command(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
