@@ -29,8 +29,7 @@ public final class NodeServer: @unchecked Sendable {
     var channels: [any Channel] = []
     private var engine: NodeEngine?
     let logger: Logger
-    private let logSink: LogSink
-    private let logLevel: Logger.Level
+    let logSink: LogSink
     /// The pid file written at start (daemonize or pidfile), removed at exit.
     private var pidFile: String?
     private let finished = DispatchSemaphore(value: 0)
@@ -53,9 +52,9 @@ public final class NodeServer: @unchecked Sendable {
         self.options.config.record("dir", FileManager.default.currentDirectoryPath)
         let sink = try LogSink(path: options.config["logfile"])
         let level = RedisLogHandler.level(options.config["loglevel"])
+        sink.level = level
         logSink = sink
-        logLevel = level
-        logger = Logger(label: "rcluster.server") { _ in RedisLogHandler(sink: sink, logLevel: level) }
+        logger = Logger(label: "rcluster.server") { _ in RedisLogHandler(sink: sink) }
     }
 
     /// Starts, serves until SHUTDOWN or SIGTERM/SIGINT, and returns the exit status.
@@ -86,7 +85,11 @@ public final class NodeServer: @unchecked Sendable {
                     loop.scheduleTask(in: .milliseconds(delay)) { engine?.expireBlockedClients() }
                 }
                 engine.configApplier = { [weak self, weak engine] changes in
-                    Self.applyDirectory(changes, engine) ?? self?.applyListeners(changes, engine)
+                    let refusal = Self.applyDirectory(changes, engine) ?? self?.applyListeners(changes, engine)
+                    if refusal == nil, let level = changes.first(where: { $0.name == "loglevel" }) {
+                        self?.logSink.level = RedisLogHandler.level(level.value)
+                    }
+                    return refusal
                 }
                 engine.configRewriter = { [configFile = self.options.configFile] config in Self.rewrite(config, to: configFile) }
                 engine.logger = { [logger = self.logger] level, message in Self.log(logger, level, message) }
@@ -270,7 +273,7 @@ public final class NodeServer: @unchecked Sendable {
         let shownPort = port != 0 ? port : Int(config.integer("tls-port"))
         if StartBanner.showsLogo(alwaysShowLogo: config.bool("always-show-logo"), syslog: config.bool("syslog-enabled"),
                                  logfile: config["logfile"]) {
-            if logLevel <= .notice {
+            if logSink.level <= .notice {
                 logSink.write(StartBanner.logo(version: EngineVersion.redisVersion, mode: mode, port: shownPort, pid: getpid()))
             }
         } else {

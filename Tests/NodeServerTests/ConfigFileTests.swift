@@ -94,6 +94,17 @@ import TestSupport
         #expect(try ConfigReply.map(engine.target(), ["CONFIG", "GET", "io-threads"]) == ["io-threads": "4"])
     }
 
+    @Test func configSetLoglevelChangesWhatIsLogged() async throws {
+        let engine = try ConfigFileServer(.engine, file: Self.stockFile, extra: ["--loglevel", "warning"])
+        defer { engine.stop() }
+        try await engine.waitUntilReady()
+        #expect(try ConfigReply.text(engine.target(), ["CONFIG", "SET", "loglevel", "notice"]) == "+OK")
+        #expect(try ConfigReply.text(engine.target(), ["SAVE"]) == "+OK")
+        let log = try String(contentsOfFile: engine.logFile, encoding: .utf8)
+        #expect(!log.contains("Ready to accept connections"))  // a notice, under loglevel warning
+        #expect(log.contains("DB saved on disk"))               // a notice, after loglevel notice
+    }
+
     private func compareConfig(_ reference: ConfigFileServer, _ engine: ConfigFileServer) throws {
         let want = try ConfigReply.map(reference.target(), ["CONFIG", "GET", "*"])
         let got = try ConfigReply.map(engine.target(), ["CONFIG", "GET", "*"])
