@@ -30,6 +30,8 @@ public final class NodeServer: @unchecked Sendable {
     private var engine: NodeEngine?
     let logger: Logger
     let logSink: LogSink
+    /// The repeating serverCron task, on the event loop.
+    private var cron: RepeatedTask?
     /// The pid file written at start (daemonize or pidfile), removed at exit.
     private var pidFile: String?
     private let finished = DispatchSemaphore(value: 0)
@@ -88,6 +90,9 @@ public final class NodeServer: @unchecked Sendable {
                     let refusal = Self.applyDirectory(changes, engine) ?? self?.applyListeners(changes, engine)
                     if refusal == nil, let level = changes.first(where: { $0.name == "loglevel" }) {
                         self?.logSink.level = RedisLogHandler.level(level.value)
+                    }
+                    if refusal == nil, let hz = changes.first(where: { $0.name == "hz" }) {
+                        self?.scheduleCron(loop: loop, hz: Int64(hz.value))
                     }
                     return refusal
                 }
@@ -175,12 +180,14 @@ public final class NodeServer: @unchecked Sendable {
         }
     }
 
-    private func scheduleCron(loop: any EventLoop) {
-        let hz = max(1, min(500, options.config.integer("hz")))
+    /// serverCron, hz times a second; CONFIG SET hz schedules it anew.
+    private func scheduleCron(loop: any EventLoop, hz configured: Int64? = nil) {
+        let hz = max(1, min(500, configured ?? options.config.integer("hz")))
         loop.execute { [self] in
             guard let engine else { return }
+            cron?.cancel()
             let bound = NIOLoopBound(engine, eventLoop: loop)
-            loop.scheduleRepeatedTask(initialDelay: .milliseconds(1000 / hz), delay: .milliseconds(1000 / hz)) { _ in
+            cron = loop.scheduleRepeatedTask(initialDelay: .milliseconds(1000 / hz), delay: .milliseconds(1000 / hz)) { _ in
                 bound.value.cron()
             }
         }
