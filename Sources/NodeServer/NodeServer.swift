@@ -13,41 +13,27 @@ public final class NodeServer: @unchecked Sendable {
     public struct Options: Sendable {
         public var config: ServerConfig
         public var configFile: String?
+        /// Where the server was started, before the config's dir: a daemon starts there again.
+        public var launchDirectory: String
 
-        public init(config: ServerConfig, configFile: String?) {
+        public init(config: ServerConfig, configFile: String?, launchDirectory: String = FileManager.default.currentDirectoryPath) {
             self.config = config
             self.configFile = configFile
+            self.launchDirectory = launchDirectory
         }
     }
 
-    /// redis-server's command line: `[config-file] [--directive value ...]`.
-    /// Throws the fatal config error text redis-server would print.
-    public static func options(from arguments: [String]) throws -> Options {
-        var configFile: String?
-        var rest = arguments
-        var fileText = ""
-        if let first = rest.first, !first.hasPrefix("-") {
-            let path = URL(fileURLWithPath: first).standardizedFileURL.path
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw NodeServerError("Fatal error, can't open config file '\(path)': \(String(cString: strerror(errno)))")
-            }
-            fileText = String(decoding: data, as: UTF8.self)
-            configFile = path
-            rest.removeFirst()
-        }
-        var config = ServerConfig()
-        try config.load(fileText: fileText, commandLine: rest, fileName: configFile ?? "the command line")
-        if config.bool("daemonize") {
-            throw NodeServerError("daemonize yes is not supported by rcluster server: run it in the background with your shell or a supervisor")
-        }
-        return Options(config: config, configFile: configFile)
-    }
-
-    private let options: Options
-    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    private var channels: [any Channel] = []
+    var options: Options
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// The client listeners; after the start, touched on the event loop only.
+    var channels: [any Channel] = []
     private var engine: NodeEngine?
-    private let logger: Logger
+    let logger: Logger
+    let logSink: LogSink
+    /// The repeating serverCron task, on the event loop.
+    private var cron: RepeatedTask?
+    /// The pid file written at start (daemonize or pidfile), removed at exit.
+    private var pidFile: String?
     private let finished = DispatchSemaphore(value: 0)
     private var signalWatcher: SignalWatcher?
     private var stopping = false
@@ -65,9 +51,12 @@ public final class NodeServer: @unchecked Sendable {
         if !directory.isEmpty && !FileManager.default.changeCurrentDirectoryPath(directory) {
             throw NodeServerError("Can't chdir to '\(directory)': \(String(cString: strerror(errno)))")
         }
+        self.options.config.record("dir", FileManager.default.currentDirectoryPath)
         let sink = try LogSink(path: options.config["logfile"])
         let level = RedisLogHandler.level(options.config["loglevel"])
-        logger = Logger(label: "rcluster.server") { _ in RedisLogHandler(sink: sink, logLevel: level) }
+        sink.level = level
+        logSink = sink
+        logger = Logger(label: "rcluster.server") { _ in RedisLogHandler(sink: sink) }
     }
 
     /// Starts, serves until SHUTDOWN or SIGTERM/SIGINT, and returns the exit status.
@@ -77,8 +66,13 @@ public final class NodeServer: @unchecked Sendable {
         logger.warning("Redis version=\(EngineVersion.redisVersion), bits=64, commit=00000000, modified=0, pid=\(getpid()), just started")
         logger.warning(options.configFile == nil ? "Warning: no config file specified, using the default config. In order to specify a config file use rcluster server /path/to/redis.conf"
                                                   : "Configuration loaded")
+        let supervision = Supervision.detect(config["supervised"]) { logger.warning("\($0)") }
         let loop = group.next()
         let port = Int(config.integer("port"))
+        writePidFile(background: config.bool("daemonize") && !supervision.isSupervised)
+        showBanner(port: port)
+        logger.warning("Server initialized")
+        for warning in ConfigGaps.warnings(config) { logger.warning("WARNING \(warning)") }
         do {
             let engine = try loop.submit { () -> NodeEngine in
                 let engine = NodeEngine(config: config)
@@ -91,6 +85,16 @@ public final class NodeServer: @unchecked Sendable {
                 engine.onBlock = { [weak engine] deadline in
                     let delay = max(0, deadline - Int64(Date().timeIntervalSince1970 * 1000))
                     loop.scheduleTask(in: .milliseconds(delay)) { engine?.expireBlockedClients() }
+                }
+                engine.configApplier = { [weak self, weak engine] changes in
+                    let refusal = Self.applyDirectory(changes, engine) ?? self?.applyListeners(changes, engine)
+                    if refusal == nil, let level = changes.first(where: { $0.name == "loglevel" }) {
+                        self?.logSink.level = RedisLogHandler.level(level.value)
+                    }
+                    if refusal == nil, let hz = changes.first(where: { $0.name == "hz" }) {
+                        self?.scheduleCron(loop: loop, hz: Int64(hz.value))
+                    }
+                    return refusal
                 }
                 engine.configRewriter = { [configFile = self.options.configFile] config in Self.rewrite(config, to: configFile) }
                 engine.logger = { [logger = self.logger] level, message in Self.log(logger, level, message) }
@@ -118,10 +122,10 @@ public final class NodeServer: @unchecked Sendable {
             try? group.syncShutdownGracefully()
             return 1
         }
-        writePidFile()
         installSignalHandlers()
         scheduleCron(loop: loop)
         logger.notice("Ready to accept connections tcp")
+        supervision.signalReady()
         finished.wait()
         removePidFile()
         try? group.syncShutdownGracefully()
@@ -176,46 +180,14 @@ public final class NodeServer: @unchecked Sendable {
         }
     }
 
-    private func bind(engine: NodeEngine, loop: any EventLoop, port: Int, addresses: [String]) throws {
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: Int32(options.config.integer("tcp-backlog")))
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.socketOption(.so_keepalive), value: options.config.integer("tcp-keepalive") > 0 ? 1 : 0)
-            .childChannelInitializer { [weak self] channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let handler = ClientHandler(engine: engine) { self?.stop(reason: "User requested shutdown...") }
-                    try channel.pipeline.syncOperations.addHandler(handler)
-                }
-            }
-        channels = try Self.bind(bootstrap, port: port, addresses: addresses)
-    }
-
-    /// Binds every address of a `bind` directive (`*` and `::*` for all, a
-    /// leading `-` for one that may be missing); at least one must bind.
-    static func bind(_ bootstrap: ServerBootstrap, port: Int, addresses: [String]) throws -> [any Channel] {
-        var bound: [any Channel] = []
-        for word in addresses {
-            let optional = word.hasPrefix("-")
-            var host = optional ? String(word.dropFirst()) : word
-            if host == "*" { host = "0.0.0.0" }
-            if host == "::*" { host = "::" }
-            do {
-                bound.append(try bootstrap.bind(host: host, port: port).wait())
-            } catch where optional {
-                continue
-            }
-        }
-        guard !bound.isEmpty else { throw NodeServerError("no address of '\(addresses.joined(separator: " "))' could be bound") }
-        return bound
-    }
-
-    private func scheduleCron(loop: any EventLoop) {
-        let hz = max(1, min(500, options.config.integer("hz")))
+    /// serverCron, hz times a second; CONFIG SET hz schedules it anew.
+    private func scheduleCron(loop: any EventLoop, hz configured: Int64? = nil) {
+        let hz = max(1, min(500, configured ?? options.config.integer("hz")))
         loop.execute { [self] in
             guard let engine else { return }
+            cron?.cancel()
             let bound = NIOLoopBound(engine, eventLoop: loop)
-            loop.scheduleRepeatedTask(initialDelay: .milliseconds(1000 / hz), delay: .milliseconds(1000 / hz)) { _ in
+            cron = loop.scheduleRepeatedTask(initialDelay: .milliseconds(1000 / hz), delay: .milliseconds(1000 / hz)) { _ in
                 bound.value.cron()
             }
         }
@@ -227,8 +199,12 @@ public final class NodeServer: @unchecked Sendable {
             let name = signalNumber == SIGTERM ? "SIGTERM" : "SIGINT"
             logger.warning("Received \(name) scheduling shutdown...")
             group.next().execute { [self] in
+                // shutdown-on-sigterm / -sigint: save or nosave override the
+                // save points, force shuts down even when the save fails.
+                let flags = engine.config[signalNumber == SIGTERM ? "shutdown-on-sigterm" : "shutdown-on-sigint"].split(separator: " ")
+                let save: Bool? = flags.contains("nosave") ? false : flags.contains("save") ? true : nil
                 // As redis-server: the final save (when save points are set) or no exit.
-                guard engine.saveBeforeShutdown() else {
+                guard engine.saveBeforeShutdown(save: save) || flags.contains("force") else {
                     return logger.warning("Errors trying to shut down the server. Check the logs for more information.")
                 }
                 stop(reason: "User requested shutdown...")
@@ -254,10 +230,9 @@ public final class NodeServer: @unchecked Sendable {
         filePool.start()
         let store = RDBFileStore(loop: loop, pool: filePool) { [unowned engine] in engine.config["dbfilename"] }
         try loop.submit { engine.snapshotStore = store }.wait()
-        if options.config.bool("appendonly") {
-            logger.warning("appendonly is yes, but this engine has no AOF yet: nothing is logged or loaded from it; SAVE, BGSAVE and the save points still write dump.rdb.")
-            return nil
-        }
+        // The AOF redis-server would read instead does not exist yet (a
+        // start warning says so): the node starts empty.
+        if options.config.bool("appendonly") { return nil }
         let path = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(options.config["dbfilename"])
         let bytes: [UInt8]
         do {
@@ -280,17 +255,37 @@ public final class NodeServer: @unchecked Sendable {
         }
     }
 
-    private func writePidFile() {
-        let path = options.config["pidfile"]
-        guard !path.isEmpty else { return }
+    /// createPidFile: when daemonized or asked for, best effort; a daemon
+    /// without a pidfile writes redis-server's default one.
+    private func writePidFile(background: Bool) {
+        var path = options.config["pidfile"]
+        guard background || !path.isEmpty else { return }
+        if path.isEmpty { path = "/var/run/redis.pid" }
+        pidFile = path
         if !FileManager.default.createFile(atPath: path, contents: Data("\(getpid())\n".utf8)) {
             logger.warning("Failed to write PID file: \(String(cString: strerror(errno)))")
         }
     }
 
     private func removePidFile() {
-        let path = options.config["pidfile"]
-        if !path.isEmpty { try? FileManager.default.removeItem(atPath: path) }
+        guard let pidFile else { return }
+        logger.notice("Removing the pid file.")
+        try? FileManager.default.removeItem(atPath: pidFile)
+    }
+
+    /// redisAsciiArt: the logo as one raw block at notice level, or one line.
+    private func showBanner(port: Int) {
+        let config = options.config
+        let mode = config.bool("cluster-enabled") ? "cluster" : "standalone"
+        let shownPort = port != 0 ? port : Int(config.integer("tls-port"))
+        if StartBanner.showsLogo(alwaysShowLogo: config.bool("always-show-logo"), syslog: config.bool("syslog-enabled"),
+                                 logfile: config["logfile"]) {
+            if logSink.level <= .notice {
+                logSink.write(StartBanner.logo(version: EngineVersion.redisVersion, mode: mode, port: shownPort, pid: getpid()))
+            }
+        } else {
+            logger.notice("\(StartBanner.runningLine(mode: mode, port: shownPort))")
+        }
     }
 
     static func residentBytes() -> Int64 {
@@ -299,12 +294,21 @@ public final class NodeServer: @unchecked Sendable {
         return pages * Int64(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// CONFIG SET dir: the server changes into it (setConfigDirOption), or
+    /// refuses with strerror's text.
+    static func applyDirectory(_ changes: [(name: String, value: String)], _ engine: NodeEngine?) -> (name: String, reason: String)? {
+        guard let change = changes.first(where: { $0.name == "dir" }) else { return nil }
+        guard chdir(change.value) == 0 else { return ("dir", String(cString: strerror(errno))) }
+        engine?.workingDirectory = FileManager.default.currentDirectoryPath
+        return nil
+    }
+
     /// CONFIG REWRITE: the file with every non-default directive, written atomically.
     static func rewrite(_ config: ServerConfig, to path: String?) -> String? {
         guard let path else { return "The server is running without a config file" }
         let original = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         do {
-            try config.rewritten(keepingCommentsOf: original).write(toFile: path, atomically: true, encoding: .utf8)
+            try config.rewritten(original).write(toFile: path, atomically: true, encoding: .utf8)
             return nil
         } catch {
             return "\(error)"

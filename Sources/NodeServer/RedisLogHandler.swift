@@ -6,7 +6,9 @@ import Logging
 /// time is the level (`.` debug, `-` verbose, `*` notice, `#` warning).
 struct RedisLogHandler: LogHandler {
     let sink: LogSink
-    var logLevel: Logger.Level
+    /// swift-log's own filter lets everything through; the sink's level
+    /// (loglevel, which CONFIG SET changes) decides.
+    var logLevel: Logger.Level = .trace
     var metadata: Logger.Metadata = [:]
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -16,6 +18,7 @@ struct RedisLogHandler: LogHandler {
 
     func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
              file: String, function: String, line: UInt) {
+        guard level >= sink.level else { return }
         let mark: String
         switch level {
         case .trace, .debug: mark = "."
@@ -53,6 +56,13 @@ struct RedisLogHandler: LogHandler {
 final class LogSink: @unchecked Sendable {
     private let handle: FileHandle
     private let lock = NSLock()
+    private var minimumLevel = Logger.Level.notice
+
+    /// The lowest level written (loglevel).
+    var level: Logger.Level {
+        get { lock.withLock { minimumLevel } }
+        set { lock.withLock { minimumLevel = newValue } }
+    }
 
     init(path: String) throws {
         if path.isEmpty {

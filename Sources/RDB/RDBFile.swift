@@ -3,8 +3,14 @@
 /// its EXPIRETIME_MS when it has one), EOF and the CRC-64 of it all.
 public struct RDBFileWriter {
     private var writer = RDBObjectWriter()
+    /// rdbchecksum: without it the file ends with a zero checksum, which
+    /// readers take as "not checked" (as redis-server writes and reads it).
+    private let checksum: Bool
 
-    public init(aux: [(String, String)]) {
+    /// `compression`: rdbcompression (LZF for long strings); `checksum`: rdbchecksum.
+    public init(aux: [(String, String)], compression: Bool = true, checksum: Bool = true) {
+        self.checksum = checksum
+        writer.compression = compression
         writer.bytes += Array("REDIS0010".utf8)
         for (key, value) in aux {
             writer.bytes.append(0xFA)
@@ -34,7 +40,7 @@ public struct RDBFileWriter {
     /// The file's bytes, EOF and checksum included.
     public mutating func finish() -> [UInt8] {
         writer.bytes.append(0xFF)
-        let crc = CRC64.checksum(writer.bytes)
+        let crc: UInt64 = checksum ? CRC64.checksum(writer.bytes) : 0
         var bytes = writer.bytes
         withUnsafeBytes(of: crc.littleEndian) { bytes += $0 }
         return bytes

@@ -9,6 +9,13 @@ import TestSupport
         ["--port", "abc"], ["--nosuch", "1"], ["--save", "1"], ["--maxmemory-policy", "foo"], ["--port", "1", "2"],
         ["--protected-mode", "maybe"], ["--maxmemory", "lots"], ["--hz", "-1"], ["--port", "7000", "--databases", "0"],
         ["--appendfsync", "sometimes"], ["--port", "a\"b\\c"],
+        // Checks after the last line are reported without one.
+        ["--cluster-enabled", "yes", "--replicaof", "127.0.0.1", "7000"], ["--logfile", "/nonexistent-folder/redis.log"],
+        ["--activedefrag", "yes"], ["--rename-command", "nosuch", "x"], ["--x.y"],
+        ["--save", "0", "1"], ["--client-output-buffer-limit", "master 1 1 1"], ["--oom-score-adj-values", "1 2"],
+        ["--bind", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17"], ["--unixsocketperm", "888"], ["--dir", "/nonexistent-folder"],
+        ["--dbfilename", "a/b"], ["--appenddirname", ""], ["--proc-title-template", "{bad}"], ["--notify-keyspace-events", "Q"],
+        ["--list-max-ziplist-entries", "1", "2"], ["--maxmemory-clients", "101%"],
     ]
 
     @Test(arguments: cases)

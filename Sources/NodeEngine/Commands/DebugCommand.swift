@@ -52,10 +52,10 @@ enum DebugCommand {
             protocolReply(e, c, a)
         case "quicklist-packed-threshold" where a.count == 3:
             // quicklistisSetPackedThreshold: 0 means 1 GB; the engine's lists keep elements whole either way.
-            guard let size = MemoryValue.parse(a.string(2)), size >= 0, size <= (1 << 32) - (1 << 20) else {
+            guard let size = ConfigNumberSyntax.memtoull(a.string(2)), size <= (1 << 32) - (1 << 20) else {
                 return e.fail(c, "ERR argument must be a memory value bigger than 1 and smaller than 4gb")
             }
-            e.quicklistPackedThreshold = size == 0 ? 1 << 30 : size
+            e.quicklistPackedThreshold = size == 0 ? 1 << 30 : Int64(size)
             c.reply.ok()
         case "log" where a.count == 3:
             e.log(.warning, "DEBUG LOG: \(a.string(2))")

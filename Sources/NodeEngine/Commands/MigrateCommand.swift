@@ -25,10 +25,13 @@ enum MigrateCommand {
                 guard more >= 1 else { return e.fail(c, "ERR syntax error") }
                 index += 1
                 password = a[index]
+                e.redact(index)
             } else if a.isWord(index, "auth2") {
                 guard more >= 2 else { return e.fail(c, "ERR syntax error") }
                 username = a[index + 1]
                 password = a[index + 2]
+                e.redact(index + 1)
+                e.redact(index + 2)
                 index += 2
             } else if a.isWord(index, "keys") {
                 guard a.length(3) == 0 else {

@@ -50,7 +50,7 @@ extension NodeEngine {
         var file = RDBFileWriter(aux: [
             ("redis-ver", EngineVersion.redisVersion), ("redis-bits", "64"), ("ctime", String(now / 1000)),
             ("used-mem", String(residentMemory?() ?? 0)), ("aof-base", "0"),
-        ])
+        ], compression: config.bool("rdbcompression"), checksum: config.bool("rdbchecksum"))
         for (index, database) in databases.enumerated() where database.count > 0 {
             file.selectDatabase(index, keys: database.count, expires: database.expires.count)
             for entry in 0..<database.table.count {

@@ -14,12 +14,13 @@ enum ServerCommands {
 
     static func configGet(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         var pairs: [(String, String)] = []
+        // One entry per name whatever its case, as redis-server's reply dict.
         var seen: Set<String> = []
         for index in 2..<a.count {
-            for pair in e.config.matching(a[index]) where seen.insert(pair.0).inserted { pairs.append(pair) }
+            for pair in e.config.matching(a[index]) where seen.insert(pair.0.lowercased()).inserted { pairs.append(pair) }
         }
-        if pairs.contains(where: { $0.0 == "dir" }) {
-            pairs = pairs.map { $0.0 == "dir" ? ($0.0, e.workingDirectory) : $0 }
+        if pairs.contains(where: { $0.0.lowercased() == "dir" }) {
+            pairs = pairs.map { $0.0.lowercased() == "dir" ? ($0.0, e.workingDirectory) : $0 }
         }
         c.reply.map(pairs.count)
         for (name, value) in pairs {
@@ -29,9 +30,10 @@ enum ServerCommands {
     }
 
     static func configSet(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard a.count % 2 == 0 else { return e.fail(c, "ERR wrong number of arguments for 'config|set' command") }
+        guard a.count % 2 == 0 else { return e.fail(c, "ERR syntax error") }
         let pairs = stride(from: 2, to: a.count, by: 2).map { (a.string($0), a.string($0 + 1)) }
-        switch e.config.validatedChanges(pairs) {
+        for index in ServerConfig.sensitiveArgumentIndexes(a) { e.redact(index) }
+        switch e.config.validatedChanges(pairs, clientIsLocal: c.isLoopback) {
         case .failure(let error):
             e.fail(c, error.message)
         case .success(let changes):
@@ -49,7 +51,9 @@ enum ServerCommands {
     }
 
     static func configRewrite(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard let rewrite = e.configRewriter else { return e.fail(c, "ERR The server is running without a config file") }
+        guard !e.configFile.isEmpty, let rewrite = e.configRewriter else {
+            return e.fail(c, "ERR The server is running without a config file")
+        }
         if let error = rewrite(e.config) { return e.fail(c, "ERR Rewriting config file: \(error)") }
         c.reply.ok()
     }

@@ -9,12 +9,20 @@ struct SlowlogEntry {
 }
 
 extension NodeEngine {
+    static let redactedWord = Array("(redacted)".utf8)
+
+    /// redactClientCommandArgument: argument `index` of the command running
+    /// (a password) shows as "(redacted)" in MONITOR and the slow log.
+    func redact(_ index: Int) { redactedArguments.insert(index) }
+
     /// After a command ran: monitors see it (unless admin or skip-monitor),
     /// and the slow log keeps it when it took longer than the threshold.
     func observe(_ entry: CommandEntry, _ client: ClientSession, _ arguments: Arguments, started: Int64, duration: Int64) {
         if !monitors.isEmpty && !entry.flags.contains(.admin) && !entry.flags.contains(.skipMonitor) {
             var line = "+\(started / 1_000_000).\(String(started % 1_000_000).leftPadded(6)) [\(client.db) \(client.address)] "
-            line += (0..<arguments.count).map { ServerConfig.representation(bytes: arguments[$0]) }.joined(separator: " ")
+            line += (0..<arguments.count).map {
+                ServerConfig.representation(bytes: redactedArguments.contains($0) ? Self.redactedWord : arguments[$0])
+            }.joined(separator: " ")
             line += "\r\n"
             let bytes = Array(line.utf8)
             for monitor in monitors where monitor !== client {
@@ -31,6 +39,10 @@ extension NodeEngine {
         let kept = min(arguments.count, 32)
         var words: [[UInt8]] = []
         for index in 0..<kept {
+            if redactedArguments.contains(index) {
+                words.append(Self.redactedWord)
+                continue
+            }
             if kept < arguments.count && index == kept - 1 {
                 words.append(Array("... (\(arguments.count - kept + 1) more arguments)".utf8))
                 break

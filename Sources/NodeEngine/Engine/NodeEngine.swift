@@ -34,6 +34,8 @@ public final class NodeEngine {
     var pauseUntil: Int64 = 0
     /// The command running is a write (one that may replace a key kept expired during a pause).
     var executingWrite = false
+    /// Arguments of the command running that MONITOR and the slow log show as "(redacted)".
+    var redactedArguments: Set<Int> = []
     var pauseAll = false
     var postponedClients: [ClientSession] = []
     var monitors: [ClientSession] = []
@@ -164,12 +166,8 @@ public final class NodeEngine {
 
     /// The hard limits of client-output-buffer-limit, read on every write.
     static func hardOutputLimits(_ config: ServerConfig) -> (normal: Int, pubsub: Int) {
-        let words = config["client-output-buffer-limit"].split(separator: " ").map(String.init)
-        func limit(_ name: String) -> Int {
-            guard let index = words.firstIndex(of: name), index + 1 < words.count else { return 0 }
-            return Int(MemoryValue.parse(words[index + 1]) ?? 0)
-        }
-        return (limit("normal"), limit("pubsub"))
+        let limits = SpecialConfigValues.bufferLimits(config["client-output-buffer-limit"])
+        return (Int(clamping: UInt64(limits[0][0]) ?? 0), Int(clamping: UInt64(limits[2][0]) ?? 0))
     }
 
     public func disconnect(_ client: ClientSession) {
@@ -343,6 +341,7 @@ public final class NodeEngine {
         let outerWrite = executingWrite
         executingWrite = entry.flags.contains(.write)
         defer { executingWrite = outerWrite }
+        if !redactedArguments.isEmpty { redactedArguments = [] }
         entry.handler(self, client, arguments)
         let end = clock.microseconds()
         if batchClock != nil { batchClock = end }
@@ -382,6 +381,8 @@ public final class NodeEngine {
 
     public func applyConfig(_ changes: [(name: String, value: String)]) {
         config.apply(changes)
+        // The server changed into the new dir (configApplier); keep its absolute path.
+        if changes.contains(where: { $0.name == "dir" }) { config.record("dir", workingDirectory) }
         // cluster-announce-ip/port/bus-port/hostname take effect at once, as in clusterUpdateMyself*.
         if changes.contains(where: { $0.name.hasPrefix("cluster-announce-") }) { updateMyselfAddress() }
         encodingLimits = config.encodingLimits
@@ -393,6 +394,7 @@ public final class NodeEngine {
         latency.threshold = config.integer("latency-monitor-threshold")
         latency.tracksCommands = config.bool("latency-tracking")
         if changes.contains(where: { $0.name == "maxmemory" }) { performEvictions() }
+        for warning in ConfigGaps.warnings(after: changes, config) { log(.warning, "WARNING \(warning)") }
         if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
             for client in clients.values { client.authenticated = true }
         }

@@ -34,6 +34,7 @@ public struct ServerCommand: ParsableCommand {
         }
         do {
             let options = try NodeServer.options(from: arguments)
+            if let status = NodeServer.detachIfDaemonizing(options) { return status }
             return try NodeServer(options: options).run()
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
