@@ -59,6 +59,17 @@ struct DifferentialHarness {
         return words
     }
 
+    /// A fresh redis-server 7.0.15 and a fresh engine node, and what `body`
+    /// makes of each: the reference's first.
+    static func onBoth<T>(extraArguments: [String] = [], _ body: (RedisServerProcess) async throws -> T) async throws -> [T] {
+        let reference = try RedisServerProcess(cluster: false, extraArguments: extraArguments, server: .redis70)
+        let engine = try RedisServerProcess(cluster: false, extraArguments: extraArguments, server: .engine)
+        defer { reference.kill(); engine.kill(); reference.removeFiles(); engine.removeFiles() }
+        try await reference.waitUntilReady()
+        try await engine.waitUntilReady()
+        return [try await body(reference), try await body(engine)]
+    }
+
     /// Both servers, fresh and empty, then each script in RESP2 and in RESP3;
     /// every step whose replies differ is an expectation failure.
     static func compare(_ scripts: [String: String], extraArguments: [String] = [], cluster: Bool = false) async throws {

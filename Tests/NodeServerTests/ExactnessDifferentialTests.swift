@@ -143,7 +143,6 @@ import TestSupport
         DEBUG QUICKLIST-PACKED-THRESHOLD 5gb
         DEBUG QUICKLIST-PACKED-THRESHOLD x
         DEBUG QUICKLIST-PACKED-THRESHOLD 0
-        DEBUG STRINGMATCH-TEST
         DEBUG REPLYBUFFER peak-reset-time never
         DEBUG REPLYBUFFER peak-reset-time x
         DEBUG REPLYBUFFER nosuch 1
@@ -235,13 +234,7 @@ import TestSupport
             ["CLIENT", "KILL", "TYPE", "master"], ["CLIENT", "UNBLOCK", "x"], ["CLIENT", "UNBLOCK", "999"],
             ["CLIENT", "UNBLOCK", "1", "bad"], ["GET", "k"], ["PING", "end"],
         ]
-        let reference = try RedisServerProcess(cluster: false, server: .redis70)
-        let engine = try RedisServerProcess(cluster: false, server: .engine)
-        defer { reference.kill(); engine.kill(); reference.removeFiles(); engine.removeFiles() }
-        try await reference.waitUntilReady()
-        try await engine.waitUntilReady()
-        var seen: [[String]] = []
-        for server in [reference, engine] {
+        let seen = try await DifferentialHarness.onBoth { server in
             let client = try RawRESPConnection(port: server.port)
             try client.sendRaw(pipeline.flatMap(KeyspaceNotificationDifferentialTests.encode))
             var replies: [String] = []
@@ -254,7 +247,7 @@ import TestSupport
             }
             replies.append(String(decoding: try client.command(["CLIENT", "UNBLOCK", String(id), "ERROR"]), as: UTF8.self))
             replies.append(String(decoding: try blocked.readReply(), as: UTF8.self))
-            seen.append(replies)
+            return replies
         }
         #expect(seen[0] == seen[1])
     }

@@ -159,15 +159,7 @@ import TestSupport
 
     @Test(arguments: ["KEA", "Kg", "E$", "El", "Ks", "Eh", "Kz", "Ex", "KEAm", "KEn", "AKE"])
     func subscribersSeeTheSameEvents(classes: String) async throws {
-        let reference = try RedisServerProcess(cluster: false, server: .redis70)
-        let engine = try RedisServerProcess(cluster: false, server: .engine)
-        defer { reference.kill(); engine.kill(); reference.removeFiles(); engine.removeFiles() }
-        try await reference.waitUntilReady()
-        try await engine.waitUntilReady()
-        var seen: [[String]] = []
-        for server in [reference, engine] {
-            seen.append(try await Self.events(on: server, classes: classes))
-        }
+        let seen = try await DifferentialHarness.onBoth { try await Self.events(on: $0, classes: classes) }
         #expect(!seen[0].isEmpty, "redis-server published nothing for \(classes)")
         for index in 0..<max(seen[0].count, seen[1].count) {
             let want = index < seen[0].count ? seen[0][index] : "(nothing)"

@@ -64,6 +64,14 @@ enum DebugCommand {
             e.log(.warning, "Changing replication IDs after receiving DEBUG change-repl-id")
             c.reply.ok()
         case "stringmatch-test" where a.count == 2:
+            // stringmatchlen_fuzz_test: random patterns against random strings, for crashes.
+            var generator = e.random
+            for _ in 0..<1000 {
+                let pattern = (0..<Int.random(in: 0...100, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let text = (0..<Int.random(in: 0...100, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                _ = GlobPattern.matches(pattern, text, caseInsensitive: Bool.random(using: &generator))
+            }
+            e.random = generator
             c.reply.simple("Apparently Redis did not crash: test passed")
         case "replybuffer" where a.count == 4:
             replyBuffer(e, c, a)

@@ -97,24 +97,19 @@ public struct ReplyBuffer {
         } else {
             text = Self.format17g(value)
         }
-        if isRESP3 {
-            bytes.writeInteger(UInt8(ascii: ","))
-            bytes.writeString(text)
-            bytes.writeStaticString("\r\n")
-        } else {
-            bulk(text)
-        }
+        if isRESP3 { line(UInt8(ascii: ","), text) } else { bulk(text) }
+    }
+
+    /// A RESP3 one-line type: its marker, the text, CRLF.
+    private mutating func line(_ marker: UInt8, _ text: String) {
+        bytes.writeInteger(marker)
+        bytes.writeString(text)
+        bytes.writeStaticString("\r\n")
     }
 
     /// A big number: `(digits` in RESP3, a bulk string in RESP2.
     public mutating func bigNumber(_ digits: String) {
-        if isRESP3 {
-            bytes.writeInteger(UInt8(ascii: "("))
-            bytes.writeString(digits)
-            bytes.writeStaticString("\r\n")
-        } else {
-            bulk(digits)
-        }
+        if isRESP3 { line(UInt8(ascii: "("), digits) } else { bulk(digits) }
     }
 
     /// An attribute map of `count` pairs before a reply: RESP3 only (RESP2 clients get the reply alone).
