@@ -252,6 +252,39 @@ import TestSupport
         #expect(seen[0] == seen[1])
     }
 
+    /// MEMORY USAGE where jemalloc's rounding can be matched: every string
+    /// encoding, listpacks, intsets, small hash tables, multi-node quicklists.
+    static let memoryUsage = """
+        SET int 12345
+        SET embstr hello
+        SET embstr44 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+        SET raw xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+        RPUSH list a b c 1 2 300 -5000 70000 5000000000 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+        HSET hash f v n 5 long xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+        SADD intset 1 2 3 100000
+        SADD bigintset 1 5000000000
+        SADD table a b c
+        ZADD zset 1 a 2.5 b -3 c
+        DEBUG POPULATE 50 k 10
+        MEMORY USAGE int
+        MEMORY USAGE embstr
+        MEMORY USAGE embstr44
+        MEMORY USAGE raw
+        MEMORY USAGE list
+        MEMORY USAGE hash
+        MEMORY USAGE intset
+        MEMORY USAGE bigintset
+        MEMORY USAGE table
+        MEMORY USAGE zset
+        MEMORY USAGE k:7
+        MEMORY USAGE list SAMPLES 0
+        MEMORY USAGE list SAMPLES -1
+        """
+
+    @Test func memoryUsageMatchesRedisServerWhereRoundingAllows() async throws {
+        try await DifferentialHarness.compare(["memory usage": Self.memoryUsage])
+    }
+
     @Test func numericOptionsAnswerWithRedisServersTexts() async throws {
         try await DifferentialHarness.compare(["numeric options": Self.numericOptions])
     }

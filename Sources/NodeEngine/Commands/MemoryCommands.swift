@@ -10,10 +10,13 @@ enum MemoryCommands {
 
     /// The key as it is stored, expired or not, untouched (memoryCommand's dictFind).
     static func usage(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        var samples = 5
         var index = 3
         while index < a.count {
             if a.isWord(index, "samples") && index + 1 < a.count {
-                guard a.integer(index + 1) != nil else { return e.fail(c, "ERR value is not an integer or out of range") }
+                guard let count = a.integer(index + 1) else { return e.fail(c, "ERR value is not an integer or out of range") }
+                guard count >= 0 else { return e.fail(c, "ERR syntax error") }
+                samples = Int(clamping: count)
                 index += 2
             } else {
                 return e.fail(c, "ERR syntax error")
@@ -21,7 +24,9 @@ enum MemoryCommands {
         }
         let key = a[2]
         guard let found = e.databases[c.db].table.find(key) else { return c.reply.null() }
-        c.reply.integer(MemoryEstimate.bytes(key: key, value: e.databases[c.db].table[value: found]))
+        c.reply.integer(MemoryEstimate.bytes(key: key, value: e.databases[c.db].table[value: found], samples: samples,
+                                             listMaxListpackSize: Int(e.config.integer("list-max-listpack-size")),
+                                             cluster: e.cluster != nil))
     }
 
     static func stats(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
