@@ -79,3 +79,26 @@ import Testing
         }
     }
 }
+
+/// MULTI under maxmemory, as multi.tcl checks it: EXEC of a queue holding a
+/// write that could grow memory aborts with the OOM reason, a read-only one
+/// runs, and nothing more is queued while memory is over the limit.
+@Suite struct TransactionMemoryTests {
+    @Test func execAbortsOnOutOfMemoryOnlyForQueuesThatWouldGrow() throws {
+        let node = try EngineHarness()
+        let admin = node.connect()
+        node.run("MULTI")
+        node.run("SET", "x", "1")
+        node.run("GET", "x")
+        node.run(on: admin, "CONFIG", "SET", "maxmemory", "1")
+        #expect(node.run("EXEC") == "-EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.\r\n")
+        node.run(on: admin, "CONFIG", "SET", "maxmemory", "0")
+        node.run("MULTI")
+        node.run("GET", "x")
+        node.run(on: admin, "CONFIG", "SET", "maxmemory", "1")
+        #expect(node.run("EXEC") == "*1\r\n$-1\r\n")
+        node.run("MULTI")
+        #expect(node.run("GET", "x") == "-OOM command not allowed when used memory > 'maxmemory'.\r\n")
+        #expect(node.run("EXEC") == "-EXECABORT Transaction discarded because of previous errors.\r\n")
+    }
+}

@@ -39,10 +39,17 @@ extension NodeEngine {
         Int64(rcluster_allocated_bytes())
     }
 
-    /// Before a command that may grow memory: evict, and refuse it if that was not enough.
-    func memoryRefusal(_ entry: CommandEntry) -> String? {
-        guard maxmemory > 0, entry.flags.contains(.denyOOM) || entry.flags.contains(.write) else { return nil }
-        guard performEvictions(), entry.flags.contains(.denyOOM) else { return nil }
+    /// Before a command that may grow memory: evict, and refuse it if that was
+    /// not enough. Inside MULTI every command but EXEC, DISCARD, QUIT and RESET
+    /// is refused then (the queue grows), and EXEC when its queue holds one that would be.
+    func memoryRefusal(_ entry: CommandEntry, _ client: ClientSession) -> String? {
+        guard maxmemory > 0 else { return nil }
+        let queues = client.transaction != nil && !["exec", "discard", "quit", "reset"].contains(entry.name)
+        let refusable = entry.flags.contains(.denyOOM) || queues || (entry.name == "exec" && (client.transaction ?? []).contains {
+            commands.lookup($0)?.flags.contains(.denyOOM) ?? false
+        })
+        guard refusable || entry.flags.contains(.write) else { return nil }
+        guard performEvictions(), refusable else { return nil }
         return "OOM command not allowed when used memory > 'maxmemory'."
     }
 

@@ -289,7 +289,12 @@ public final class NodeEngine {
             reject(client, redirection)
             return
         }
-        if let error = memoryRefusal(entry) {
+        if let error = memoryRefusal(entry, client) {
+            if entry.name == "exec" {
+                // execCommandAbort: the transaction goes, with the reason.
+                discardTransaction(client)
+                return reject(client, "EXECABORT Transaction discarded because of: " + error)
+            }
             reject(client, error)
             return
         }
