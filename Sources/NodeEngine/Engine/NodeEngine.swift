@@ -7,7 +7,7 @@ import NIOCore
 /// and commands run one at a time in arrival order. Time comes from an
 /// injected clock, randomness from a seeded generator.
 public final class NodeEngine {
-    public private(set) var config: ServerConfig
+    public internal(set) var config: ServerConfig
     let clock: any EngineClock
     var random: SplitMix64Generator
     var databases: [Database]
@@ -320,19 +320,6 @@ public final class NodeEngine {
     /// Commands redis-server marks may-replicate (hidden from COMMAND): held by CLIENT PAUSE WRITE too.
     static let mayReplicate: Set<String> = ["publish", "spublish", "pfcount"]
 
-    /// What CLIENT PAUSE WRITE holds: writes, may-replicate commands, and an
-    /// EXEC whose queue has one of them.
-    func mayReplicate(_ entry: CommandEntry, _ client: ClientSession) -> Bool {
-        if entry.flags.contains(.write) || Self.mayReplicate.contains(entry.name) { return true }
-        guard entry.name == "exec", let queued = client.transaction else { return false }
-        return queued.contains { arguments in
-            commands.lookup(arguments).map { $0.flags.contains(.write) || Self.mayReplicate.contains($0.name) } ?? false
-        }
-    }
-
-    /// While clients are paused the dataset stays as it is: keys that expire
-    /// read as missing but are deleted only after the pause, as in expireIfNeeded.
-    var keepsExpiredKeys: Bool { pauseUntil > now && !executingWrite }
     static let subscriptionCommands: Set<String> = ["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"]
     static let subscriberCommands: Set<String> = ["ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
                                                    "psubscribe", "punsubscribe", "quit", "reset"]
@@ -384,26 +371,6 @@ public final class NodeEngine {
         }
     }
 
-    public func applyConfig(_ changes: [(name: String, value: String)]) {
-        config.apply(changes)
-        // The server changed into the new dir (configApplier); keep its absolute path.
-        if changes.contains(where: { $0.name == "dir" }) { config.record("dir", workingDirectory) }
-        // cluster-announce-ip/port/bus-port/hostname take effect at once, as in clusterUpdateMyself*.
-        if changes.contains(where: { $0.name.hasPrefix("cluster-announce-") }) { updateMyselfAddress() }
-        encodingLimits = config.encodingLimits
-        maxmemory = config.integer("maxmemory")
-        usesLFU = config["maxmemory-policy"].hasSuffix("lfu")
-        slowlogThreshold = config.integer("slowlog-log-slower-than")
-        outputLimits = Self.hardOutputLimits(config)
-        keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
-        latency.threshold = config.integer("latency-monitor-threshold")
-        latency.tracksCommands = config.bool("latency-tracking")
-        if changes.contains(where: { $0.name == "maxmemory" }) { performEvictions() }
-        for warning in ConfigGaps.warnings(after: changes, config) { log(.warning, "WARNING \(warning)") }
-        if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
-            for client in clients.values { client.authenticated = true }
-        }
-    }
 }
 
 struct WatchedKeyName: Hashable {

@@ -1,0 +1,24 @@
+/// A configuration change reaching the engine: the values it keeps out of
+/// the config table for speed, and the effects a change has at once.
+extension NodeEngine {
+    public func applyConfig(_ changes: [(name: String, value: String)]) {
+        config.apply(changes)
+        // The server changed into the new dir (configApplier); keep its absolute path.
+        if changes.contains(where: { $0.name == "dir" }) { config.record("dir", workingDirectory) }
+        // cluster-announce-ip/port/bus-port/hostname take effect at once, as in clusterUpdateMyself*.
+        if changes.contains(where: { $0.name.hasPrefix("cluster-announce-") }) { updateMyselfAddress() }
+        encodingLimits = config.encodingLimits
+        maxmemory = config.integer("maxmemory")
+        usesLFU = config["maxmemory-policy"].hasSuffix("lfu")
+        slowlogThreshold = config.integer("slowlog-log-slower-than")
+        outputLimits = Self.hardOutputLimits(config)
+        keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
+        latency.threshold = config.integer("latency-monitor-threshold")
+        latency.tracksCommands = config.bool("latency-tracking")
+        if changes.contains(where: { $0.name == "maxmemory" }) { performEvictions() }
+        for warning in ConfigGaps.warnings(after: changes, config) { log(.warning, "WARNING \(warning)") }
+        if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
+            for client in clients.values { client.authenticated = true }
+        }
+    }
+}
