@@ -228,7 +228,8 @@ import TestSupport
         let pipeline: [[String]] = [
             ["CLIENT", "REPLY", "OFF"], ["PING", "a"], ["SET", "k", "v"], ["CLIENT", "REPLY", "ON"], ["PING", "b"],
             ["CLIENT", "REPLY", "SKIP"], ["PING", "c"], ["PING", "d"], ["CLIENT", "REPLY", "SKIP"], ["CLIENT", "REPLY", "OFF"],
-            ["PING", "e"], ["CLIENT", "REPLY", "ON"], ["CLIENT", "REPLY", "BAD"], ["CLIENT", "KILL", "ID", "-1"],
+            ["PING", "e"], ["CLIENT", "REPLY", "ON"], ["CLIENT", "REPLY", "SKIP"], ["CLIENT", "REPLY", "ON"], ["PING", "f"],
+            ["CLIENT", "REPLY", "BAD"], ["CLIENT", "KILL", "ID", "-1"],
             ["CLIENT", "KILL", "ID", "x"], ["CLIENT", "KILL", "ID", "0"], ["CLIENT", "KILL", "TYPE", "wrong"],
             ["CLIENT", "KILL", "USER", "wrong"], ["CLIENT", "KILL", "SKIPME", "maybe"], ["CLIENT", "KILL", "ID", "10", "x"],
             ["CLIENT", "KILL", "TYPE", "master"], ["CLIENT", "UNBLOCK", "x"], ["CLIENT", "UNBLOCK", "999"],

@@ -35,7 +35,7 @@ public final class ClientSession {
     var watched: [WatchedKey] = []
     var watchDirty = false
     /// CLIENT REPLY: whether this client's replies are sent.
-    enum ReplyMode { case on, off, skipNext }
+    enum ReplyMode { case on, off, skipNext, skipping }
     var replyMode = ReplyMode.on
     /// Inside EXEC: blocking commands answer as a timeout instead of waiting.
     var inExec = false

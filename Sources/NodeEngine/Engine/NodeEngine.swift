@@ -239,12 +239,15 @@ public final class NodeEngine {
     func execute(_ client: ClientSession, _ arguments: Arguments) {
         guard client.replyMode != .on else { return processCommand(client, arguments) }
         let mark = client.reply.bytes.writerIndex
-        let skipping = client.replyMode == .skipNext
-        if skipping { client.replyMode = .on }
+        if client.replyMode == .skipNext { client.replyMode = .skipping }
         processCommand(client, arguments)
+        // The mode as the command left it decides, as redis-server checks its flags when a
+        // reply is added: CLIENT REPLY ON clears a SKIP before its own OK.
+        let silenced = client.replyMode == .off || client.replyMode == .skipping
+        if client.replyMode == .skipping { client.replyMode = .on }
         // RESP3 pushes still go out (CLIENT_PUSHING): (un)subscribing answers with them alone.
         let pushes = client.reply.protocolVersion == 3 && Self.subscriptionCommands.contains(arguments.lowercased(0))
-        if (client.replyMode == .off || skipping) && !pushes { client.reply.bytes.moveWriterIndex(to: mark) }
+        if silenced && !pushes { client.reply.bytes.moveWriterIndex(to: mark) }
     }
 
     /// processCommand: lookup, arity, auth, transaction, then the handler.
