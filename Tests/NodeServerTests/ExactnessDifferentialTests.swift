@@ -248,6 +248,11 @@ import TestSupport
             }
             replies.append(String(decoding: try client.command(["CLIENT", "UNBLOCK", String(id), "ERROR"]), as: UTF8.self))
             replies.append(String(decoding: try blocked.readReply(), as: UTF8.self))
+            // Subscription replies are pushes: they pass CLIENT REPLY OFF in RESP2 too.
+            let subscriber = try RawRESPConnection(port: server.port)
+            try subscriber.sendRaw(KeyspaceNotificationDifferentialTests.encode(["CLIENT", "REPLY", "OFF"])
+                + KeyspaceNotificationDifferentialTests.encode(["SUBSCRIBE", "ch"]))
+            replies.append(String(decoding: try subscriber.readReply(), as: UTF8.self))
             return replies
         }
         #expect(seen[0] == seen[1])

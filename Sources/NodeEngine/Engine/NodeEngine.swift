@@ -245,8 +245,8 @@ public final class NodeEngine {
         // reply is added: CLIENT REPLY ON clears a SKIP before its own OK.
         let silenced = client.replyMode == .off || client.replyMode == .skipping
         if client.replyMode == .skipping { client.replyMode = .on }
-        // RESP3 pushes still go out (CLIENT_PUSHING): (un)subscribing answers with them alone.
-        let pushes = client.reply.protocolVersion == 3 && Self.subscriptionCommands.contains(arguments.lowercased(0))
+        // Pushes still go out (CLIENT_PUSHING), in RESP2 too: (un)subscribing answers with them alone.
+        let pushes = Self.subscriptionCommands.contains(arguments.lowercased(0))
         if silenced && !pushes { client.reply.bytes.moveWriterIndex(to: mark) }
     }
 
