@@ -45,6 +45,8 @@ enum ConnectionCommands {
             e.fail(c, "ERR syntax error")
             return
         }
+        // The password (and the user name) never show in MONITOR or the slow log.
+        for index in 1..<a.count { e.redact(index) }
         if a.count == 2 && !e.requiresPassword {
             e.fail(c, "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
             return
@@ -83,6 +85,8 @@ enum ConnectionCommands {
         while index < a.count {
             let remaining = a.count - 1 - index
             if a.isWord(index, "auth") && remaining >= 2 {
+                e.redact(index + 1)
+                e.redact(index + 2)
                 guard authenticate(e, user: a[index + 1], password: a[index + 2]) else {
                     e.fail(c, "WRONGPASS invalid username-password pair or user is disabled.")
                     return
