@@ -9,6 +9,13 @@
                     a unit stopped early
   OUT/summary.json  all of it, machine-readable
 
+The table compares, per unit, the tests redis-server passes less those the
+skip list leaves out of the engine run ("skipped"; matched as runtest's
+--skiptest matches: exact name, or a regexp when it starts with "/"): "engine
+passed" counts the compared tests the engine passes too, "engine %" is that
+over "compared", and "99%" says whether the unit meets the acceptance rule
+(ran to its end and passed at least 99% of the compared tests).
+
 Usage: redis-compat-table.py --out OUT [--skip-file FILE]
 """
 import argparse
@@ -189,9 +196,50 @@ def status_of(meta, log, ref_log=None):
 
 
 def pct(a, b):
+    """a/b as a percentage, rounded down to 0.1 (98.96 is 98.9%, never 99%)."""
     if b == 0:
         return "-" if a == 0 else "n/a"
-    return "%d%%" % round(100.0 * a / b)
+    tenths = (1000 * a) // b
+    return "100%" if tenths == 1000 else "%d.%d%%" % (tenths // 10, tenths % 10)
+
+
+SKIP_FS = re.compile(r"\s+\|\s+")
+
+
+def load_skips(path):
+    """The skip list as scripts/redis-compat.sh reads it: fields separated by
+    a bar with blanks around it. Returns ({unit: reason}, {unit: [(pattern,
+    reason)]})."""
+    units, tests = {}, collections.defaultdict(list)
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                fields = SKIP_FS.split(line)
+                if len(fields) == 2:
+                    units.setdefault(fields[0].strip(), fields[1])
+                elif len(fields) == 3:
+                    tests[fields[0].strip()].append((fields[1], fields[2]))
+    except FileNotFoundError:
+        pass
+    return units, tests
+
+
+def skip_reason(name, patterns):
+    """The reason of the first pattern that skips test NAME (runtest's
+    search_pattern_list: exact name, or "/regexp" searched in the name)."""
+    for pat, reason in patterns:
+        if pat.startswith("/"):
+            try:
+                if re.search(pat[1:], name):
+                    return reason
+            except re.error:
+                continue
+        elif pat == name:
+            return reason
+    return None
 
 
 def main():
@@ -207,6 +255,7 @@ def main():
         units = [l.strip() for l in f if l.strip()]
     run = read_meta(os.path.join(out, "run.txt")) or {}
     engine_bin = read_meta(os.path.join(out, "engine-binary.txt")) or {}
+    skip_units, skip_tests = load_skips(args.skip_file)
 
     rows, no_tests, details = [], [], []
     for u in units:
@@ -223,7 +272,15 @@ def main():
         rf = len(r["log"]["err"]) if r["log"] else 0
         ep = len(e["log"]["ok"]) if e["log"] else 0
         ef = len(e["log"]["err"]) if e["log"] else 0
-        es = len(e["log"]["skip"]) if e["log"] else 0
+        pats = skip_tests.get(u, [])
+        rok_all = r["log"]["ok"] if r["log"] else []
+        if e["status"] == "skipped":
+            rs = len(rok_all)
+        else:
+            rs = sum(1 for n in rok_all if skip_reason(n, pats))
+        compared = collections.Counter(n for n in rok_all if not skip_reason(n, pats))
+        eok_all = collections.Counter(e["log"]["ok"]) if e["log"] else collections.Counter()
+        em = sum(min(c, eok_all[n]) for n, c in compared.items())
         if r["log"] and rp + rf == 0 and (e["log"] is None or ep + ef == 0) and r["status"] == "ok" \
                 and e["status"] in ("ok", "not run"):
             why = r["log"]["ignore_reasons"]
@@ -238,14 +295,18 @@ def main():
         status = e["status"]
         if status == "skipped":
             status = "skipped: " + e["why"]
-        elif es:
-            status += " (%d test%s skipped)" % (es, "" if es == 1 else "s")
         if r["status"] != "ok":
             status += " (redis-server: %s)" % r["status"]
+        ncmp = rp - rs
+        meets = None
+        if e["log"]:
+            meets = e["status"] == "ok" and 100 * em >= 99 * ncmp
         row = {
             "unit": u, "redis_passed": rp, "redis_failed": rf,
-            "engine_passed": ep if e["log"] else None, "engine_failed": ef if e["log"] else None,
-            "engine_skipped_tests": es, "pct": pct(ep, rp) if e["log"] else "-",
+            "skipped": rs, "compared": ncmp if e["log"] else 0,
+            "engine_passed": em if e["log"] else None, "engine_passed_all": ep if e["log"] else None,
+            "engine_failed": ef if e["log"] else None,
+            "pct": pct(em, ncmp) if e["log"] else "-", "meets_99": meets,
             "status": status, "engine_status": e["status"], "engine_why": e["why"],
             "redis_status": r["status"], "redis_why": r["why"],
             "redis_seconds": (r["meta"] or {}).get("seconds"), "engine_seconds": (e["meta"] or {}).get("seconds"),
@@ -266,10 +327,11 @@ def main():
             rok_count[name] += 1
             if rok_count[name] <= eok[name]:
                 continue
-            if errs.get(name):
+            why = skip_reason(name, pats)
+            if why:
+                skipped_t.append((name, why))
+            elif errs.get(name):
                 failed.append(errs[name].pop(0))
-            elif name in e["log"]["skip"]:
-                skipped_t.append(name)
             elif rok_count[name] > eseen[name]:
                 missing.append(name)
         rok = collections.Counter(r["log"]["ok"]) if r["log"] else collections.Counter()
@@ -333,26 +395,33 @@ def main():
         "units_in_table": len(rows),
         "units_skipped": sum(1 for x in rows if x["engine_status"] == "skipped"),
         "redis_passed_all": sum(x["redis_passed"] for x in rows),
+        "skipped_all": sum(x["skipped"] for x in rows),
         "redis_passed_run": sum(x["redis_passed"] for x in counted),
+        "skipped_run": sum(x["skipped"] for x in counted),
+        "compared": sum(x["compared"] for x in counted),
         "engine_passed": sum(x["engine_passed"] for x in counted),
         "engine_failed": sum(x["engine_failed"] for x in counted),
         "units_ok": sum(1 for x in counted if x["engine_status"] == "ok"),
+        "units_meeting_99": sum(1 for x in counted if x["meets_99"]),
     }
 
-    head = ["unit", "redis passed", "engine passed", "engine failed", "engine %", "status"]
+    head = ["unit", "redis passed", "skipped", "compared", "engine passed", "engine failed", "engine %",
+            "99%", "status"]
 
     def cells(x):
-        return [x["unit"], str(x["redis_passed"]),
+        return [x["unit"], str(x["redis_passed"]), str(x["skipped"]),
+                "-" if x["engine_passed"] is None else str(x["compared"]),
                 "-" if x["engine_passed"] is None else str(x["engine_passed"]),
                 "-" if x["engine_failed"] is None else str(x["engine_failed"]),
-                x["pct"], x["status"]]
+                x["pct"], {None: "-", True: "yes", False: "NO"}[x["meets_99"]], x["status"]]
 
     body = [cells(x) for x in rows]
-    total_line = ["TOTAL (units run on both)", str(tot["redis_passed_run"]), str(tot["engine_passed"]),
-                  str(tot["engine_failed"]), pct(tot["engine_passed"], tot["redis_passed_run"]),
-                  "%d of %d units ok" % (tot["units_ok"], len(counted))]
-    total_all = ["TOTAL (all units)", str(tot["redis_passed_all"]), str(tot["engine_passed"]), "",
-                 pct(tot["engine_passed"], tot["redis_passed_all"]), "%d units skipped" % tot["units_skipped"]]
+    total_line = ["TOTAL (units run on both)", str(tot["redis_passed_run"]), str(tot["skipped_run"]),
+                  str(tot["compared"]), str(tot["engine_passed"]), str(tot["engine_failed"]),
+                  pct(tot["engine_passed"], tot["compared"]), "%d/%d" % (tot["units_meeting_99"], len(counted)),
+                  "%d of %d units ran to their end" % (tot["units_ok"], len(counted))]
+    total_all = ["TOTAL (all units)", str(tot["redis_passed_all"]), str(tot["skipped_all"]), "", "", "",
+                 "", "", "%d units skipped whole" % tot["units_skipped"]]
 
     widths = [max(len(r[i]) for r in [head] + body + [total_line, total_all]) for i in range(len(head) - 1)]
     def fmt(r):
@@ -367,10 +436,11 @@ def main():
 
     def md_cell(c):
         return c.replace("|", "\\|")
-    md = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * 4 + ["---"]) + "|"]
+    md = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["---:"] * 7 + ["---"]) + "|"]
     md += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in body]
-    md += ["| **%s** | **%s** | **%s** | **%s** | **%s** | %s |" % tuple(md_cell(c) for c in total_line)]
-    md += ["| **%s** | **%s** | **%s** | %s | **%s** | %s |" % tuple(md_cell(c) for c in total_all)]
+    for t in (total_line, total_all):
+        md += ["| " + " | ".join(("**%s**" % md_cell(c)) if c and i < len(t) - 1 else md_cell(c)
+                                 for i, c in enumerate(t)) + " |"]
     if no_tests:
         md += ["", "Units with no test run in external mode (why, from runtest's ignore lines): " +
                ", ".join("`%s` %s" % tuple(u.split(" ", 1)) for u in no_tests) + "."]
@@ -408,7 +478,8 @@ def main():
             fl += ["", "Never reached on the engine (%d):" % len(d["not_reached"]), ""]
             fl += ["- " + n for n in d["not_reached"]]
         if d["skipped"]:
-            fl += ["", "Skipped on the engine by the skip list: " + "; ".join(d["skipped"])]
+            fl += ["", "Left out of the engine run by the skip list (not compared, %d):" % len(d["skipped"]), ""]
+            fl += ["- %s — %s" % (n, why) for n, why in d["skipped"]]
         if d["engine_only_passes"]:
             fl += ["", "Passed on the engine but not on redis-server: " + "; ".join(d["engine_only_passes"])]
         others = [x for x in d["engine_only_failures"]]
