@@ -44,3 +44,25 @@ import Testing
         #expect(flat.render(columns: 80, rows: 4, fill: true) == " \n \n \n_\n \n0\ns\n")
     }
 }
+
+/// CLIENT LIST's rbs and rbp as clientsCronResizeOutputBuffer moves them:
+/// an idle client's buffer shrinks to 1 KB, a busy one's grows back to 16 KB.
+@Suite struct ReplyBufferSizingTests {
+    @Test func idleBuffersShrinkAndBusyOnesGrowBack() {
+        var sizing = ReplyBufferSizing(now: 0)
+        var now: Int64 = 0
+        for _ in 0..<20 {
+            now += 100
+            sizing.resize(now: now, peakResetTime: 100, enabled: true)
+        }
+        #expect(sizing.size == 1024)
+        for _ in 0..<20 {
+            sizing.wrote(32 * 1024)
+            now += 100
+            sizing.resize(now: now, peakResetTime: -1, enabled: true)
+        }
+        #expect(sizing.size == 16384)
+        sizing.resize(now: now + 100, peakResetTime: 100, enabled: false)
+        #expect(sizing.size == 16384)
+    }
+}

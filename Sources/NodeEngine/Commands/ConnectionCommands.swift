@@ -140,7 +140,7 @@ extension NodeEngine {
         // Redis keeps replies in a 16 KB buffer (obl) and then a list (oll
         // nodes, omem bytes); here what the socket has not taken is one list.
         let input = client.bufferedInput(), output = client.bufferedOutput()
-        let pending = "qbuf=\(input) qbuf-free=\(input == 0 ? 0 : max(0, 32768 - input)) argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=\(output > 0 ? 1 : 0) omem=\(output) tot-mem=\(1024 + input + output)"
+        let pending = "qbuf=\(input) qbuf-free=\(input == 0 ? 0 : max(0, 32768 - input)) argv-mem=0 multi-mem=0 rbs=\(client.replyBufferSizing.size) rbp=\(client.replyBufferSizing.peak) obl=0 oll=\(output > 0 ? 1 : 0) omem=\(output) tot-mem=\(1024 + input + output)"
         return "id=\(client.id) addr=\(client.address) laddr=\(client.localAddress) fd=8 name=\(name) age=\((now - client.createdAt) / 1000) idle=\((now - client.lastInteraction) / 1000) flags=\(flags) db=\(client.db) sub=\(client.subscriptions[0].count) psub=\(client.subscriptions[1].count) ssub=\(client.subscriptions[2].count) multi=\(client.transaction.map { $0.count } ?? -1) \(pending) events=r cmd=\(client.lastCommand) user=default redir=-1 resp=\(client.reply.protocolVersion)"
     }
 }

@@ -130,14 +130,21 @@ enum DebugCommand {
         }
     }
 
-    /// DEBUG REPLYBUFFER PEAK-RESET-TIME <never|reset|ms> | RESIZING <0|1>: the
-    /// engine's reply buffers grow and shrink on their own, so these only answer.
+    /// DEBUG REPLYBUFFER PEAK-RESET-TIME <never|reset|ms> | RESIZING <0|1>: how
+    /// the reply buffer sizes CLIENT LIST shows change (ReplyBufferSizing).
     static func replyBuffer(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         if a.isWord(2, "peak-reset-time") {
-            if !a.isWord(3, "never") && !a.isWord(3, "reset") {
-                guard e.integerArgument(c, a, 3, in: Int64.min...Int64.max) != nil else { return }
+            if a.isWord(3, "never") {
+                e.replyBufferPeakResetTime = -1
+            } else if a.isWord(3, "reset") {
+                e.replyBufferPeakResetTime = 5000
+            } else {
+                guard let time = e.integerArgument(c, a, 3, in: Int64.min...Int64.max) else { return }
+                e.replyBufferPeakResetTime = time
             }
-        } else if !a.isWord(2, "resizing") {
+        } else if a.isWord(2, "resizing") {
+            e.replyBufferResizing = (a.integer(3) ?? 0) != 0
+        } else {
             return e.subcommandSyntaxError(c, a)
         }
         c.reply.ok()

@@ -21,6 +21,7 @@ public final class ClientSession {
     let createdAt: Int64
     var lastInteraction: Int64
     var lastCommand = "NULL"
+    var replyBufferSizing: ReplyBufferSizing
 
     var db = 0
     var authenticated: Bool
@@ -64,6 +65,7 @@ public final class ClientSession {
         self.authenticated = authenticated
         createdAt = now
         lastInteraction = now
+        replyBufferSizing = ReplyBufferSizing(now: now)
         reply = ReplyBuffer()
         parser = RequestParser(maxBulkLength: maxBulkLength)
     }

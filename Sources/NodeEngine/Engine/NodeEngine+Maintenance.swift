@@ -12,6 +12,9 @@ extension NodeEngine {
     public func cron() {
         now = clock.milliseconds()
         checkSavePoints()
+        for client in clients.values {
+            client.replyBufferSizing.resize(now: now, peakResetTime: replyBufferPeakResetTime, enabled: replyBufferResizing)
+        }
         guard activeExpireEnabled, pauseUntil <= now else { return }
         let hz = max(1, config.integer("hz"))
         let started = clock.microseconds()

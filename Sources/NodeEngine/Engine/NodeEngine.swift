@@ -70,6 +70,9 @@ public final class NodeEngine {
     public internal(set) var shutdownRequested = false
     /// DEBUG SET-ACTIVE-EXPIRE.
     var activeExpireEnabled = true
+    /// DEBUG REPLYBUFFER PEAK-RESET-TIME (ms, -1 never) and RESIZING.
+    var replyBufferPeakResetTime: Int64 = 5000
+    var replyBufferResizing = true
     /// DEBUG QUICKLIST-PACKED-THRESHOLD: kept for DEBUG, the engine's lists hold elements whole.
     var quicklistPackedThreshold: Int64 = 1 << 30
     var peakMemory: Int64 = 0
@@ -214,6 +217,7 @@ public final class NodeEngine {
             }
         }
         if inbound.readableBytes == 0 { inbound.clear() } else { inbound.discardReadBytes() }
+        client.replyBufferSizing.wrote(client.reply.bytes.readableBytes)
         clusterBeforeSleep()
         return !client.closeAfterReply
     }
