@@ -1,12 +1,9 @@
 /// A configuration change reaching the engine: the values it keeps out of
 /// the config table for speed, and the effects a change has at once.
 extension NodeEngine {
-    public func applyConfig(_ changes: [(name: String, value: String)]) {
-        config.apply(changes)
-        // The server changed into the new dir (configApplier); keep its absolute path.
-        if changes.contains(where: { $0.name == "dir" }) { config.record("dir", workingDirectory) }
-        // cluster-announce-ip/port/bus-port/hostname take effect at once, as in clusterUpdateMyself*.
-        if changes.contains(where: { $0.name.hasPrefix("cluster-announce-") }) { updateMyselfAddress() }
+    /// The settings read on hot paths, kept out of the config table: read at
+    /// start and after every change.
+    func readCachedConfig() {
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
         usesLFU = config["maxmemory-policy"].hasSuffix("lfu")
@@ -15,6 +12,15 @@ extension NodeEngine {
         keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
         latency.threshold = config.integer("latency-monitor-threshold")
         latency.tracksCommands = config.bool("latency-tracking")
+    }
+
+    public func applyConfig(_ changes: [(name: String, value: String)]) {
+        config.apply(changes)
+        // The server changed into the new dir (configApplier); keep its absolute path.
+        if changes.contains(where: { $0.name == "dir" }) { config.record("dir", workingDirectory) }
+        // cluster-announce-ip/port/bus-port/hostname take effect at once, as in clusterUpdateMyself*.
+        if changes.contains(where: { $0.name.hasPrefix("cluster-announce-") }) { updateMyselfAddress() }
+        readCachedConfig()
         if changes.contains(where: { $0.name == "maxmemory" }) { performEvictions() }
         for warning in ConfigGaps.warnings(after: changes, config) { log(.warning, "WARNING \(warning)") }
         if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {

@@ -11,11 +11,11 @@ public final class NodeEngine {
     let clock: any EngineClock
     var random: SplitMix64Generator
     var databases: [Database]
-    var encodingLimits: EncodingLimits
+    var encodingLimits = EncodingLimits()
     /// maxmemory, read on every write command: kept out of the config table.
-    var maxmemory: Int64
+    var maxmemory: Int64 = 0
     /// maxmemory-policy is one of the LFU ones: access stamps count accesses (NodeEngine+AccessStamps).
-    var usesLFU: Bool
+    var usesLFU = false
     let hashSeed: UInt64
 
     var clients: [Int64: ClientSession] = [:]
@@ -28,7 +28,7 @@ public final class NodeEngine {
     var pubsub = PubSub()
     var latency = LatencyMonitor()
     /// notify-keyspace-events, read on every change of a key: kept out of the config table.
-    var keyspaceEvents: KeyspaceEvents
+    var keyspaceEvents: KeyspaceEvents = []
     /// CLIENT PAUSE: until when (Unix ms, 0 when not paused), and whether
     /// every command waits or only writes.
     var pauseUntil: Int64 = 0
@@ -42,8 +42,8 @@ public final class NodeEngine {
     var slowlog: [SlowlogEntry] = []
     var nextSlowlogID: Int64 = 0
     /// slowlog-log-slower-than, read after every command: kept out of the config table.
-    var slowlogThreshold: Int64
-    var outputLimits: (normal: Int, pubsub: Int)
+    var slowlogThreshold: Int64 = 10000
+    var outputLimits: (normal: Int, pubsub: Int) = (0, 0)
 
     let commands: CommandTable
     var stats = ServerStats()
@@ -126,14 +126,6 @@ public final class NodeEngine {
             databases.append(Database(seed: hashSeed &+ UInt64(index) &* 0x9E37_79B9, indexesSlots: clusterMode && index == 0))
         }
         self.databases = databases
-        encodingLimits = config.encodingLimits
-        maxmemory = config.integer("maxmemory")
-        usesLFU = config["maxmemory-policy"].hasSuffix("lfu")
-        slowlogThreshold = config.integer("slowlog-log-slower-than")
-        outputLimits = Self.hardOutputLimits(config)
-        keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
-        latency.threshold = config.integer("latency-monitor-threshold")
-        latency.tracksCommands = config.bool("latency-tracking")
         commands = CommandTable.standard()
         stats.commandCalls = Array(repeating: 0, count: commands.entries.count)
         stats.commandMicroseconds = stats.commandCalls
@@ -145,6 +137,7 @@ public final class NodeEngine {
         var generator = SplitMix64Generator(seed: seed ^ 0x5DEE_CE66)
         runID = (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
         replicationID = (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
+        readCachedConfig()
         startupMemory = usedMemory()
     }
 
@@ -328,8 +321,8 @@ public final class NodeEngine {
     static let mayReplicate: Set<String> = ["publish", "spublish", "pfcount"]
 
     static let subscriptionCommands: Set<String> = ["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"]
-    static let subscriberCommands: Set<String> = ["ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe",
-                                                   "psubscribe", "punsubscribe", "quit", "reset"]
+    /// What a RESP2 subscriber may run.
+    static let subscriberCommands = subscriptionCommands.union(["ping", "quit", "reset"])
     static let transactionControl: Set<String> = ["exec", "discard", "multi", "watch", "quit", "reset"]
 
     /// Runs a handler and accounts for it (INFO commandstats).
