@@ -40,6 +40,7 @@ public final class NodeServer: @unchecked Sendable {
     private var clusterStore: ClusterConfigStore?
     private var clusterBus: ClusterBusServer?
     private var migrateConnections: MigrateConnections?
+    private var masterLinkConnection: MasterLinkConnection?
     /// Writes BGSAVE's snapshots off the event loop.
     private let filePool = NIOThreadPool(numberOfThreads: 1)
 
@@ -110,12 +111,16 @@ public final class NodeServer: @unchecked Sendable {
             let migrations = MigrateConnections(engine: engine, loop: loop)
             try loop.submit { migrations.start() }.wait()
             migrateConnections = migrations
+            let masterLink = MasterLinkConnection(engine: engine, loop: loop)
+            try loop.submit { masterLink.start() }.wait()
+            masterLinkConnection = masterLink
             if config.bool("cluster-enabled"), let refusal = try startCluster(engine: engine, loop: loop, port: port)
                 ?? loop.submit({ engine.verifyClusterConfigWithData() }).wait() {
                 logger.warning("\(refusal)")
                 try? group.syncShutdownGracefully()
                 return 1
             }
+            try loop.submit { engine.startReplication() }.wait()
             try bind(engine: engine, loop: loop, port: port, addresses: config["bind"].split(separator: " ").map(String.init))
         } catch {
             logger.warning("Failed listening on port \(port) (tcp), aborting: \(error)")

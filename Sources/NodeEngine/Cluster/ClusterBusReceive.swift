@@ -344,6 +344,14 @@ extension NodeEngine {
 
     /// delKeysInSlot.
     func deleteKeys(inSlot slot: Int) {
-        for key in keys(inSlot: slot, limit: Int.max) { delete(0, key) }
+        propagation.noMulti = true
+        defer {
+            propagatePending()
+            propagation.noMulti = false
+        }
+        for key in keys(inSlot: slot, limit: Int.max) {
+            delete(0, key)
+            propagateDeletion(0, key)
+        }
     }
 }

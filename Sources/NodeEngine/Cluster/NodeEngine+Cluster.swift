@@ -156,7 +156,19 @@ extension NodeEngine {
     }
 
     func replicationOffset(of node: ClusterNode) -> Int64 {
-        node.isMyself ? 0 : node.replicationOffset
+        node.isMyself ? replication.offset : node.replicationOffset
+    }
+
+    /// The replication link follows the cluster's view of myself: a replica
+    /// of a master whose address is known replicates it (clusterCron's check,
+    /// and clusterSetMaster's), a master has no master.
+    func followClusterRole() {
+        guard let myself = cluster?.myself else { return }
+        if myself.isReplica, let master = myself.master, !master.ip.isEmpty, master.port > 0 {
+            replicationSetMaster(host: master.ip, port: master.port)
+        } else if myself.isMaster && replication.master != nil {
+            replicationUnsetMaster()
+        }
     }
 
     /// addReplyHelp: the subcommands' help, as redis-server prints it.

@@ -76,7 +76,7 @@ enum BlockingCommands {
 /// A client waiting in a blocking command.
 struct BlockedCommand {
     /// What the command pops: only a key of that type serves it.
-    enum Kind { case list, zset }
+    enum Kind { case list, zset, replicas(wanted: Int64, offset: Int64) }
 
     let kind: Kind
     let keys: [WatchedKeyName]
@@ -108,6 +108,7 @@ extension NodeEngine {
         }
         client.blocked = nil
         stats.blockedClients -= 1
+        if case .replicas = blocked.kind { waitingClients.removeAll { $0 === client } }
     }
 
     /// After a command: clients waiting on keys that got elements run their
@@ -152,7 +153,11 @@ extension NodeEngine {
         for client in clients.values {
             guard let blocked = client.blocked, blocked.deadline > 0, blocked.deadline <= now else { continue }
             unblock(client)
-            client.reply.nullArray()
+            if case .replicas(_, let offset) = blocked.kind {
+                client.reply.integer(replicasAcknowledging(offset))
+            } else {
+                client.reply.nullArray()
+            }
             client.wake?()
         }
     }

@@ -35,7 +35,7 @@ enum ClientCommands {
                 e.fail(c, "ERR Unknown client type '\(a.string(3))'")
                 return
             }
-            if type != "normal" { clients = [] }
+            clients = clients.filter { $0.typeName == (type == "slave" ? "replica" : type) }
         } else if a.count > 2 && a.isWord(2, "id") {
             let ids = (3..<a.count).compactMap { a.integer($0) }
             guard ids.count == a.count - 3 else {
@@ -91,13 +91,12 @@ enum ClientCommands {
                     return
                 }
             } else if a.isWord(index, "type") {
-                // getClientTypeByName; no client is a replica or a master's link yet.
-                switch value.lowercased() {
-                case "normal": filters.append { !$0.isSubscriber }
-                case "pubsub": filters.append { $0.isSubscriber }
-                case "slave", "replica", "master": filters.append { _ in false }
-                default: return e.fail(c, "ERR Unknown client type '\(value)'")
+                // getClientTypeByName.
+                let type = value.lowercased() == "slave" ? "replica" : value.lowercased()
+                guard ["normal", "pubsub", "replica", "master"].contains(type) else {
+                    return e.fail(c, "ERR Unknown client type '\(value)'")
                 }
+                filters.append { $0.typeName == type }
             } else if a.isWord(index, "user") {
                 // Every client is the default user's (no ACL users yet).
                 guard value == "default" else { return e.fail(c, "ERR No such user '\(value)'") }

@@ -136,7 +136,7 @@ extension NodeEngine {
     /// One line of CLIENT LIST, with redis-server 7.0's fields.
     func describe(_ client: ClientSession) -> String {
         let name = client.name.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let flags = client.transaction != nil ? "x" : "N"
+        let flags = client.isMaster ? "M" : client.replicaLink != nil ? "S" : client.transaction != nil ? "x" : "N"
         // Redis keeps replies in a 16 KB buffer (obl) and then a list (oll
         // nodes, omem bytes); here what the socket has not taken is one list.
         let input = client.bufferedInput(), output = client.bufferedOutput()

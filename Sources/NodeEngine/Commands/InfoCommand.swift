@@ -67,16 +67,12 @@ enum InfoCommand {
             lines = ["# Stats", "total_connections_received:\(s.connectionsReceived)", "total_commands_processed:\(s.commandsProcessed)",
                      "instantaneous_ops_per_sec:0", "total_net_input_bytes:\(s.netInputBytes)",
                      "total_net_output_bytes:\(s.netOutputBytes)", "rejected_connections:\(s.rejectedConnections)",
-                     "sync_full:0", "sync_partial_ok:0", "sync_partial_err:0", "expired_keys:\(s.expiredKeys)",
+                     "sync_full:\(e.replication.syncFull)", "sync_partial_ok:\(e.replication.syncPartialOK)", "sync_partial_err:\(e.replication.syncPartialErr)", "expired_keys:\(s.expiredKeys)",
                      "evicted_keys:\(s.evictedKeys)", "keyspace_hits:\(s.keyspaceHits)", "keyspace_misses:\(s.keyspaceMisses)",
                      "pubsub_channels:\(e.pubsub.channels.count)", "pubsub_patterns:\(e.pubsub.patterns.count)", "latest_fork_usec:0", "total_forks:0", "migrate_cached_sockets:0",
                      "total_error_replies:\(s.errorReplies)", "total_reads_processed:0", "total_writes_processed:0"]
         case "replication":
-            lines = ["# Replication", "role:master", "connected_slaves:0", "master_failover_state:no-failover",
-                     "master_replid:\(e.replicationID)", "master_replid2:0000000000000000000000000000000000000000",
-                     "master_repl_offset:0", "second_repl_offset:-1", "repl_backlog_active:0",
-                     "repl_backlog_size:\(e.config.integer("repl-backlog-size"))", "repl_backlog_first_byte_offset:0",
-                     "repl_backlog_histlen:0"]
+            lines = e.replicationInfoLines()
         case "cpu":
             var usage = rusage()
             getrusage(Int32(RUSAGE_SELF.rawValue), &usage)

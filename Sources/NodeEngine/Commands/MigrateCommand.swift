@@ -180,6 +180,7 @@ extension NodeEngine {
         let authReply = migration.password != nil ? lines.first : nil
         let selectReply = migration.sendsSelect ? lines[migration.password != nil ? 1 : 0] : nil
         var targetError: String?
+        var deleted: [[UInt8]] = []
         for (position, key) in migration.keys.enumerated() {
             let index = preamble + position
             guard index < lines.count else { break }
@@ -193,7 +194,13 @@ extension NodeEngine {
             } else if !migration.copy {
                 delete(client.db, key)
                 notify(.generic, "del", key, db: client.db)
+                deleted.append(key)
             }
+        }
+        // The reply comes after the command's call(): its effect, one DEL of the keys moved, goes out here.
+        if !deleted.isEmpty {
+            alsoPropagate(client.db, [Array("DEL".utf8)] + deleted)
+            propagatePending()
         }
         if socketError {
             migrateTargets[migration.target] = nil

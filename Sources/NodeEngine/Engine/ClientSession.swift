@@ -54,6 +54,17 @@ public final class ClientSession {
     /// Its MIGRATE is in flight: nothing more of it runs until that ends.
     var awaitingMigration = false
     var readOnly = false
+    /// REPLCONF's announcements, and once SYNC / PSYNC came, the master's view of this replica.
+    var replicaCapabilities = ReplicaCapabilities()
+    var replicaLink: ReplicaLink?
+    /// This node's master, applying its stream (CLIENT_MASTER).
+    var isMaster = false
+    /// master_repl_offset after this client's last write that went out (WAIT).
+    var writeOffset: Int64 = 0
+    /// getClientType: the class CLIENT LIST/KILL TYPE and the output limits go by.
+    var typeName: String {
+        isMaster ? "master" : replicaLink != nil ? "replica" : isSubscriber ? "pubsub" : "normal"
+    }
     var isSubscriber: Bool { !subscriptions[0].isEmpty || !subscriptions[1].isEmpty || !subscriptions[2].isEmpty }
 
     init(id: Int64, address: String, localAddress: String, isLoopback: Bool, authenticated: Bool, now: Int64,

@@ -15,7 +15,14 @@ extension NodeEngine {
         for client in clients.values {
             client.replyBufferSizing.resize(now: now, peakResetTime: replyBufferPeakResetTime, enabled: replyBufferResizing)
         }
-        guard activeExpireEnabled, pauseUntil <= now else { return }
+        replicationCron()
+        guard activeExpireEnabled, pauseUntil <= now, replication.master == nil else { return }
+        // Each expired key's DEL goes out alone, as activeExpireCycle sends them.
+        propagation.noMulti = true
+        defer {
+            propagatePending()
+            propagation.noMulti = false
+        }
         let hz = max(1, config.integer("hz"))
         let started = clock.microseconds()
         let budget = started + 250_000 / hz
@@ -62,10 +69,17 @@ extension NodeEngine {
     func performEvictions() -> Bool {
         let limit = maxmemory
         guard limit > 0, pauseUntil <= now else { return false }
+        // replica-ignore-maxmemory: a replica's keys go when its master's do.
+        if replication.master != nil && config.bool("replica-ignore-maxmemory") { return false }
         var used = usedMemory()
         guard used > limit else { return false }
         let policy = config["maxmemory-policy"]
         if policy != "noeviction" {
+            propagation.noMulti = true
+            defer {
+                propagatePending()
+                propagation.noMulti = false
+            }
             var attempts = 0
             while used > limit && attempts < 1_000_000 {
                 guard evictOne(policy: policy) else { break }
@@ -106,6 +120,7 @@ extension NodeEngine {
         }
         guard let victim = best else { return false }
         databases[victim.db].remove(victim.key)
+        if propagates { propagateDeletion(victim.db, victim.key, lazy: config.bool("lazyfree-lazy-eviction")) }
         modified(victim.db, victim.key)
         stats.evictedKeys += 1
         notify(.evicted, "evicted", victim.key, db: victim.db)

@@ -26,15 +26,16 @@ struct PersistenceState {
 extension NodeEngine {
     /// Loads an RDB file into the keyspace (at start, DEBUG RELOAD); returns
     /// the keys loaded, and those dropped because they had expired, as a
-    /// master does. `replacing`: a key already there gives way (MERGE).
-    public func loadRDB(_ bytes: [UInt8], replacing: Bool = false) throws(RDBFileReader.Failure) -> (loaded: Int, expired: Int) {
+    /// master does (a replica keeps them for its master's DELs: `keepingExpired`).
+    /// `replacing`: a key already there gives way (MERGE).
+    public func loadRDB(_ bytes: [UInt8], replacing: Bool = false, keepingExpired: Bool = false) throws(RDBFileReader.Failure) -> (loaded: Int, expired: Int) {
         now = clock.milliseconds()
         var loaded = 0, expired = 0
         try RDBFileReader.read(bytes) { entry in
             guard entry.database < databases.count else {
                 return "a key in database \(entry.database), and this server has \(databases.count) databases (the databases directive)"
             }
-            if let expireAt = entry.expireAt, expireAt <= now {
+            if !keepingExpired, let expireAt = entry.expireAt, expireAt <= now {
                 expired += 1
                 return nil
             }

@@ -43,7 +43,7 @@ public final class NodeEngine {
     var nextSlowlogID: Int64 = 0
     /// slowlog-log-slower-than, read after every command: kept out of the config table.
     var slowlogThreshold: Int64 = 10000
-    var outputLimits: (normal: Int, pubsub: Int) = (0, 0)
+    var outputLimits: (normal: Int, replica: Int, pubsub: Int) = (0, 0, 0)
 
     let commands: CommandTable
     var stats = ServerStats()
@@ -57,8 +57,21 @@ public final class NodeEngine {
     /// one clock read per command instead of two.
     private var batchClock: Int64?
     let runID: String
-    /// master_replid: the history this node's data belongs to.
-    let replicationID: String
+    /// Replication, both sides: IDs, offsets, the backlog, replicas, the master link.
+    var replication: ReplicationState
+    var propagation = PropagationState()
+    var aof = AOFState()
+    /// What the replica's link to its master must do (connect, send, close).
+    public var replicationOutput: ((ReplicationAction) -> Void)?
+    /// +FULLRESYNC's history and offset, while its RDB arrives.
+    var pendingFullResync: (id: String, offset: Int64)?
+    /// The command running came from this node's master.
+    var servingMaster = false
+    /// Clients in WAIT, and whether the replicas must be asked where they are.
+    var waitingClients: [ClientSession] = []
+    var acknowledgementsWanted = false
+    var replicationCronTicks: Int64 = 0
+    var replicationCronAt: Int64 = 0
     /// The node's TCP port and pid, for INFO (the server sets them).
     public var port = 6379
     public var processID: Int32 = 0
@@ -136,19 +149,23 @@ public final class NodeEngine {
         lastSave = startedAt
         var generator = SplitMix64Generator(seed: seed ^ 0x5DEE_CE66)
         runID = (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
-        replicationID = (0..<40).map { _ in String("0123456789abcdef".randomElement(using: &generator)!) }.joined()
+        replication = ReplicationState(id: Self.randomID(&generator))
         readCachedConfig()
         startupMemory = usedMemory()
     }
 
     // MARK: Clients
 
+    func nextClientIdentifier() -> Int64 {
+        nextClientID += 1
+        return nextClientID - 1
+    }
+
     public func connect(address: String, localAddress: String, isLoopback: Bool) -> ClientSession {
         now = clock.milliseconds()
-        let client = ClientSession(id: nextClientID, address: address, localAddress: localAddress, isLoopback: isLoopback,
+        let client = ClientSession(id: nextClientIdentifier(), address: address, localAddress: localAddress, isLoopback: isLoopback,
                                    authenticated: !requiresPassword, now: now,
                                    maxBulkLength: Int(config.integer("proto-max-bulk-len")))
-        nextClientID += 1
         clients[client.id] = client
         stats.connectionsReceived += 1
         return client
@@ -157,16 +174,17 @@ public final class NodeEngine {
     /// The hard output buffer limit (bytes, 0 for none) for this client's class,
     /// from client-output-buffer-limit: a slower reader is disconnected.
     public func outputBufferHardLimit(_ client: ClientSession) -> Int {
-        client.isSubscriber ? outputLimits.pubsub : outputLimits.normal
+        client.replicaLink != nil ? outputLimits.replica : client.isSubscriber ? outputLimits.pubsub : outputLimits.normal
     }
 
     /// The hard limits of client-output-buffer-limit, read on every write.
-    static func hardOutputLimits(_ config: ServerConfig) -> (normal: Int, pubsub: Int) {
+    static func hardOutputLimits(_ config: ServerConfig) -> (normal: Int, replica: Int, pubsub: Int) {
         let limits = SpecialConfigValues.bufferLimits(config["client-output-buffer-limit"])
-        return (Int(clamping: UInt64(limits[0][0]) ?? 0), Int(clamping: UInt64(limits[2][0]) ?? 0))
+        return (Int(clamping: UInt64(limits[0][0]) ?? 0), Int(clamping: UInt64(limits[1][0]) ?? 0), Int(clamping: UInt64(limits[2][0]) ?? 0))
     }
 
     public func disconnect(_ client: ClientSession) {
+        replicaDisconnected(client)
         unwatchAll(client)
         unblock(client)
         unsubscribeAll(client)
@@ -211,6 +229,8 @@ public final class NodeEngine {
         }
         if inbound.readableBytes == 0 { inbound.clear() } else { inbound.discardReadBytes() }
         client.replyBufferSizing.wrote(client.reply.bytes.readableBytes)
+        if !propagation.pending.isEmpty { propagatePending() }
+        replicationBeforeSleep()
         clusterBeforeSleep()
         return !client.closeAfterReply
     }
@@ -220,6 +240,7 @@ public final class NodeEngine {
     /// out. A node that cannot write it stops.
     public func clusterBeforeSleep() {
         guard let cluster else { return }
+        followClusterRole()
         if cluster.needsStateUpdate {
             cluster.needsStateUpdate = false
             updateClusterState()
@@ -272,6 +293,7 @@ public final class NodeEngine {
             reject(client, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
             return
         }
+        if client.isMaster { return processFromMaster(entry, client, arguments) }
         if !client.authenticated && !entry.flags.contains(.noAuth) {
             reject(client, "NOAUTH Authentication required.")
             return
@@ -297,6 +319,10 @@ public final class NodeEngine {
             }
             reject(client, error)
             return
+        }
+        if let refusal = replicationRefusal(entry, client) {
+            if entry.name == "exec" { discardTransaction(client) }
+            return reject(client, refusal)
         }
         if pauseUntil > now && (pauseAll || mayReplicate(entry, client)) {
             client.postponed = arguments
@@ -334,7 +360,23 @@ public final class NodeEngine {
         executingWrite = entry.flags.contains(.write)
         defer { executingWrite = outerWrite }
         if !redactedArguments.isEmpty { redactedArguments = [] }
-        entry.handler(self, client, arguments)
+        if propagates {
+            let dirtyBefore = dirty
+            let outerRewrite = propagation.rewrite
+            propagation.rewrite = nil
+            propagation.depth += 1
+            entry.handler(self, client, arguments)
+            propagation.depth -= 1
+            recordEffect(entry, client, arguments, wrote: dirty != dirtyBefore)
+            propagation.rewrite = outerRewrite
+            if propagation.depth == 0 && !propagation.pending.isEmpty {
+                let offset = replication.offset
+                propagatePending(touchesArbitraryKeys: entry.name == "randomkey" || entry.name == "scan")
+                if replication.offset != offset { client.writeOffset = replication.offset }
+            }
+        } else {
+            entry.handler(self, client, arguments)
+        }
         let end = clock.microseconds()
         if batchClock != nil { batchClock = end }
         let elapsed = end - start

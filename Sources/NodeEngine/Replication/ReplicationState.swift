@@ -1,0 +1,89 @@
+import NIOCore
+
+/// Everything a node knows about replication, both sides: the history its
+/// data belongs to (replication IDs and offsets), the backlog, the replicas
+/// attached to it, and, when it is a replica, its link to the master.
+struct ReplicationState {
+    /// master_replid: the history this node's data belongs to.
+    var id: String
+    /// master_replid2 and second_repl_offset: the history before the last
+    /// change of ID (a promotion), served to replicas up to that offset.
+    var previousID = String(repeating: "0", count: 40)
+    var previousIDEndOffset: Int64 = -1
+    /// master_repl_offset: bytes of the replication stream this node has
+    /// produced (a master) or applied (a replica).
+    var offset: Int64 = 0
+    var backlog: ReplicationBacklog?
+    /// When the last replica went (repl-backlog-ttl counts from then).
+    var noReplicasSince: Int64 = 0
+    /// Replicas attached (their client sessions), in the order they came.
+    var replicas: [ClientSession] = []
+    /// The DB the stream last SELECTed (-1: the next command selects).
+    var streamDB = -1
+    /// A full sync waiting for repl-diskless-sync-delay: since when.
+    var disklessSyncWaitingSince: Int64?
+
+    /// Replica side: the master and the link to it.
+    var master: MasterLink?
+
+    var syncFull: Int64 = 0
+    var syncPartialOK: Int64 = 0
+    var syncPartialErr: Int64 = 0
+
+    init(id: String) {
+        self.id = id
+    }
+
+    static let noID = String(repeating: "0", count: 40)
+}
+
+/// A replica's link to its master as the replica keeps it (server.master,
+/// repl_state and the cached master of redis-server).
+struct MasterLink {
+    let host: String
+    let port: Int
+    var state: State = .connect
+    /// Which connection attempt is current: events of an older one are dropped.
+    var attempt = 0
+    var handshake = MasterHandshake(psyncID: "?", psyncOffset: -1, authentication: nil, listeningPort: 0,
+                                    announcedIP: nil)
+    /// The master's session once the stream flows (CLIENT_MASTER).
+    var client: ClientSession?
+    /// The RDB arriving in a full sync.
+    var transfer: SnapshotTransfer?
+    /// The history this node knows it shares with the master (replid and
+    /// offset of the cached master): what PSYNC asks to continue.
+    var lastIO: Int64 = 0
+    var downSince: Int64
+    var lastACK: Int64 = 0
+    /// Bytes of the stream read from the master but not applied yet (a command cut in two).
+    var pendingStream = ByteBuffer()
+
+    enum State: Equatable {
+        case connect, connecting, handshake, transfer, connected
+    }
+
+    init(host: String, port: Int, now: Int64) {
+        self.host = host
+        self.port = port
+        downSince = now
+    }
+}
+
+/// What the master knows of one replica (a client that sent SYNC or PSYNC).
+struct ReplicaLink {
+    enum State: String { case waitBgsave = "wait_bgsave", sendBulk = "send_bulk", online }
+    var state: State
+    var listeningPort: Int
+    var announcedIP: String?
+    var capableOfEOF: Bool
+    var capableOfPSYNC2: Bool
+    /// REPLCONF ACK: the replica's applied offset, and when it last said so.
+    var ackOffset: Int64 = 0
+    var ackTime: Int64
+    /// A diskless full sync: the stream waits for the first ACK after the RDB.
+    var waitsForFirstACK = false
+    var heldStream = ByteBuffer()
+    /// A full sync asked for with SYNC: no +FULLRESYNC line.
+    var oldProtocol = false
+}
