@@ -31,7 +31,7 @@ extension NodeEngine {
     public func loadRDB(_ bytes: [UInt8], replacing: Bool = false, keepingExpired: Bool = false) throws(RDBFileReader.Failure) -> (loaded: Int, expired: Int) {
         now = clock.milliseconds()
         var loaded = 0, expired = 0
-        try RDBFileReader.read(bytes) { entry in
+        let aux = try RDBFileReader.read(bytes) { entry in
             guard entry.database < databases.count else {
                 return "a key in database \(entry.database), and this server has \(databases.count) databases (the databases directive)"
             }
@@ -50,6 +50,7 @@ extension NodeEngine {
             loaded += 1
             return nil
         }
+        savedReplication = Self.replicationInfo(inAux: aux)
         return (loaded, expired)
     }
 
@@ -59,7 +60,7 @@ extension NodeEngine {
         let dirtyAtStart = dirty
         var failure: String?
         persistence.lastAttempt = now
-        snapshotStore.write(rdbSnapshot(), inBackground: false) { failure = $0 }
+        snapshotStore.write(rdbSnapshot(replication: snapshotReplicationInfo), inBackground: false) { failure = $0 }
         if let failure {
             log(.warning, "Failed opening the RDB file \(config["dbfilename"]) (in server root dir \(workingDirectory)) for saving: \(failure)")
             return failure
@@ -78,7 +79,7 @@ extension NodeEngine {
         persistence.background = (id, now, dirty)
         persistence.lastAttempt = now
         log(.notice, "Background saving started")
-        snapshotStore.write(rdbSnapshot(), inBackground: true) { [self] failure in
+        snapshotStore.write(rdbSnapshot(replication: snapshotReplicationInfo), inBackground: true) { [self] failure in
             now = clock.milliseconds()
             // FLUSHALL dropped it (redis-server kills its child then).
             guard let (current, startedAt, dirtyAtStart) = persistence.background, current == id else { return }

@@ -72,6 +72,8 @@ public final class NodeEngine {
     var acknowledgementsWanted = false
     var replicationCronTicks: Int64 = 0
     var replicationCronAt: Int64 = 0
+    /// repl-id and repl-offset of the RDB loaded at start, until the role is known.
+    var savedReplication: (id: String, offset: Int64)?
     /// The node's TCP port and pid, for INFO (the server sets them).
     public var port = 6379
     public var processID: Int32 = 0

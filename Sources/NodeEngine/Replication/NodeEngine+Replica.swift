@@ -47,6 +47,7 @@ extension NodeEngine {
         if replication.backlog == nil {
             replication.backlog = ReplicationBacklog(capacity: Int(config.integer("repl-backlog-size")), endingAt: replication.offset)
         }
+        replication.noReplicasSince = now
         log(.notice, "MASTER MODE enabled")
     }
 
@@ -368,8 +369,11 @@ extension NodeEngine {
     /// At start: the replicaof directive (standalone; a cluster node follows nodes.conf).
     public func startReplication() {
         now = clock.milliseconds()
-        guard cluster == nil else { return followClusterRole() }
+        replication.noReplicasSince = now
         let words = config["replicaof"].split(separator: " ")
+        let replicates = cluster?.myself.isReplica ?? (words.count == 2)
+        restoreSavedReplication(asReplica: replicates)
+        if cluster != nil { return followClusterRole() }
         guard words.count == 2, let port = Int(words[1]) else { return }
         replicationSetMaster(host: String(words[0]), port: port)
     }
