@@ -257,6 +257,7 @@ public final class NodeEngine {
     /// OFF silences them until ON (whose own OK goes out), SKIP those of the
     /// command after it.
     func execute(_ client: ClientSession, _ arguments: Arguments) {
+        if client.replicaLink != nil { return executeForReplica(client, arguments) }
         guard client.replyMode != .on else { return processCommand(client, arguments) }
         let mark = client.reply.bytes.writerIndex
         if client.replyMode == .skipNext { client.replyMode = .skipping }

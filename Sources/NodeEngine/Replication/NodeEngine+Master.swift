@@ -35,7 +35,8 @@ extension NodeEngine {
         let psync = arguments.isWord(0, "psync")
         if psync {
             let id = arguments.string(1)
-            if let offset = arguments.integer(2), continueReplica(client, &link, id: id, offset: offset) { return }
+            guard let offset = arguments.integer(2) else { return fail(client, "ERR value is not an integer or out of range") }
+            if continueReplica(client, &link, id: id, offset: offset) { return }
             if id != "?" { replication.syncPartialErr += 1 }
         } else {
             link.oldProtocol = true
@@ -225,4 +226,14 @@ struct ReplicaCapabilities {
     var ip: String?
     var eof = false
     var psync2 = false
+}
+
+extension NodeEngine {
+    /// A replica's own commands (REPLCONF ACK, a stray PING) get no reply:
+    /// its connection carries the stream only, which a reply would corrupt.
+    func executeForReplica(_ client: ClientSession, _ arguments: Arguments) {
+        let mark = client.reply.bytes.writerIndex
+        processCommand(client, arguments)
+        if client.reply.bytes.writerIndex > mark { client.reply.bytes.moveWriterIndex(to: mark) }
+    }
 }
