@@ -130,6 +130,21 @@ import Testing
         #expect(node.run("INFO", "replication").contains("slave0:ip=127.0.0.1,port=7001,state=online,offset=0,lag=0"))
     }
 
+    @Test func aDisklessReplicaGetsTheStreamOnlyAfterItsFirstAck() throws {
+        let node = try EngineHarness(["--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"])
+        let replica = node.connect()
+        _ = node.run(on: replica, "REPLCONF", "capa", "eof", "capa", "psync2")
+        let sync = node.run(on: replica, "PSYNC", "?", "-1")
+        #expect(sync.contains("\r\n$EOF:") && sync.hasPrefix("+FULLRESYNC "))
+        node.run("SET", "a", "1")
+        #expect(node.replies(of: replica) == "")
+        // The ACK itself is answered with nothing but what was held.
+        #expect(node.run(on: replica, "REPLCONF", "ACK", "0") == "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n")
+        node.run("SET", "b", "2")
+        #expect(node.replies(of: replica) == "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n")
+        #expect(node.run(on: replica, "PING") == "")
+    }
+
     @Test func keysThatExpireOrAreEvictedGoOutAsDel() throws {
         let node = try EngineHarness(["--repl-diskless-sync", "no"])
         node.run("SET", "lazy", "1", "PX", "100")

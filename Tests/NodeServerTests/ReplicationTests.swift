@@ -138,4 +138,45 @@ import TestSupport
             #expect(check.exitCode == 0, "\(check.stdout)")
         }
     }
+
+    private func myID(_ node: RedisServerProcess) throws -> String {
+        String(try text(node, ["CLUSTER", "MYID"]).split(separator: "\r\n")[1])
+    }
+
+    /// Mixed clusters: a redis-server replica of an engine master and the
+    /// reverse, joined by CLUSTER REPLICATE, converge to the same data, and
+    /// the real redis-cli sees a healthy cluster.
+    @Test(arguments: [(TestServer.engine, TestServer.redis70), (TestServer.redis70, TestServer.engine)])
+    func clusterReplicateWorksBetweenEngineAndRedisServerEitherWay(master: TestServer, replica: TestServer) async throws {
+        let primary = try RedisServerProcess(extraArguments: Self.fastSync, server: master)
+        let secondary = try RedisServerProcess(extraArguments: Self.fastSync, server: replica)
+        defer { primary.kill(); secondary.kill() }
+        try await primary.waitUntilReady()
+        try await secondary.waitUntilReady()
+        #expect(try text(primary, ["CLUSTER", "ADDSLOTSRANGE", "0", "16383"]) == "+OK\r\n")
+        #expect(try text(secondary, ["CLUSTER", "MEET", "127.0.0.1", String(primary.port)]) == "+OK\r\n")
+        let masterID = try myID(primary)
+        #expect(try await eventually(10) { try text(secondary, ["CLUSTER", "NODES"]).contains(masterID) })
+        #expect(try await eventually(10) { try text(primary, ["CLUSTER", "INFO"]).contains("cluster_state:ok") })
+        let writer = try RawRESPConnection(port: primary.port)
+        try write(writer, round: 0, keys: 300)
+        #expect(try await eventually(10) { try text(secondary, ["CLUSTER", "REPLICATE", masterID]) == "+OK\r\n" })
+        #expect(try await eventually(10) { try info(secondary, "replication", "master_link_status") == "up" })
+        try write(writer, round: 1, keys: 300)
+        #expect(String(decoding: try writer.command(["WAIT", "1", "5000"]), as: UTF8.self) == ":1\r\n")
+        #expect(try digest(primary) == digest(secondary))
+        // The keys of the two rounds, as redis-server counts them: the writes were served, not refused.
+        let size = try text(secondary, ["DBSIZE"])
+        #expect(size == ":541\r\n", "\(size)")
+        // READONLY clients read from the replica; others are sent to the master.
+        let reader = try RawRESPConnection(port: secondary.port)
+        #expect(String(decoding: try reader.command(["GET", "string:1:7"]), as: UTF8.self).hasPrefix("-MOVED"))
+        _ = try reader.command(["READONLY"])
+        let read = String(decoding: try reader.command(["GET", "string:1:7"]), as: UTF8.self)
+        #expect(read == "$7\r\nvvvvvvv\r\n", "\(read)")
+        // The replica shows under its master in CLUSTER SLOTS (a non-zero offset in its bus header).
+        #expect(try await eventually(10) { try text(primary, ["CLUSTER", "SLOTS"]).contains(try myID(secondary)) })
+        let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "127.0.0.1:\(primary.port)"])
+        #expect(check.exitCode == 0 && check.stdout.contains("1 additional replica(s)"), "\(check.stdout)")
+    }
 }

@@ -8,6 +8,13 @@ extension NodeEngine {
     /// every replica past its snapshot.
     func feedReplicationStream(_ bytes: ByteBuffer) {
         guard replication.backlog != nil else { return }
+        appendToStream(bytes)
+    }
+
+    /// Stream bytes into the backlog (advancing the offset) and out to every
+    /// replica past its snapshot; one that has not acknowledged its diskless
+    /// snapshot yet gets them after it does.
+    func appendToStream(_ bytes: ByteBuffer) {
         bytes.withUnsafeReadableBytes { replication.backlog!.append($0) }
         replication.offset = replication.backlog!.endOffset
         for replica in replication.replicas {
@@ -121,14 +128,8 @@ extension NodeEngine {
         guard var link = client.replicaLink else { return }
         if offset > link.ackOffset { link.ackOffset = offset }
         link.ackTime = now
-        if link.waitsForFirstACK {
-            link.waitsForFirstACK = false
-            if link.heldStream.readableBytes > 0 {
-                client.reply.bytes.writeImmutableBuffer(link.heldStream)
-                link.heldStream = ByteBuffer()
-                client.wake?()
-            }
-        }
+        // The stream held since the snapshot goes out after this command (executeForReplica).
+        link.waitsForFirstACK = false
         client.replicaLink = link
         if !waitingClients.isEmpty { serveWaitingClients() }
     }
@@ -235,5 +236,9 @@ extension NodeEngine {
         let mark = client.reply.bytes.writerIndex
         processCommand(client, arguments)
         if client.reply.bytes.writerIndex > mark { client.reply.bytes.moveWriterIndex(to: mark) }
+        if let link = client.replicaLink, !link.waitsForFirstACK, link.heldStream.readableBytes > 0 {
+            client.reply.bytes.writeImmutableBuffer(link.heldStream)
+            client.replicaLink!.heldStream = ByteBuffer()
+        }
     }
 }

@@ -282,18 +282,7 @@ extension NodeEngine {
         if replication.backlog == nil {
             replication.backlog = ReplicationBacklog(capacity: Int(config.integer("repl-backlog-size")), endingAt: replication.offset)
         }
-        bytes.withUnsafeReadableBytes { replication.backlog!.append($0) }
-        replication.offset = replication.backlog!.endOffset
-        for replica in replication.replicas {
-            guard let link = replica.replicaLink, link.state == .online else { continue }
-            if link.waitsForFirstACK {
-                replica.replicaLink!.heldStream.writeImmutableBuffer(bytes)
-                continue
-            }
-            let idle = replica.reply.bytes.readableBytes == 0
-            replica.reply.bytes.writeImmutableBuffer(bytes)
-            if idle { replica.wake?() }
-        }
+        appendToStream(bytes)
     }
 
     /// REPLCONF ACK <offset> to the master.
