@@ -22,6 +22,12 @@ extension NodeEngine {
         if changes.contains(where: { $0.name.hasPrefix("cluster-announce-") }) { updateMyselfAddress() }
         readCachedConfig()
         if changes.contains(where: { $0.name == "maxmemory" }) { performEvictions() }
+        // resizeReplicationBacklog: the history that fits is kept.
+        if changes.contains(where: { $0.name == "repl-backlog-size" }), replication.backlog != nil {
+            replication.backlog!.resize(to: Int(config.integer("repl-backlog-size")))
+        }
+        // masterauth, masteruser and the announced address go into the next handshake;
+        // replica-read-only and the rest are read where they act.
         for warning in ConfigGaps.warnings(after: changes, config) { log(.warning, "WARNING \(warning)") }
         if changes.contains(where: { $0.name == "requirepass" }) && !requiresPassword {
             for client in clients.values { client.authenticated = true }

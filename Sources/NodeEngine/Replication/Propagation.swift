@@ -14,8 +14,10 @@ struct PropagationState {
     /// itself ([] : not at all). nil: as it came.
     var rewrite: [[[UInt8]]]?
     /// The effects collected for the command underway, RESP-encoded at
-    /// once (arguments borrow the inbound buffer).
-    var pending: [(db: Int, bytes: ByteBuffer)] = []
+    /// once (arguments borrow the inbound buffer) into one buffer kept
+    /// between commands: `pending` names each one's DB and bytes in it.
+    var pending: [(db: Int, range: Range<Int>)] = []
+    var pendingBytes = ByteBuffer()
     /// Active expiry and eviction: each DEL goes out alone, as 7.0 sends them.
     var noMulti = false
 }
@@ -36,9 +38,9 @@ extension NodeEngine {
     /// alsoPropagate: an effect beside (before) the command's own.
     func alsoPropagate(_ db: Int, _ command: [[UInt8]]) {
         guard propagates else { return }
-        var bytes = ByteBuffer()
-        Self.encodeCommand(command, into: &bytes)
-        propagation.pending.append((db, bytes))
+        let start = propagation.pendingBytes.writerIndex
+        Self.encodeCommand(command, into: &propagation.pendingBytes)
+        propagation.pending.append((db, start..<propagation.pendingBytes.writerIndex))
     }
 
     /// propagateDeletion: a key removed outside a command's own effects
@@ -53,15 +55,11 @@ extension NodeEngine {
         propagation.rewrite = nil
         guard entry.name != "exec" else { return }
         if let rewrite {
-            for command in rewrite {
-                var bytes = ByteBuffer()
-                Self.encodeCommand(command, into: &bytes)
-                propagation.pending.append((client.db, bytes))
-            }
+            for command in rewrite { alsoPropagate(client.db, command) }
         } else if wrote {
-            var bytes = ByteBuffer()
-            Self.encodeCommand(arguments, into: &bytes)
-            propagation.pending.append((client.db, bytes))
+            let start = propagation.pendingBytes.writerIndex
+            Self.encodeCommand(arguments, into: &propagation.pendingBytes)
+            propagation.pending.append((client.db, start..<propagation.pendingBytes.writerIndex))
         }
     }
 
@@ -70,10 +68,14 @@ extension NodeEngine {
     func propagatePending(touchesArbitraryKeys: Bool = false) {
         let pending = propagation.pending
         guard !pending.isEmpty else { return }
-        propagation.pending = []
+        let bytes = propagation.pendingBytes
+        propagation.pending.removeAll(keepingCapacity: true)
+        propagation.pendingBytes.clear()
         let transaction = pending.count > 1 && !propagation.noMulti && !touchesArbitraryKeys
         if transaction { emit(db: pending[0].db, Self.multi) }
-        for operation in pending { emit(db: operation.db, operation.bytes) }
+        for operation in pending {
+            emit(db: operation.db, bytes.getSlice(at: operation.range.lowerBound, length: operation.range.count)!)
+        }
         if transaction { emit(db: pending[pending.count - 1].db, Self.exec) }
     }
 
@@ -96,20 +98,46 @@ extension NodeEngine {
     static let exec: ByteBuffer = { var b = ByteBuffer(); encodeCommand([Array("EXEC".utf8)], into: &b); return b }()
 
     static func encodeCommand(_ words: [[UInt8]], into bytes: inout ByteBuffer) {
-        bytes.writeString("*\(words.count)\r\n")
+        writeHeader(UInt8(ascii: "*"), words.count, into: &bytes)
         for word in words {
-            bytes.writeString("$\(word.count)\r\n")
+            writeHeader(UInt8(ascii: "$"), word.count, into: &bytes)
             bytes.writeBytes(word)
             bytes.writeStaticString("\r\n")
         }
     }
 
+    /// A request's arguments straight from the buffer they borrow: one pass, no copies.
     static func encodeCommand(_ arguments: Arguments, into bytes: inout ByteBuffer) {
-        bytes.writeString("*\(arguments.count)\r\n")
-        for index in 0..<arguments.count {
-            bytes.writeString("$\(arguments.length(index))\r\n")
-            arguments.withBytes(index) { _ = bytes.writeBytes($0) }
-            bytes.writeStaticString("\r\n")
+        writeHeader(UInt8(ascii: "*"), arguments.count, into: &bytes)
+        let source = arguments.buffer
+        source.withUnsafeReadableBytes { all in
+            let base = source.readerIndex
+            for range in arguments.ranges {
+                writeHeader(UInt8(ascii: "$"), range.count, into: &bytes)
+                bytes.writeBytes(UnsafeRawBufferPointer(rebasing: all[(range.lowerBound - base)..<(range.upperBound - base)]))
+                bytes.writeStaticString("\r\n")
+            }
+        }
+    }
+
+    /// `*<n>\r\n` or `$<n>\r\n` without a String.
+    @inline(__always)
+    static func writeHeader(_ marker: UInt8, _ value: Int, into bytes: inout ByteBuffer) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { out in
+            var position = out.count
+            var rest = value
+            out[position - 1] = 10
+            out[position - 2] = 13
+            position -= 2
+            repeat {
+                position -= 1
+                out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            position -= 1
+            out[position] = marker
+            bytes.writeBytes(UnsafeRawBufferPointer(rebasing: out[position...]))
         }
     }
 }
