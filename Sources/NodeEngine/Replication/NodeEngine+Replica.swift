@@ -121,9 +121,9 @@ extension NodeEngine {
 
     public func masterLinkReceived(attempt: Int, _ bytes: inout ByteBuffer) {
         now = clock.milliseconds()
-        guard var master = replication.master, master.attempt == attempt else { return }
-        master.lastIO = now
-        replication.master = master
+        // No local copy of the link: it would share the RDB arriving and make each chunk copy it.
+        guard replication.master?.attempt == attempt else { return }
+        replication.master!.lastIO = now
         while bytes.readableBytes > 0, let state = replication.master?.state, replication.master?.attempt == attempt {
             switch state {
             case .connect, .connecting:
@@ -178,7 +178,9 @@ extension NodeEngine {
     }
 
     private func receiveSnapshot(_ bytes: inout ByteBuffer) {
+        // Taken out while it grows: a copy left behind would make every chunk copy the whole RDB so far.
         guard var transfer = replication.master?.transfer else { return }
+        replication.master!.transfer = nil
         let payload: [UInt8]?
         do {
             payload = try transfer.feed(&bytes)
