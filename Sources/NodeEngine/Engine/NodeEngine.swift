@@ -55,7 +55,7 @@ public final class NodeEngine {
     var now: Int64
     /// Within one read batch, a command starts when the one before it ended:
     /// one clock read per command instead of two.
-    private var batchClock: Int64?
+    var batchClock: Int64?
     let runID: String
     /// Replication, both sides: IDs, offsets, the backlog, replicas, the master link.
     var replication: ReplicationState

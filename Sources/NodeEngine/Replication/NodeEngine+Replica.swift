@@ -245,7 +245,11 @@ extension NodeEngine {
         let whole = stream
         var unapplied = stream.readerIndex
         servingMaster = true
-        defer { servingMaster = false }
+        batchClock = clock.microseconds()
+        defer {
+            servingMaster = false
+            batchClock = nil
+        }
         while stream.readableBytes > 0, replication.master?.client === client {
             switch client.parser.next(from: &stream, authRequired: false) {
             case .incomplete:

@@ -23,9 +23,10 @@ struct PropagationState {
 }
 
 extension NodeEngine {
-    /// Someone takes the effects: replicas may attach (a backlog exists) or the AOF is on.
+    /// Someone takes the effects: replicas may attach (a master with a backlog)
+    /// or the AOF is on. A replica passes its master's stream on as it came.
     @inline(__always)
-    var propagates: Bool { replication.backlog != nil || aof.isOn }
+    var propagates: Bool { aof.isOn || (replication.backlog != nil && replication.master == nil) }
 
     /// A handler's rewrite: this command goes out as `commands` (none: not at all).
     func propagate(as commands: [[[UInt8]]]) {
