@@ -98,7 +98,10 @@ public final class NodeServer: @unchecked Sendable {
                     return refusal
                 }
                 engine.configRewriter = { [configFile = self.options.configFile] config in Self.rewrite(config, to: configFile) }
-                engine.logger = { [logger = self.logger] level, message in Self.log(logger, level, message) }
+                engine.logger = { [logger = self.logger, sink = self.logSink, weak engine] level, message in
+                    sink.role = engine?.isReplica == true ? "S" : "M"
+                    Self.log(logger, level, message)
+                }
                 engine.onFatal = { _ in exit(1) }
                 return engine
             }.wait()

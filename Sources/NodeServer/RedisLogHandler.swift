@@ -2,8 +2,9 @@ import Foundation
 import Logging
 
 /// swift-log in redis-server's line format:
-/// `pid:M 29 Nov 2026 21:52:53.123 * message`, where the mark after the
-/// time is the level (`.` debug, `-` verbose, `*` notice, `#` warning).
+/// `pid:M 29 Nov 2026 21:52:53.123 * message`, where the letter is the
+/// role (M master, S replica) and the mark after the time is the level
+/// (`.` debug, `-` verbose, `*` notice, `#` warning).
 struct RedisLogHandler: LogHandler {
     let sink: LogSink
     /// swift-log's own filter lets everything through; the sink's level
@@ -26,7 +27,7 @@ struct RedisLogHandler: LogHandler {
         case .notice: mark = "*"
         default: mark = "#"
         }
-        sink.write("\(getpid()):M \(Self.timestamp()) \(mark) \(message)\n")
+        sink.write("\(getpid()):\(sink.role) \(Self.timestamp()) \(mark) \(message)\n")
     }
 
     static func timestamp() -> String {
@@ -57,6 +58,13 @@ final class LogSink: @unchecked Sendable {
     private let handle: FileHandle
     private let lock = NSLock()
     private var minimumLevel = Logger.Level.notice
+    private var roleLetter: Character = "M"
+
+    /// The role letter of each line: set from the engine's role as it logs.
+    var role: Character {
+        get { lock.withLock { roleLetter } }
+        set { lock.withLock { roleLetter = newValue } }
+    }
 
     /// The lowest level written (loglevel).
     var level: Logger.Level {
