@@ -107,9 +107,14 @@ enum ClientCommands {
             index += 2
         }
         for victim in e.clients.values where filters.allSatisfy({ $0(victim) }) && !(skipMe && victim === c) {
+            killed += 1
+            // The master's session has no socket of its own here: the link to the master goes.
+            if victim.isMaster {
+                e.masterLinkFailed(attempt: e.replication.master?.attempt ?? 0, reason: "killed by CLIENT KILL")
+                continue
+            }
             victim.closeAfterReply = true
             victim.wake?()
-            killed += 1
         }
         c.reply.integer(killed)
     }
