@@ -2,12 +2,14 @@ import NIOCore
 import NodeEngine
 
 /// One client connection: bytes in, the engine runs every complete request,
-/// replies go out in one write and one flush per read batch.
+/// replies go out in one write and one flush per read batch; the flush
+/// waits for the AOF's write of the batch (BeforeSleep) when there is one.
 final class ClientHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let engine: NodeEngine
+    private let beforeSleep: BeforeSleep
     private let onShutdown: () -> Void
     private var client: ClientSession?
     private var inbound = ByteBuffer()
@@ -16,8 +18,9 @@ final class ClientHandler: ChannelInboundHandler {
     private var inboundBytes = 0
     private var context: ChannelHandlerContext?
 
-    init(engine: NodeEngine, onShutdown: @escaping () -> Void) {
+    init(engine: NodeEngine, beforeSleep: BeforeSleep, onShutdown: @escaping () -> Void) {
         self.engine = engine
+        self.beforeSleep = beforeSleep
         self.onShutdown = onShutdown
     }
 
@@ -67,15 +70,22 @@ final class ClientHandler: ChannelInboundHandler {
         inboundBytes = inbound.readableBytes
         if let replies = client.takeReplies() { send(replies, context: context, flush: false) }
         if !keepOpen {
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
-                context.close(promise: nil)
+            let shutdown = engine.shutdownRequested
+            beforeSleep.afterAppendOnlyWrite { [self] in
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+                    context.close(promise: nil)
+                }
+                if shutdown { onShutdown() }
             }
-            if engine.shutdownRequested { onShutdown() }
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        context.flush()
+        if beforeSleep.holdsReplies {
+            beforeSleep.afterAppendOnlyWrite { context.flush() }
+        } else {
+            context.flush()
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -90,8 +100,12 @@ final class ClientHandler: ChannelInboundHandler {
             _ = engine.process(client, inbound: &inbound)
             inboundBytes = inbound.readableBytes
         }
-        if let replies = client.takeReplies() { send(replies, context: context, flush: true) }
-        if client.closeAfterReply { context.close(promise: nil) }
+        if let replies = client.takeReplies() { send(replies, context: context, flush: false) }
+        let closes = client.closeAfterReply
+        beforeSleep.afterAppendOnlyWrite {
+            context.flush()
+            if closes { context.close(promise: nil) }
+        }
     }
 
     /// Writes replies. A client of a class with a hard output limit (a

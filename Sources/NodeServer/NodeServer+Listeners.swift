@@ -18,7 +18,8 @@ extension NodeServer {
             .childChannelOption(.socketOption(.so_keepalive), value: options.config.integer("tcp-keepalive") > 0 ? 1 : 0)
             .childChannelInitializer { [weak self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = ClientHandler(engine: engine) { self?.stop(reason: "User requested shutdown...") }
+                    guard let beforeSleep = self?.beforeSleep else { throw NodeServerError("the server is stopping") }
+                    let handler = ClientHandler(engine: engine, beforeSleep: beforeSleep) { self?.stop(reason: "User requested shutdown...") }
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }

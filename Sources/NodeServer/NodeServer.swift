@@ -41,8 +41,11 @@ public final class NodeServer: @unchecked Sendable {
     private var clusterBus: ClusterBusServer?
     private var migrateConnections: MigrateConnections?
     private var masterLinkConnection: MasterLinkConnection?
-    /// Writes BGSAVE's snapshots off the event loop.
+    /// Writes BGSAVE's snapshots and the AOF's rewritten bases off the event loop.
     private let filePool = NIOThreadPool(numberOfThreads: 1)
+    /// The AOF's files, and the once-per-iteration write of its buffer before replies go out.
+    private var appendOnlyStore: AOFFileStore?
+    var beforeSleep: BeforeSleep?
 
     public init(options: Options) throws {
         self.options = options
@@ -107,7 +110,7 @@ public final class NodeServer: @unchecked Sendable {
             }.wait()
             self.engine = engine
             if let refusal = try loadDataset(engine: engine, loop: loop) {
-                logger.warning("\(refusal)")
+                if !refusal.isEmpty { logger.warning("\(refusal)") }
                 try? group.syncShutdownGracefully()
                 return 1
             }
@@ -135,6 +138,7 @@ public final class NodeServer: @unchecked Sendable {
         logger.notice("Ready to accept connections tcp")
         supervision.signalReady()
         finished.wait()
+        appendOnlyStore?.drain()
         removePidFile()
         try? group.syncShutdownGracefully()
         logger.warning("Redis is now ready to exit, bye bye...")
@@ -212,7 +216,7 @@ public final class NodeServer: @unchecked Sendable {
                 let flags = engine.config[signalNumber == SIGTERM ? "shutdown-on-sigterm" : "shutdown-on-sigint"].split(separator: " ")
                 let save: Bool? = flags.contains("nosave") ? false : flags.contains("save") ? true : nil
                 // As redis-server: the final save (when save points are set) or no exit.
-                guard engine.saveBeforeShutdown(save: save) || flags.contains("force") else {
+                guard engine.saveBeforeShutdown(save: save, force: flags.contains("force")) || flags.contains("force") else {
                     return logger.warning("Errors trying to shut down the server. Check the logs for more information.")
                 }
                 stop(reason: "User requested shutdown...")
@@ -231,16 +235,27 @@ public final class NodeServer: @unchecked Sendable {
         }
     }
 
-    /// dump.rdb into the keyspace before clients are served (redis-server
-    /// reads the AOF instead when appendonly is on; the engine has no AOF
-    /// yet, so it starts empty then). nil, or why the start stops.
+    /// The dataset before clients are served, as redis-server's main does:
+    /// the AOF manifest (whatever appendonly says), then the AOF when
+    /// appendonly is yes, else dump.rdb; then the AOF's incr file opened.
+    /// nil, or why the start stops ("" when the engine logged it).
     private func loadDataset(engine: NodeEngine, loop: any EventLoop) throws -> String? {
         filePool.start()
         let store = RDBFileStore(loop: loop, pool: filePool) { [unowned engine] in engine.config["dbfilename"] }
-        try loop.submit { engine.snapshotStore = store }.wait()
-        // The AOF redis-server would read instead does not exist yet (a
-        // start warning says so): the node starts empty.
-        if options.config.bool("appendonly") { return nil }
+        let appendOnly = AOFFileStore(directory: options.config["appenddirname"], fileName: options.config["appendfilename"],
+                                      loop: loop, pool: filePool) { [weak self] in self?.beforeSleep?.schedule() }
+        appendOnlyStore = appendOnly
+        beforeSleep = BeforeSleep(loop: loop, engine: engine)
+        try loop.submit {
+            engine.snapshotStore = store
+            engine.appendOnlyStore = appendOnly
+        }.wait()
+        guard try loop.submit({ engine.loadAppendOnlyManifest() }).wait() else { return "" }
+        if options.config.bool("appendonly") {
+            let opened = try loop.submit { engine.loadAppendOnlyDataset() && engine.openAppendOnlyOnStart() }.wait()
+            return opened ? nil : ""
+        }
+        defer { _ = try? loop.submit { engine.openAppendOnlyOnStart() }.wait() }
         let path = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(options.config["dbfilename"])
         let bytes: [UInt8]
         do {

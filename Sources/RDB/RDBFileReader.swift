@@ -39,6 +39,12 @@ public enum RDBFileReader {
     /// string from it stops the load); returns the AUX fields.
     @discardableResult
     public static func read(_ bytes: [UInt8], entry: (Entry) -> String?) throws(Failure) -> [(String, String)] {
+        try readPrefix(bytes, entry: entry).aux
+    }
+
+    /// read(_:entry:) of a file that may go on after the RDB (an AOF with an
+    /// RDB preamble): the AUX fields and the RDB's length, checksum included.
+    public static func readPrefix(_ bytes: [UInt8], entry: (Entry) -> String?) throws(Failure) -> (aux: [(String, String)], length: Int) {
         guard bytes.count >= 9, bytes[0..<5].elementsEqual("REDIS".utf8),
               let version = Int(String(decoding: bytes[5..<9], as: UTF8.self)), version >= 1 else { throw .notAnRDBFile }
         guard version <= newestVersion else { throw .unsupportedVersion(version) }
@@ -78,7 +84,7 @@ public enum RDBFileReader {
             if let unsupported { throw .unsupported(offset: start, unsupported) }
             if ended {
                 try verifyChecksum(bytes, end: reader.offset, version: version)
-                return aux
+                return (aux, reader.offset + (version >= 5 ? 8 : 0))
             }
             if let pair, let refusal = entry(pair) { throw .refused(offset: start, refusal) }
         }

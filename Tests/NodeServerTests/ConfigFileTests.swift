@@ -81,14 +81,14 @@ import TestSupport
     @Test func settingsWhoseEffectTheEngineLacksAreWarnedAboutAtStart() async throws {
         let engine = try ConfigFileServer(.engine, file: Self.stockFile, extra: [
             "--io-threads", "4", "--unixsocket", "/tmp/rcluster-test-none.sock", "--notify-keyspace-events", "KEA",
-            "--appendonly", "yes", "--timeout", "30", "--rename-command", "FLUSHALL", "",
+            "--timeout", "30", "--rename-command", "FLUSHALL", "",
         ])
         defer { engine.stop() }
         try await engine.waitUntilReady()
         let warnings = try String(contentsOfFile: engine.logFile, encoding: .utf8).components(separatedBy: "\n")
-            .filter { $0.contains(" # WARNING ") || $0.contains("appendonly is yes") }
+            .filter { $0.contains(" # WARNING ") }
         for name in ["io-threads is 4", "unixsocket is /tmp/rcluster-test-none.sock",
-                     "appendonly is yes", "timeout is 30", "no command renaming"] {
+                     "timeout is 30", "no command renaming"] {
             #expect(warnings.contains { $0.contains(name) }, "no warning with \(name) in \(warnings)")
         }
         #expect(try ConfigReply.map(engine.target(), ["CONFIG", "GET", "io-threads"]) == ["io-threads": "4"])

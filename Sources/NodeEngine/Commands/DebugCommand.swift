@@ -27,6 +27,8 @@ enum DebugCommand {
             c.reply.ok()
         case "reload":
             debugReload(e, c, a)
+        case "loadaof":
+            debugLoadAOF(e, c, a)
         case "digest" where a.count == 2:
             c.reply.simple(e.datasetDigest().hex)
         case "digest-value":

@@ -58,10 +58,8 @@ enum InfoCommand {
                      "rdb_bgsave_in_progress:\(e.persistence.background == nil ? 0 : 1)", "rdb_last_save_time:\(e.lastSave / 1000)",
                      "rdb_last_bgsave_status:\(e.persistence.lastBackgroundSaveOK ? "ok" : "err")",
                      "rdb_last_bgsave_time_sec:\(e.persistence.lastBackgroundSaveSeconds)",
-                     "rdb_current_bgsave_time_sec:\(e.persistence.background.map { (e.now - $0.startedAt) / 1000 } ?? -1)", "rdb_saves:\(e.persistence.saves)",
-                     "aof_enabled:\(e.config.bool("appendonly") ? 1 : 0)", "aof_rewrite_in_progress:0", "aof_rewrite_scheduled:0",
-                     "aof_last_rewrite_time_sec:-1", "aof_current_rewrite_time_sec:-1", "aof_last_bgrewrite_status:ok",
-                     "aof_rewrites:0", "aof_last_write_status:ok"]
+                     "rdb_current_bgsave_time_sec:\(e.persistence.background.map { (e.now - $0.startedAt) / 1000 } ?? -1)", "rdb_saves:\(e.persistence.saves)"]
+                + e.appendOnlyInfoLines()
         case "stats":
             let s = e.stats
             lines = ["# Stats", "total_connections_received:\(s.connectionsReceived)", "total_commands_processed:\(s.commandsProcessed)",
@@ -120,6 +118,8 @@ enum InfoCommand {
 extension String {
     init(format2 value: Double) { self = Self.c(value, "%.2f") }
     init(format6 value: Double) { self = Self.c(value, "%.6f") }
+    init(format3 value: Double) { self = Self.c(value, "%.3f") }
+    init(format17g value: Double) { self = Self.c(value, "%.17g") }
 
     private static func c(_ value: Double, _ format: String) -> String {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in

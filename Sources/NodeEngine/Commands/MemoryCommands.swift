@@ -41,7 +41,7 @@ enum MemoryCommands {
         field("clients.slaves", 0)
         field("clients.normal", overhead.clientBuffers)
         field("cluster.links", overhead.clusterLinks)
-        field("aof.buffer", 0)
+        field("aof.buffer", Int64(e.aof.buffer.readableBytes))
         field("lua.caches", 0)
         field("functions.caches", 0)
         for database in overhead.databases {

@@ -8,6 +8,7 @@ enum ServerCommands {
         ("config|get", configGet), ("config|set", configSet), ("config|resetstat", configResetStat),
         ("config|rewrite", configRewrite),
         ("info", InfoCommand.info), ("time", time), ("lastsave", lastsave), ("save", save), ("bgsave", bgsave), ("shutdown", shutdown),
+        ("bgrewriteaof", bgrewriteaof),
         ("slowlog|get", slowlogGet), ("slowlog|len", slowlogLen), ("slowlog|reset", slowlogReset),
         ("monitor", monitor),
     ]
@@ -41,6 +42,10 @@ enum ServerCommands {
                 return e.fail(c, "ERR CONFIG SET failed (possibly related to argument '\(refusal.name)') - \(refusal.reason)")
             }
             e.applyConfig(changes)
+            if let refusal = e.appendOnlyChanged(changes, inTransaction: c.inExec) {
+                e.applyConfig([("appendonly", "no")])
+                return e.fail(c, "ERR CONFIG SET failed (possibly related to argument 'appendonly') - \(refusal)")
+            }
             c.reply.ok()
         }
     }
@@ -80,7 +85,8 @@ enum ServerCommands {
         }
         let nosave = (1..<max(1, a.count)).contains { a.isWord($0, "nosave") }
         let save = (1..<max(1, a.count)).contains { a.isWord($0, "save") }
-        guard e.saveBeforeShutdown(save: nosave ? false : save ? true : nil) else {
+        let force = (1..<max(1, a.count)).contains { a.isWord($0, "force") }
+        guard e.saveBeforeShutdown(save: nosave ? false : save ? true : nil, force: force) else {
             return e.fail(c, "ERR Errors trying to SHUTDOWN. Check logs.")
         }
         e.shutdownRequested = true

@@ -34,8 +34,6 @@ public enum ConfigGaps {
     }
 
     static let gaps: [Gap] = [
-        Gap(name: "appendonly", applies: { $0.bool("appendonly") },
-            warning: { _ in "appendonly is yes, but this engine has no AOF yet: nothing is logged or loaded from it; SAVE, BGSAVE and the save points still write dump.rdb." }),
         Gap(name: "io-threads", applies: { $0.integer("io-threads") > 1 },
             warning: { "io-threads is \($0["io-threads"]), but this engine serves every client on one thread." }),
         Gap(name: "unixsocket", applies: differs("unixsocket"),

@@ -12,6 +12,8 @@ extension NodeEngine {
         keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
         latency.threshold = config.integer("latency-monitor-threshold")
         latency.tracksCommands = config.bool("latency-tracking")
+        aof.timestamps = config.bool("aof-timestamp-enabled")
+        aof.fsyncPolicy = AOFState.FsyncPolicy(rawValue: config["appendfsync"]) ?? .everysec
     }
 
     public func applyConfig(_ changes: [(name: String, value: String)]) {

@@ -4,7 +4,7 @@ extension NodeEngine {
     /// The index of `key` in database `db`, after lazy expiry.
     func index(_ db: Int, _ key: [UInt8]) -> Int? {
         if !databases[db].expires.isEmpty, let expireAt = databases[db].expireTime(key), expireAt <= now {
-            if replication.master != nil { return servingMaster ? databases[db].table.find(key) : nil }
+            if replication.master != nil || aof.loading { return servingMaster || aof.loading ? databases[db].table.find(key) : nil }
             expire(db, key)
             return nil
         }
@@ -17,7 +17,7 @@ extension NodeEngine {
         arguments.withBytes(argument) { key in
             let database = databases[db]
             if !database.expires.isEmpty, let slot = database.expires.find(key), database.expires[value: slot] <= now {
-                if replication.master != nil { return servingMaster ? database.table.find(key) : nil }
+                if replication.master != nil || aof.loading { return servingMaster || aof.loading ? database.table.find(key) : nil }
                 expire(db, Array(key))
                 return nil
             }

@@ -12,6 +12,7 @@ extension NodeEngine {
     public func cron() {
         now = clock.milliseconds()
         checkSavePoints()
+        appendOnlyCron()
         for client in clients.values {
             client.replyBufferSizing.resize(now: now, peakResetTime: replyBufferPeakResetTime, enabled: replyBufferResizing)
         }

@@ -29,9 +29,17 @@ extension NodeEngine {
     /// master does (a replica keeps them for its master's DELs: `keepingExpired`).
     /// `replacing`: a key already there gives way (MERGE).
     public func loadRDB(_ bytes: [UInt8], replacing: Bool = false, keepingExpired: Bool = false) throws(RDBFileReader.Failure) -> (loaded: Int, expired: Int) {
+        let result = try loadRDBFile(bytes, replacing: replacing, keepingExpired: keepingExpired)
+        return (result.loaded, result.expired)
+    }
+
+    /// loadRDB, and the RDB's length (an AOF may go on after it). An AOF's
+    /// base keeps expired keys and says nothing of replication.
+    func loadRDBFile(_ bytes: [UInt8], replacing: Bool = false, keepingExpired: Bool = false,
+                     restoresReplication: Bool = true) throws(RDBFileReader.Failure) -> (loaded: Int, expired: Int, length: Int) {
         now = clock.milliseconds()
         var loaded = 0, expired = 0
-        let aux = try RDBFileReader.read(bytes) { entry in
+        let (aux, length) = try RDBFileReader.readPrefix(bytes) { entry in
             guard entry.database < databases.count else {
                 return "a key in database \(entry.database), and this server has \(databases.count) databases (the databases directive)"
             }
@@ -50,8 +58,8 @@ extension NodeEngine {
             loaded += 1
             return nil
         }
-        savedReplication = Self.replicationInfo(inAux: aux)
-        return (loaded, expired)
+        if restoresReplication { savedReplication = Self.replicationInfo(inAux: aux) }
+        return (loaded, expired, length)
     }
 
     /// SAVE: the snapshot written before the reply. nil, or why it failed.
@@ -113,7 +121,7 @@ extension NodeEngine {
     /// The `save` directive's points ("3600 1 300 100"): after S seconds
     /// with at least N changes, a BGSAVE. Called by the cron.
     func checkSavePoints() {
-        guard persistence.background == nil, snapshotStore != nil else { return }
+        guard !backgroundWriteUnderway, snapshotStore != nil else { return }
         if persistence.scheduled {
             persistence.scheduled = false
             return startBackgroundSave()
@@ -134,7 +142,10 @@ extension NodeEngine {
 
     /// What SIGTERM and SHUTDOWN do before exiting: save when save points
     /// are set (or SAVE asks), unless NOSAVE. False: the save failed, stay up.
-    public func saveBeforeShutdown(save: Bool? = nil) -> Bool {
+    /// The AOF is written and fsynced first; `force`: exit even if that or the save fails.
+    public func saveBeforeShutdown(save: Bool? = nil, force: Bool = false) -> Bool {
+        now = clock.milliseconds()
+        guard prepareAppendOnlyForShutdown(force: force) else { return false }
         guard save ?? !savePoints.isEmpty else { return true }
         log(.notice, "Saving the final RDB snapshot before exiting.")
         if let failure = saveSynchronously() {
@@ -190,6 +201,13 @@ extension ServerCommands {
         if a.count > 2 || (a.count == 2 && !a.isWord(1, "schedule")) { return e.fail(c, "ERR syntax error") }
         if e.persistence.background != nil {
             guard a.count == 2 else { return e.fail(c, "ERR Background save already in progress") }
+            e.persistence.scheduled = true
+            return c.reply.simple("Background saving scheduled")
+        }
+        if e.aof.rewrite != nil {
+            guard a.count == 2 else {
+                return e.fail(c, "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.")
+            }
             e.persistence.scheduled = true
             return c.reply.simple("Background saving scheduled")
         }

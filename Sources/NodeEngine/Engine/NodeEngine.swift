@@ -97,6 +97,8 @@ public final class NodeEngine {
     public var lastSave: Int64
     /// Where SAVE and BGSAVE write (the server's dump.rdb); nil: they refuse.
     public var snapshotStore: (any SnapshotStore)?
+    /// The AOF's directory and files (the server's); nil: no AOF.
+    public var appendOnlyStore: (any AppendOnlyStore)?
     var persistence = PersistenceState()
     /// The directory the node works in (CONFIG GET dir).
     public var workingDirectory = ""
@@ -322,6 +324,11 @@ public final class NodeEngine {
             }
             reject(client, error)
             return
+        }
+        if let failure = aof.diskError, !client.isMaster, entry.flags.contains(.write) || entry.name == "ping"
+            || (entry.name == "exec" && (client.transaction ?? []).contains { commands.lookup($0)?.flags.contains(.write) ?? false }) {
+            if entry.name == "exec" { discardTransaction(client) }
+            return reject(client, "MISCONF Errors writing to the AOF file: \(failure)")
         }
         if let refusal = replicationRefusal(entry, client) {
             if entry.name == "exec" { discardTransaction(client) }
