@@ -38,8 +38,9 @@ public final class RedisServerProcess: @unchecked Sendable {
         try start()
     }
 
-    public func start() throws {
-        process = try ChildProcess.spawn(try server.path(), server.leadingArguments + extraArguments).process
+    /// Starts it (again); `adding` arguments after its own, for this start only.
+    public func start(adding: [String] = []) throws {
+        process = try ChildProcess.spawn(try server.path(), server.leadingArguments + extraArguments + adding).process
     }
 
     /// Waits until the server answers PING, even with NOAUTH (it may need a moment to bind).

@@ -420,6 +420,15 @@ extension NodeEngine {
         aof.updateFeeding()
     }
 
+    /// restartAOFAfterSYNC: the AOF starts again from a rewrite of the
+    /// master's dataset; a replica that cannot do that stops.
+    func restartAppendOnlyAfterSync() {
+        guard appendOnlyStore != nil else { return }
+        if startAppendOnly(inTransaction: false) { return }
+        log(.warning, "FATAL: this replica instance finished the synchronization with its master, but the AOF can't be turned on. Exiting now.")
+        onFatal?("the AOF can't be turned on")
+    }
+
     /// updateAppendonly: CONFIG SET appendonly. The refusal's text, or nil.
     func appendOnlyChanged(_ changes: [(name: String, value: String)], inTransaction: Bool) -> String? {
         guard appendOnlyStore != nil, changes.contains(where: { $0.name == "appendonly" }) else { return nil }

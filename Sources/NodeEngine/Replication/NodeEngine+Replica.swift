@@ -49,6 +49,8 @@ extension NodeEngine {
         }
         replication.noReplicasSince = now
         log(.notice, "MASTER MODE enabled")
+        // An AOF stopped by a full sync that did not finish comes back.
+        if config.bool("appendonly") && aof.status == .off { restartAppendOnlyAfterSync() }
     }
 
     /// Clients blocked on keys or WAIT are told the role changed (-UNBLOCKED), as 7.0 does.
@@ -195,6 +197,8 @@ extension NodeEngine {
         // replicationAttachToNewMaster: sub-replicas and the old backlog belong to the old history.
         disconnectReplicas()
         replication.backlog = nil
+        // The AOF stops while the master's dataset replaces ours, and restarts with a rewrite of it.
+        if aof.status != .off { stopAppendOnly() }
         log(.notice, "MASTER <-> REPLICA sync: Flushing old data")
         for db in databases.indices { flush(db) }
         log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory")
@@ -218,6 +222,7 @@ extension NodeEngine {
         becomeConnected()
         // A diskless master streams nothing more until it hears where we are.
         if diskless { sendACK() }
+        if config.bool("appendonly") { restartAppendOnlyAfterSync() }
     }
 
     private func becomeConnected() {
