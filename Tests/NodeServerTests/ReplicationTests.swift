@@ -8,8 +8,10 @@ import TestSupport
 @Suite(.serialized) struct ReplicationTests {
     static let fastSync = ["--repl-diskless-sync-delay", "0", "--enable-debug-command", "yes"]
 
+    /// One command on a fresh connection. A full sync of a debug build under
+    /// make test's load can hold a master for seconds: the timeout is generous.
     private func text(_ node: RedisServerProcess, _ words: [String]) throws -> String {
-        String(decoding: try RawRESPConnection(port: node.port).command(words), as: UTF8.self)
+        String(decoding: try RawRESPConnection(port: node.port, timeoutSeconds: 60).command(words), as: UTF8.self)
     }
 
     /// One field of INFO (`section`), or nil.
@@ -107,7 +109,7 @@ import TestSupport
         try await primary.waitUntilReady()
         try await secondary.waitUntilReady()
         _ = try text(primary, ["DEBUG", "POPULATE", "50000", "key", "100"])
-        let writer = try RawRESPConnection(port: primary.port)
+        let writer = try RawRESPConnection(port: primary.port, timeoutSeconds: 60)
         _ = try text(secondary, ["REPLICAOF", "127.0.0.1", String(primary.port)])
         for round in 0..<5 { try write(writer, round: round, keys: 400) }
         #expect(try await eventually(10) { try info(secondary, "replication", "master_link_status") == "up" })
