@@ -234,7 +234,6 @@ extension NodeEngine {
         master.client = client
         master.state = .connected
         master.transfer = nil
-        master.lastACK = 0
         replication.master = master
     }
 
@@ -301,7 +300,6 @@ extension NodeEngine {
         guard let master = replication.master, master.state == .connected else { return }
         var buffer = ByteBuffer()
         for line in MasterHandshake.encode(["REPLCONF", "ACK", String(replication.offset)]) { buffer.writeString(line) }
-        replication.master!.lastACK = now
         replicationOutput?(.send(buffer, attempt: master.attempt))
     }
 
@@ -327,11 +325,6 @@ extension NodeEngine {
             }
         }
     }
-
-    /// On a replica, a key past its time is gone for clients but stays
-    /// until the master's DEL arrives; the master's own commands see it.
-    @inline(__always)
-    var keepsExpiredKeysForMaster: Bool { replication.master != nil }
 }
 
 extension NodeEngine {

@@ -51,11 +51,10 @@ struct MasterLink {
     var client: ClientSession?
     /// The RDB arriving in a full sync.
     var transfer: SnapshotTransfer?
-    /// The history this node knows it shares with the master (replid and
-    /// offset of the cached master): what PSYNC asks to continue.
+    /// When the master last sent anything (repl-timeout, master_last_io_seconds_ago),
+    /// and since when the link is down.
     var lastIO: Int64 = 0
     var downSince: Int64
-    var lastACK: Int64 = 0
     /// Bytes of the stream read from the master but not applied yet (a command cut in two).
     var pendingStream = ByteBuffer()
 
