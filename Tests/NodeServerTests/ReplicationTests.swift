@@ -185,9 +185,7 @@ import TestSupport
     /// actively) and which SPOPs, INCRBYFLOATs, SETEXes, EXPIREs and serves
     /// blocking pops under load ends with a replica of the same DEBUG DIGEST
     /// (which covers every TTL): effects went out, not requests.
-    /// For now an engine replica of redis-server: an engine master needs its
-    /// handlers' rewrites (SET EX -> PXAT, SPOP -> SREM, ...), the next slice.
-    @Test(arguments: [(TestServer.redis70, TestServer.engine)])
+    @Test(arguments: pairs)
     func relativeAndRandomEffectsLeaveTheReplicaEqual(master: TestServer, replica: TestServer) async throws {
         let primary = try RedisServerProcess(cluster: false, extraArguments: Self.fastSync, server: master)
         let secondary = try RedisServerProcess(cluster: false, extraArguments: Self.fastSync, server: replica)

@@ -35,6 +35,7 @@ enum BlockingCommands {
             c.reply.bulk(key)
             c.reply.bulk(value)
             ListCommands.elementsRemoved(e, c, key, list, head: head, count: 1)
+            e.propagate(as: [head ? Words.lpop : Words.rpop, key])
             return
         }
         e.block(c, keys: keys, deadline: deadline, arguments: a)
@@ -54,7 +55,15 @@ enum BlockingCommands {
         let source = a[1]
         guard let found = ListCommands.read(e, c, source, write: true) else { return }
         if found != nil {
-            ListCommands.move(e, c, source: source, destination: a[2], fromHead: fromHead, toHead: toHead)
+            guard ListCommands.move(e, c, source: source, destination: a[2], fromHead: fromHead, toHead: toHead) else { return }
+            if timeoutIndex == 3 {
+                e.propagate(as: [Words.rpoplpush, source, a[2]])
+            } else if e.propagation.servesBlockedClient {
+                // blocked.c spells the sides with its shared lowercase words.
+                e.propagate(as: [Words.lmove, source, a[2], fromHead ? Words.left : Words.right, toHead ? Words.left : Words.right])
+            } else {
+                e.propagate(as: [Words.lmove, source, a[2], a[3], a[4]])
+            }
             return
         }
         e.block(c, keys: [source], deadline: deadline, arguments: a)
@@ -131,7 +140,9 @@ extension NodeEngine {
                     let arguments = blocked.arguments
                     unblock(client)
                     guard let entry = commands.lookup(arguments) else { continue }
+                    propagation.servesBlockedClient = true
                     call(entry, client, arguments)
+                    propagation.servesBlockedClient = false
                     client.wake?()
                 }
             }

@@ -50,15 +50,21 @@ enum DumpCommands {
         let value = Value(rdb: decoded, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random)
         let deleted = replace && e.delete(c.db, key)
         if ttl != 0 && !absoluteTTL { ttl += e.now }
-        if ttl != 0 && ttl <= e.now {
+        if ttl != 0 && e.alreadyExpired(ttl) {
             if deleted {
                 e.dirty += 1
                 e.notify(.generic, "del", key, db: c.db)
+                e.propagate(as: [Words.del, key])
             }
             return c.reply.ok()
         }
         e.add(c, key, value)
-        if ttl != 0 { e.databases[c.db].setExpire(key, at: ttl) }
+        if ttl != 0 {
+            e.databases[c.db].setExpire(key, at: ttl)
+            if !absoluteTTL {
+                e.propagate(as: (0..<a.count).map { $0 == 2 ? Words.number(ttl) : a[$0] } + [Words.absttl])
+            }
+        }
         if let index = e.databases[c.db].table.find(key) {
             // objectSetLRUOrLFU: each option counts only under its kind of policy.
             if let idle, !e.usesLFU {

@@ -72,8 +72,10 @@ enum GeoCommands {
         }
         var bytes = [Array("zadd".utf8), a[1]] + flags.map { Array($0.utf8) }
         for (score, member) in zip(scores, members) { bytes += [Array(score.utf8), member] }
-        // GEOADD is ZADD with the coordinates encoded as scores, as in geo.c.
+        // GEOADD is ZADD with the coordinates encoded as scores, as in geo.c; it goes out as that ZADD.
+        let dirtyBefore = e.dirty
         ZSetCommands.zadd(e, c, Arguments(bytes: bytes))
+        if e.dirty != dirtyBefore { e.propagate(as: bytes) }
     }
 
     static func zset(_ e: NodeEngine, _ c: ClientSession, _ key: [UInt8]) -> ZSetValue?? {

@@ -150,6 +150,7 @@ enum HashCommands {
         hash.set(a[2], text, limits: e.encodingLimits, seed: e.hashSeed)
         e.modified(c.db, key)
         e.notify(.hashes, "hincrbyfloat", key, db: c.db)
+        e.propagate(as: [Words.hset, key, a[2], text])
         c.reply.bulk(text)
     }
 

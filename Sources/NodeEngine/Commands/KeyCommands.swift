@@ -210,12 +210,15 @@ enum KeyCommands {
         guard flushMode(e, c, a) else { return }
         for db in e.databases.indices { e.flush(db) }
         e.savedAfterFlushAll()
+        // Even an empty dataset's FLUSHALL goes out, as 7.0's forceCommandPropagation does.
+        e.forcePropagation()
         c.reply.ok()
     }
 
     static func flushdb(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard flushMode(e, c, a) else { return }
         e.flush(c.db)
+        e.forcePropagation()
         c.reply.ok()
     }
 
@@ -292,13 +295,18 @@ enum KeyCommands {
         if xx && current == nil { return c.reply.integer(0) }
         if gt && (current == nil || when <= current!) { return c.reply.integer(0) }
         if lt, let current, when >= current { return c.reply.integer(0) }
-        if when <= e.now {
+        if e.alreadyExpired(when) {
             e.delete(c.db, key)
             e.notify(.generic, "del", key, db: c.db)
+            e.propagate(as: [e.config.bool("lazyfree-lazy-expire") ? Words.unlink : Words.del, key])
         } else {
             e.databases[c.db].setExpire(key, at: when)
             e.modified(c.db, key)
             e.notify(.generic, "expire", key, db: c.db)
+            // As PEXPIREAT with the absolute time; PEXPIREAT itself goes out as it came.
+            if base != 0 || seconds {
+                e.propagate(as: [Words.pexpireat, key, Words.number(when)] + (3..<a.count).map { a[$0] })
+            }
         }
         c.reply.integer(1)
     }

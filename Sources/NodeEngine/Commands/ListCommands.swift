@@ -336,5 +336,7 @@ enum MultiPop {
         c.reply.array(taken)
         for _ in 0..<taken { c.reply.bulk(head ? list.items.removeFirst() : list.items.removeLast()) }
         ListCommands.elementsRemoved(e, c, key, list, head: head, count: taken)
+        // LMPOP and BLMPOP, served at once or later, go out as [LR]POP key count.
+        e.propagate(as: [head ? Words.lpop : Words.rpop, key, Words.number(taken)])
     }
 }

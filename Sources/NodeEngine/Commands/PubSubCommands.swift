@@ -49,13 +49,13 @@ enum PubSubCommands {
 
     static func publish(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         let receivers = e.publish(channel: a[1], message: a[2], shard: false)
-        if e.isClusterEnabled { e.propagatePublish(channel: a[1], message: a[2], sharded: false) }
+        if e.isClusterEnabled { e.propagatePublish(channel: a[1], message: a[2], sharded: false) } else { e.forcePropagation(.replicasOnly) }
         c.reply.integer(receivers)
     }
 
     static func spublish(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         let receivers = e.publish(channel: a[1], message: a[2], shard: true)
-        if e.isClusterEnabled { e.propagatePublish(channel: a[1], message: a[2], sharded: true) }
+        if e.isClusterEnabled { e.propagatePublish(channel: a[1], message: a[2], sharded: true) } else { e.forcePropagation(.replicasOnly) }
         c.reply.integer(receivers)
     }
 

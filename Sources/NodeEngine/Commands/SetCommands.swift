@@ -71,16 +71,21 @@ enum SetCommands {
         if let count {
             if count == 0 { return c.reply.set(0) }
             let taken = min(Int(count), set.count)
+            let all = taken == set.count
             c.reply.set(taken)
             for _ in 0..<taken {
                 let member = set.member(at: Int.random(in: 0..<set.count, using: &e.random))
                 set.remove(member)
                 c.reply.bulk(member)
+                // The picks are random: they go out as what they removed, one SREM each.
+                if !all { e.alsoPropagate(c.db, [Words.srem, key, member]) }
             }
+            if all { e.propagate(as: [Words.del, key]) } else { e.preventPropagation() }
         } else {
             let member = set.member(at: Int.random(in: 0..<set.count, using: &e.random))
             set.remove(member)
             c.reply.bulk(member)
+            e.propagate(as: [Words.srem, key, member])
         }
         e.notify(.sets, "spop", key, db: c.db)
         if set.count == 0 {

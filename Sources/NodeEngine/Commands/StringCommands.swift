@@ -128,7 +128,13 @@ enum StringCommands {
             return
         }
         e.store(c, key, .string(.encoded(value)), keepTTL: options.contains(.keepTTL))
-        if let expireAt { e.databases[c.db].setExpire(key, at: expireAt) }
+        if let expireAt {
+            e.databases[c.db].setExpire(key, at: expireAt)
+            // SETEX, PSETEX and SET's EX/PX/EXAT/PXAT all go out as SET key value PXAT ms.
+            e.propagate(as: [Words.set, key, value, Words.pxat, Words.number(expireAt)])
+        } else if options.contains(.get) {
+            e.propagate(as: (0..<a.count).filter { $0 < 3 || !a.isWord($0, "get") }.map { a[$0] })
+        }
         e.notify(.strings, "set", key, db: c.db)
         if expireAt != nil { e.notify(.generic, "expire", key, db: c.db) }
         if !options.contains(.get) { ok(c) }
@@ -154,6 +160,7 @@ enum StringCommands {
         if let string = found { c.reply.bulk(string.bytes) } else { c.reply.null() }
         e.store(c, a[1], .string(.encoded(a[2])))
         e.notify(.strings, "set", a, 1, db: c.db)
+        e.propagate(as: [Words.set, a[1], a[2]])
     }
 
     static func getdel(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -165,6 +172,7 @@ enum StringCommands {
         c.reply.bulk(string.bytes)
         e.delete(c.db, a[1])
         e.notify(.generic, "del", a, 1, db: c.db)
+        e.propagate(as: [e.config.bool("lazyfree-lazy-user-del") ? Words.unlink : Words.del, a[1]])
     }
 
     static func getex(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -181,16 +189,20 @@ enum StringCommands {
             expireAt = time
         }
         c.reply.bulk(string.bytes)
+        // GETEX never goes out as itself: as DEL/UNLINK, PEXPIREAT or PERSIST.
         if let expireAt, (options.contains(.exat) || options.contains(.pxat)) && expireAt <= e.now {
             e.delete(c.db, key)
             e.notify(.generic, "del", key, db: c.db)
+            e.propagate(as: [e.config.bool("lazyfree-lazy-expire") ? Words.unlink : Words.del, key])
         } else if let expireAt {
             e.databases[c.db].setExpire(key, at: expireAt)
             e.modified(c.db, key)
             e.notify(.generic, "expire", key, db: c.db)
+            e.propagate(as: [Words.pexpireat, key, Words.number(expireAt)])
         } else if options.contains(.persist), e.databases[c.db].removeExpire(key) {
             e.modified(c.db, key)
             e.notify(.generic, "persist", key, db: c.db)
+            e.propagate(as: [Words.persist, key])
         }
     }
 
@@ -318,6 +330,8 @@ enum StringCommands {
         let text = LongDouble.humanFriendly(result)
         e.store(c, key, .string(.created(text)), keepTTL: true)
         e.notify(.strings, "incrbyfloat", key, db: c.db)
+        // The result, not the increment: float formatting may differ where the stream is replayed.
+        e.propagate(as: [Words.set, key, text, Words.keepttl])
         c.reply.bulk(text)
     }
 

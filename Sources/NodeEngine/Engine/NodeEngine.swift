@@ -372,13 +372,15 @@ public final class NodeEngine {
         if !redactedArguments.isEmpty { redactedArguments = [] }
         if propagates {
             let dirtyBefore = dirty
-            let outerRewrite = propagation.rewrite
+            let outerRewrite = propagation.rewrite, outerForced = propagation.forced
             propagation.rewrite = nil
+            propagation.forced = nil
             propagation.depth += 1
             entry.handler(self, client, arguments)
             propagation.depth -= 1
             recordEffect(entry, client, arguments, wrote: dirty != dirtyBefore)
             propagation.rewrite = outerRewrite
+            propagation.forced = outerForced
             if propagation.depth == 0 && !propagation.pending.isEmpty {
                 let offset = replication.offset
                 propagatePending(touchesArbitraryKeys: entry.name == "randomkey" || entry.name == "scan")

@@ -7,6 +7,11 @@ import NIOCore
 /// changes made outside a command (expiry, eviction) go out as DEL. The
 /// effects of one command (EXEC's queue, a DEL of an expired key and the
 /// write after it) go out as one MULTI/EXEC.
+/// Where an effect goes: PUBLISH reaches replicas but not the AOF.
+enum PropagationTarget {
+    case everywhere, replicasOnly
+}
+
 struct PropagationState {
     /// call() depth: EXEC runs its queue through call() again.
     var depth = 0
@@ -16,10 +21,29 @@ struct PropagationState {
     /// The effects collected for the command underway, RESP-encoded at
     /// once (arguments borrow the inbound buffer) into one buffer kept
     /// between commands: `pending` names each one's DB and bytes in it.
-    var pending: [(db: Int, range: Range<Int>)] = []
+    var pending: [(db: Int, range: Range<Int>, target: PropagationTarget)] = []
     var pendingBytes = ByteBuffer()
+    /// forceCommandPropagation: the running command goes out even if it
+    /// changed nothing (FLUSHALL of an empty dataset, PUBLISH).
+    var forced: PropagationTarget?
     /// Active expiry and eviction: each DEL goes out alone, as 7.0 sends them.
     var noMulti = false
+    /// A blocked client's command runs again (blocked.c), where BLMOVE's
+    /// sides go out in other words than when it is served at once.
+    var servesBlockedClient = false
+}
+
+/// The words of 7.0's shared objects that rewritten commands use, spelled as they are there.
+enum Words {
+    static let set = Array("SET".utf8), pxat = Array("PXAT".utf8), keepttl = Array("KEEPTTL".utf8)
+    static let del = Array("DEL".utf8), unlink = Array("UNLINK".utf8)
+    static let pexpireat = Array("PEXPIREAT".utf8), persist = Array("PERSIST".utf8), absttl = Array("ABSTTL".utf8)
+    static let hset = Array("HSET".utf8), srem = Array("SREM".utf8)
+    static let lpop = Array("LPOP".utf8), rpop = Array("RPOP".utf8), lmove = Array("LMOVE".utf8), rpoplpush = Array("RPOPLPUSH".utf8)
+    static let left = Array("left".utf8), right = Array("right".utf8)
+    static let zpopmin = Array("ZPOPMIN".utf8), zpopmax = Array("ZPOPMAX".utf8)
+
+    static func number<T: BinaryInteger>(_ value: T) -> [UInt8] { Array(String(value).utf8) }
 }
 
 extension NodeEngine {
@@ -29,19 +53,39 @@ extension NodeEngine {
     var propagates: Bool { aof.isOn || (replication.backlog != nil && replication.master == nil) }
 
     /// A handler's rewrite: this command goes out as `commands` (none: not at all).
-    func propagate(as commands: [[[UInt8]]]) {
+    /// checkAlreadyExpired: a time in the past deletes at once, except while
+    /// the AOF loads and on a replica, which wait for the master's DEL.
+    func alreadyExpired(_ when: Int64) -> Bool { when <= now && !aof.loading && replication.master == nil }
+
+    /// Built only when someone takes the effects.
+    func propagate(as commands: @autoclosure () -> [[[UInt8]]]) {
         guard propagates else { return }
-        propagation.rewrite = commands
+        propagation.rewrite = commands()
     }
 
-    func propagate(as command: [[UInt8]]) { propagate(as: [command]) }
+    func propagate(as command: @autoclosure () -> [[UInt8]]) {
+        guard propagates else { return }
+        propagation.rewrite = [command()]
+    }
+
+    /// preventCommandPropagation: the effects went out through alsoPropagate.
+    func preventPropagation() {
+        guard propagates else { return }
+        propagation.rewrite = []
+    }
+
+    /// The running command goes out whether or not it changed anything.
+    func forcePropagation(_ target: PropagationTarget = .everywhere) {
+        guard propagates else { return }
+        propagation.forced = target
+    }
 
     /// alsoPropagate: an effect beside (before) the command's own.
-    func alsoPropagate(_ db: Int, _ command: [[UInt8]]) {
+    func alsoPropagate(_ db: Int, _ command: [[UInt8]], target: PropagationTarget = .everywhere) {
         guard propagates else { return }
         let start = propagation.pendingBytes.writerIndex
         Self.encodeCommand(command, into: &propagation.pendingBytes)
-        propagation.pending.append((db, start..<propagation.pendingBytes.writerIndex))
+        propagation.pending.append((db, start..<propagation.pendingBytes.writerIndex, target))
     }
 
     /// propagateDeletion: a key removed outside a command's own effects
@@ -53,14 +97,17 @@ extension NodeEngine {
     /// The end of call(): the command's own effect is recorded when it wrote.
     func recordEffect(_ entry: CommandEntry, _ client: ClientSession, _ arguments: Arguments, wrote: Bool) {
         let rewrite = propagation.rewrite
+        let forced = propagation.forced
         propagation.rewrite = nil
+        propagation.forced = nil
         guard entry.name != "exec" else { return }
+        let target = forced ?? .everywhere
         if let rewrite {
-            for command in rewrite { alsoPropagate(client.db, command) }
-        } else if wrote {
+            for command in rewrite { alsoPropagate(client.db, command, target: target) }
+        } else if wrote || forced != nil {
             let start = propagation.pendingBytes.writerIndex
             Self.encodeCommand(arguments, into: &propagation.pendingBytes)
-            propagation.pending.append((client.db, start..<propagation.pendingBytes.writerIndex))
+            propagation.pending.append((client.db, start..<propagation.pendingBytes.writerIndex, target))
         }
     }
 
@@ -73,17 +120,17 @@ extension NodeEngine {
         propagation.pending.removeAll(keepingCapacity: true)
         propagation.pendingBytes.clear()
         let transaction = pending.count > 1 && !propagation.noMulti && !touchesArbitraryKeys
-        if transaction { emit(db: pending[0].db, Self.multi) }
+        if transaction { emit(db: pending[0].db, Self.multi, .everywhere) }
         for operation in pending {
-            emit(db: operation.db, bytes.getSlice(at: operation.range.lowerBound, length: operation.range.count)!)
+            emit(db: operation.db, bytes.getSlice(at: operation.range.lowerBound, length: operation.range.count)!, operation.target)
         }
-        if transaction { emit(db: pending[pending.count - 1].db, Self.exec) }
+        if transaction { emit(db: pending[pending.count - 1].db, Self.exec, .everywhere) }
     }
 
     /// propagateNow: one command to the AOF and to the replication stream.
     /// A replica's stream is its master's, passed on as it came, so only its AOF takes these.
-    private func emit(db: Int, _ command: ByteBuffer) {
-        if aof.isOn { aofFeed(db: db, command) }
+    private func emit(db: Int, _ command: ByteBuffer, _ target: PropagationTarget) {
+        if aof.isOn && target == .everywhere { aofFeed(db: db, command) }
         if replication.master == nil && replication.backlog != nil {
             if replication.streamDB != db {
                 var select = ByteBuffer()
