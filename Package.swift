@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "ClusterAdmin",
             dependencies: [
-                "Planner", "RedisClient", "ClusterModel", "RESP",
+                "Planner", "RedisClient", "ClusterModel", "RDB", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ClusterAdminTests",
-            dependencies: ["ClusterAdmin", "TestSupport"],
+            dependencies: ["ClusterAdmin", "ClusterModel", "RDB", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

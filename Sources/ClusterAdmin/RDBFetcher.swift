@@ -18,17 +18,47 @@ public struct RDBFetcher: Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    /// Writes the node's RDB to `path` (via a temporary file, then rename); returns its size.
-    public func fetch(_ address: NodeAddress, to path: String) async throws(ClusterAdminError) -> Int {
-        let result: Result<Int, ClusterAdminError> = await withCheckedContinuation { continuation in
+    /// Writes the node's RDB to `path` (a temporary file, fsynced, then
+    /// renamed), after reading it back (BackupVerifier): a damaged one is
+    /// left as `path.damaged`, and an earlier file at `path` stays as it was.
+    public func fetch(_ address: NodeAddress, to path: String, ownedSlots: Set<Int>) async throws(ClusterAdminError)
+        -> (bytes: Int, verification: RDBVerification) {
+        try await offThread { () throws(ClusterAdminError) in
+            let temporary = path + ".part"
+            let written = try self.fetchBlocking(address, to: temporary)
+            let verification: RDBVerification
+            do throws(RDBVerificationFailure) {
+                guard let contents = FileManager.default.contents(atPath: temporary) else {
+                    throw RDBVerificationFailure(reason: "cannot read back \(temporary)")
+                }
+                verification = try BackupVerifier.verify(Array(contents), ownedSlots: ownedSlots)
+            } catch {
+                let damaged = path + ".damaged"
+                Glibc.rename(temporary, damaged)
+                throw .refused("\(address): the RDB it sent does not verify: \(error.reason); left as \(damaged), not in the backup")
+            }
+            try Self.rename(temporary, to: path, address)
+            return (written, verification)
+        }
+    }
+
+    private func offThread<T: Sendable>(_ work: @escaping @Sendable () throws(ClusterAdminError) -> T) async throws(ClusterAdminError) -> T {
+        let result: Result<T, ClusterAdminError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(returning: Result { () throws(ClusterAdminError) in try self.fetchBlocking(address, to: path) })
+                continuation.resume(returning: Result { () throws(ClusterAdminError) in try work() })
             }
         }
         return try result.get()
     }
 
-    private func fetchBlocking(_ address: NodeAddress, to path: String) throws(ClusterAdminError) -> Int {
+    private static func rename(_ from: String, to path: String, _ address: NodeAddress) throws(ClusterAdminError) {
+        guard Glibc.rename(from, path) == 0 else {
+            throw .refused("\(address): fetching its RDB failed: rename to \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The RDB into `temporary` (created 0600, fsynced); its size.
+    private func fetchBlocking(_ address: NodeAddress, to temporary: String) throws(ClusterAdminError) -> Int {
         let fail = { (reason: String) in ClusterAdminError.refused("\(address): fetching its RDB failed: \(reason)") }
         var stream = try BlockingSocket.connect(address, timeoutSeconds: timeoutSeconds, fail: fail)
         defer { stream.close() }
@@ -45,7 +75,6 @@ public struct RDBFetcher: Sendable {
         while header.isEmpty { header = try stream.readLine(fail: fail) }  // newlines keep the link alive while the node saves
         guard header.hasPrefix("$") else { throw fail("SYNC answered \(header)") }
 
-        let temporary = path + ".part"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw fail("cannot write \(temporary): \(String(cString: strerror(errno)))") }
         var written = 0
@@ -64,7 +93,6 @@ public struct RDBFetcher: Sendable {
             throw error
         }
         Glibc.close(fd)
-        guard rename(temporary, path) == 0 else { throw fail("rename to \(path): \(String(cString: strerror(errno)))") }
         return written
     }
 

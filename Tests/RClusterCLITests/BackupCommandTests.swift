@@ -24,6 +24,20 @@ import TestSupport
             #expect(nodes.count == 6)
             let files = nodes.compactMap { $0["rdb"] as? String }
             #expect(files.count == 3)
+            // Each RDB was read back: its keys per slot, all in slots its master owned.
+            let masters = nodes.filter { $0["rdb"] != nil }
+            if server == .valkey91 {
+                #expect(masters.allSatisfy { ($0["verified"] as? String)?.hasPrefix("checksum only: VALKEY RDB version") == true })
+            } else {
+                #expect(masters.allSatisfy { $0["verified"] as? String == "checksum and keys" })
+                #expect(masters.compactMap { $0["keys"] as? Int }.reduce(0, +) == 3000)
+                for master in masters {
+                    let bySlot = try #require(master["keysBySlot"] as? [String: Int])
+                    #expect(bySlot.values.reduce(0, +) == master["keys"] as? Int)
+                    #expect(bySlot.values.allSatisfy { $0 > 0 })
+                }
+                #expect(!result.stderr.contains("WARNING"), "\(result.stderr)")
+            }
 
             var total: Int64 = 0
             for file in files {
@@ -42,8 +56,10 @@ import TestSupport
     /// Docs/backup.md's restore, as a user follows it: one new cluster node
     /// per RDB (each claims the slots it holds keys in), CLUSTER MEET, then
     /// `rcluster fix` gives out the empty slots; every key is served again.
-    @Test func aBackupRestoresIntoANewClusterThroughFix() async throws {
-        try await RedisTestCluster.withNodes(3) { cluster in
+    /// A backup of engine nodes restores into redis-server nodes, and the reverse.
+    @Test(arguments: [(TestServer.redis70, TestServer.redis70), (.engine, .redis70), (.redis70, .engine)])
+    func aBackupRestoresIntoANewClusterThroughFix(source: TestServer, target: TestServer) async throws {
+        try await RedisTestCluster.withNodes(3, server: source) { cluster in
             #expect(try await RClusterBinary.run(["create"] + cluster.addresses.map(\.description) + ["--yes"]).exitCode == 0)
             try await cluster.fill(keys: 3000)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-restore-\(UUID().uuidString)").path
@@ -55,7 +71,7 @@ import TestSupport
 
             let restored = try files.enumerated().map { index, file in
                 try RedisServerProcess(cluster: true, extraArguments: ["--dir", folder, "--dbfilename", file,
-                                                                       "--cluster-config-file", "restored-\(index).conf"])
+                                                                       "--cluster-config-file", "restored-\(index).conf"], server: target)
             }
             defer { restored.forEach { $0.kill() } }
             for node in restored { try await node.waitUntilReady() }

@@ -45,27 +45,38 @@ struct BackupCommand: AsyncParsableCommand {
         terminal.print(">>> Saving the RDB of \(masters.count) masters into \(directory)")
         let fetcher = RDBFetcher(auth: context.options.auth, timeoutSeconds: timeout)
         let folder = directory
-        let results = await withTaskGroup(of: (String, Result<Int, ClusterAdminError>).self) { group in
+        typealias Fetched = (bytes: Int, verification: RDBVerification)
+        let results: [String: Result<Fetched, ClusterAdminError>] = await withTaskGroup(of: (String, Result<Fetched, ClusterAdminError>).self) { group in
             for master in masters {
                 let file = fileOf[master.id]!
+                let owned = Set(master.slots)
                 group.addTask {
                     (file, await Result(catching: { () async throws(ClusterAdminError) in
-                        try await fetcher.fetch(master.address, to: folder + "/" + file)
+                        try await fetcher.fetch(master.address, to: folder + "/" + file, ownedSlots: owned)
                     }))
                 }
             }
-            var collected: [String: Result<Int, ClusterAdminError>] = [:]
+            var collected: [String: Result<Fetched, ClusterAdminError>] = [:]
             for await (file, result) in group { collected[file] = result }
             return collected
         }
         var failed = false
-        var files: [String: (file: String, bytes: Int)] = [:]
+        var files: [String: BackupManifest.File] = [:]
         for master in masters {
             let file = fileOf[master.id]!
             switch results[file] {
-            case .success(let bytes)?:
-                files[master.id] = (file, bytes)
-                terminal.print("[OK] \(master.address) (\(master.slots.count) slots): \(file), \(bytes) bytes")
+            case .success(let fetched)?:
+                let verification = fetched.verification
+                files[master.id] = BackupManifest.File(name: file, bytes: fetched.bytes, verification: verification)
+                let keys = verification.keys.map { "\($0) keys" } ?? "keys not counted"
+                terminal.print("[OK] \(master.address) (\(master.slots.count) slots): \(file), \(fetched.bytes) bytes, checksum good, \(keys)")
+                if let note = verification.note { terminal.print("     \(note)") }
+                if verification.keysOutsideOwnedSlots > 0 {
+                    terminal.warn("[WARNING] \(master.address): \(verification.keysOutsideOwnedSlots) keys of its RDB are in slots it did not own (a slot migration was under way?)")
+                }
+                if verification.keysOutsideDatabaseZero > 0 {
+                    terminal.warn("[WARNING] \(master.address): \(verification.keysOutsideDatabaseZero) keys of its RDB are outside DB 0, which a cluster node does not serve")
+                }
             case .failure(let error)?:
                 failed = true
                 terminal.warn("[ERR] \(error)")
@@ -80,7 +91,9 @@ struct BackupCommand: AsyncParsableCommand {
         } catch {
             throw context.fail("cannot write nodes.json: \(error.localizedDescription)")
         }
-        if failed { throw context.fail("some masters could not be saved (above); the backup in \(directory) is incomplete") }
+        if failed {
+            throw context.fail("some masters could not be saved or their RDB did not verify (above); the backup in \(directory) is incomplete: run it again")
+        }
         terminal.print("[OK] Backup of \(masters.count) masters in \(directory) (nodes.json describes the layout).")
     }
 }
@@ -95,17 +108,32 @@ struct BackupManifest: Encodable {
         let slots: [String]
         let rdb: String?
         let rdbBytes: Int?
+        /// What the RDB was checked to hold: its keys, and per slot (slot number -> keys).
+        let keys: Int?
+        let keysBySlot: [String: Int]?
+        let verified: String?
+    }
+
+    struct File {
+        let name: String
+        let bytes: Int
+        let verification: RDBVerification
     }
 
     let schema = "rcluster.backup/1"
     let createdAt: String
     let nodes: [Node]
 
-    init(_ snapshot: ClusterSnapshot, files: [String: (file: String, bytes: Int)]) {
+    init(_ snapshot: ClusterSnapshot, files: [String: File]) {
         createdAt = ISO8601DateFormatter().string(from: Date())
         nodes = snapshot.nodes.map { node in
-            Node(id: node.id, address: "\(node.address)", role: node.isMaster ? "master" : "replica", masterID: node.masterID,
-                 slots: node.slotRanges.map(\.description), rdb: files[node.id]?.file, rdbBytes: files[node.id]?.bytes)
+            let file = files[node.id]
+            let counts = file?.verification.keysBySlot
+            return Node(id: node.id, address: "\(node.address)", role: node.isMaster ? "master" : "replica", masterID: node.masterID,
+                        slots: node.slotRanges.map(\.description), rdb: file?.name, rdbBytes: file?.bytes,
+                        keys: file?.verification.keys,
+                        keysBySlot: counts.map { Dictionary(uniqueKeysWithValues: $0.map { (String($0.key), $0.value) }) },
+                        verified: file.map { $0.verification.note ?? "checksum and keys" })
         }
     }
 }
