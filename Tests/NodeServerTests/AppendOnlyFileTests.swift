@@ -8,9 +8,9 @@ import TestSupport
 /// the same DEBUG DIGEST, redis-check-aof accepts the engine's files, a
 /// truncated tail is cut or refused, rewrites and CONFIG SET appendonly.
 @Suite struct AppendOnlyFileTests {
-    /// Every type in both encodings, TTLs as absolute times (a relative one
-    /// is logged as sent until its handler rewrites it: see the report of
-    /// the propagation rewrites), two databases, a transaction.
+    /// Every type in both encodings, TTLs absolute and relative (logged as
+    /// absolute times), a float increment (logged as its result), two
+    /// databases, a transaction.
     static let dataset: [[String]] = [
         ["SET", "s", "hello"], ["SET", "n", "12345"], ["SET", "big", String(repeating: "ab", count: 3000)],
         ["RPUSH", "list", "a", "b", "c"], ["RPUSH", "long"] + (0..<300).map { "item-\($0)" },
@@ -18,6 +18,8 @@ import TestSupport
         ["HSET", "hash", "f1", "v1", "f2", "v2"], ["HSET", "bighash"] + (0..<300).flatMap { ["f\($0)", "v\($0)"] },
         ["ZADD", "z", "1", "a", "2.5", "b"], ["ZADD", "bigz"] + (0..<200).flatMap { ["\(Double($0) / 4)", "m\($0)"] },
         ["SET", "ttl", "x", "PXAT", "4000000000000"], ["HSET", "ttlhash", "f", "v"], ["PEXPIREAT", "ttlhash", "4100000000000"],
+        ["SET", "relativettl", "x", "EX", "1000000"], ["SETEX", "setex", "1000000", "v"], ["RPUSH", "ttllist", "a"],
+        ["EXPIRE", "ttllist", "2000000"], ["INCRBYFLOAT", "float", "1.1"], ["INCRBYFLOAT", "float", "2.2"],
         ["MULTI"], ["INCR", "counter"], ["LPUSH", "list", "z"], ["EXEC"],
         ["DEL", "n"], ["APPEND", "s", " world"], ["SREM", "words", "w3"],
         ["SELECT", "3"], ["SET", "other", "db3"], ["SELECT", "0"],
@@ -81,7 +83,7 @@ import TestSupport
         #expect(try manifest(engine) == "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n")
         try fill(engine)
         let digest = try reply(engine, ["DEBUG", "DIGEST"])
-        // A relative TTL (logged as sent: its time restarts from the load) is still there.
+        // A relative TTL, logged as its absolute time, is still there with what was left of it.
         _ = try reply(engine, ["SET", "relative", "x", "EX", "100000"])
         _ = try? RawRESPConnection(port: engine.port).command(["SHUTDOWN", "NOSAVE"])
         #expect(engine.waitForExit() == 0)
@@ -379,6 +381,44 @@ import TestSupport
             }
         }
         #expect(layout(restarted) == layout(before), "\(before)\n---\n\(restarted)")
+    }
+
+    /// The acceptance: every node of a 3+3 engine cluster with appendonly
+    /// yes (and no RDB save points) restarted: each node's keys, the
+    /// cluster's layout and the real redis-cli's check are back.
+    @Test func everyNodeOfAnAppendOnlyClusterRestartsWithItsKeysAndTheLayout() async throws {
+        let arguments = Self.appendOnly + Self.debug + ["--repl-diskless-sync-delay", "0"]
+        try await RedisTestCluster.withNodes(6, extraArguments: arguments, server: .engine) { cluster in
+            try await cluster.createWithReferenceCLI(replicas: 1)
+            try await cluster.fill(keys: 3000)
+            for node in cluster.nodes {
+                for _ in 0..<200 where try reply(node, ["INFO", "replication"]).contains("master_link_status:down") {
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            func state() async throws -> [Int: String] {
+                var result: [Int: String] = [:]
+                for node in cluster.nodes { result[node.port] = try reply(node, ["DEBUG", "DIGEST"]) + reply(node, ["DBSIZE"]) }
+                return result
+            }
+            let layout = try await cluster.layout()
+            let before = try await state()
+            #expect(try await cluster.countKeys() == 3000)
+            for node in cluster.nodes {
+                node.stop()
+            }
+            for node in cluster.nodes { try await restart(node) }
+            try await cluster.waitUntilConverged()
+            let restarted = try await cluster.layout()
+            #expect(restarted.masters.map(\.id).sorted() == layout.masters.map(\.id).sorted())
+            #expect(restarted.masters.map { "\($0.id) \($0.slotTokens)" }.sorted() == layout.masters.map { "\($0.id) \($0.slotTokens)" }.sorted())
+            #expect(restarted.replicas.map { "\($0.id) \($0.masterID ?? "")" }.sorted() == layout.replicas.map { "\($0.id) \($0.masterID ?? "")" }.sorted())
+            #expect(try await cluster.countKeys() == 3000)
+            #expect(try await state() == before)
+            let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(cluster.addresses[0])"])
+            #expect(check.exitCode == 0, "\(check.stdout)")
+            #expect(check.stdout.contains("[OK] All 16384 slots covered."))
+        }
     }
 }
 
