@@ -116,4 +116,5 @@ def main():
     finally:
         redis.stop(); engine.stop()
 
-main()
+if __name__ == "__main__":
+    main()

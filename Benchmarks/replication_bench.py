@@ -123,4 +123,5 @@ def main():
         e, esame = set_with_replica(engine, args.n)
         print(f"SET -P 16 with one replica: redis {r:,.0f} ops/s, engine {e:,.0f} ops/s, ratio {e/r:.2f}x; replica digests equal: {rsame and esame}", flush=True)
 
-main()
+if __name__ == "__main__":
+    main()

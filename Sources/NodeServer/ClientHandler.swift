@@ -108,14 +108,15 @@ final class ClientHandler: ChannelInboundHandler {
         }
     }
 
-    /// Writes replies. A client of a class with a hard output limit (a
-    /// subscriber, by default) is closed once what the socket has not taken
-    /// yet passes it; the channel keeps that count, so no promise per write.
+    /// Writes replies. A client past its class's output limits (a
+    /// subscriber or a replica, by default) is closed; what the socket has
+    /// not taken yet is the channel's count, so no promise per write.
     private func send(_ replies: ByteBuffer, context: ChannelHandlerContext, flush: Bool) {
         let size = replies.readableBytes
         engine.countOutput(size)
-        if let client, case let limit = engine.outputBufferHardLimit(client), limit > 0,
-           let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes), pending + size > limit {
+        if let client, engine.hasOutputBufferLimits(client),
+           let pending = try? context.channel.syncOptions?.getOption(.bufferedWritableBytes),
+           engine.exceedsOutputBufferLimit(client, pending: pending + size) {
             context.close(promise: nil)
             return
         }

@@ -62,6 +62,27 @@ import TestSupport
         #expect(delivered < 64, "the subscriber was never disconnected")
         #expect(try publisher.command(["PUBSUB", "NUMSUB", "firehose"]) == Array("*2\r\n$8\r\nfirehose\r\n:0\r\n".utf8))
     }
+    /// The soft limit: past it a subscriber stays until it has been there
+    /// for more than its seconds, then the next message closes it, on the
+    /// engine as on redis-server.
+    @Test(arguments: [TestServer.engine, TestServer.redis70])
+    func aSubscriberPastTheSoftLimitIsClosedOnlyAfterItsSeconds(server: TestServer) async throws {
+        let node = try RedisServerProcess(cluster: false, server: server)
+        defer { node.kill(); node.removeFiles() }
+        try await node.waitUntilReady()
+        let publisher = try RawRESPConnection(port: node.port)
+        #expect(try publisher.command(["CONFIG", "SET", "client-output-buffer-limit", "pubsub 0 1mb 1"]) == Array("+OK\r\n".utf8))
+        let subscriber = try RawRESPConnection(port: node.port)
+        _ = try subscriber.command(["SUBSCRIBE", "firehose"])
+        let message = String(repeating: "x", count: 512 * 1024)
+        // Enough to fill the socket's buffers and pass 1 MB in the server's.
+        for _ in 0..<24 { _ = try publisher.command(["PUBLISH", "firehose", message]) }
+        #expect(try publisher.command(["PUBSUB", "NUMSUB", "firehose"]) == Array("*2\r\n$8\r\nfirehose\r\n:1\r\n".utf8), "closed before its second")
+        try await Task.sleep(for: .milliseconds(2500))
+        #expect(try publisher.command(["PUBLISH", "firehose", "one more"]) == Array(":0\r\n".utf8) ||
+                (try publisher.command(["PUBSUB", "NUMSUB", "firehose"])) == Array("*2\r\n$8\r\nfirehose\r\n:0\r\n".utf8))
+        #expect(try publisher.command(["PUBSUB", "NUMSUB", "firehose"]) == Array("*2\r\n$8\r\nfirehose\r\n:0\r\n".utf8))
+    }
 }
 
 @Suite struct BlockingZSetTests {

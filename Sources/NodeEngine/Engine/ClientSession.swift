@@ -57,6 +57,8 @@ public final class ClientSession {
     /// REPLCONF's announcements, and once SYNC / PSYNC came, the master's view of this replica.
     var replicaCapabilities = ReplicaCapabilities()
     var replicaLink: ReplicaLink?
+    /// The second (Unix) its output first stayed past the soft limit of client-output-buffer-limit.
+    var softOutputLimitReachedAt: Int64?
     /// This node's master, applying its stream (CLIENT_MASTER).
     var isMaster = false
     /// master_repl_offset after this client's last write that went out (WAIT).

@@ -8,7 +8,7 @@ extension NodeEngine {
         maxmemory = config.integer("maxmemory")
         usesLFU = config["maxmemory-policy"].hasSuffix("lfu")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
-        outputLimits = Self.hardOutputLimits(config)
+        outputLimits = OutputBufferLimits(config)
         keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
         latency.threshold = config.integer("latency-monitor-threshold")
         latency.tracksCommands = config.bool("latency-tracking")

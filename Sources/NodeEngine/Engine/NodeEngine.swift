@@ -43,7 +43,7 @@ public final class NodeEngine {
     var nextSlowlogID: Int64 = 0
     /// slowlog-log-slower-than, read after every command: kept out of the config table.
     var slowlogThreshold: Int64 = 10000
-    var outputLimits: (normal: Int, replica: Int, pubsub: Int) = (0, 0, 0)
+    var outputLimits = OutputBufferLimits()
 
     let commands: CommandTable
     var stats = ServerStats()
@@ -173,18 +173,6 @@ public final class NodeEngine {
         clients[client.id] = client
         stats.connectionsReceived += 1
         return client
-    }
-
-    /// The hard output buffer limit (bytes, 0 for none) for this client's class,
-    /// from client-output-buffer-limit: a slower reader is disconnected.
-    public func outputBufferHardLimit(_ client: ClientSession) -> Int {
-        client.replicaLink != nil ? outputLimits.replica : client.isSubscriber ? outputLimits.pubsub : outputLimits.normal
-    }
-
-    /// The hard limits of client-output-buffer-limit, read on every write.
-    static func hardOutputLimits(_ config: ServerConfig) -> (normal: Int, replica: Int, pubsub: Int) {
-        let limits = SpecialConfigValues.bufferLimits(config["client-output-buffer-limit"])
-        return (Int(clamping: UInt64(limits[0][0]) ?? 0), Int(clamping: UInt64(limits[1][0]) ?? 0), Int(clamping: UInt64(limits[2][0]) ?? 0))
     }
 
     public func disconnect(_ client: ClientSession) {
@@ -378,7 +366,7 @@ public final class NodeEngine {
             propagation.depth += 1
             entry.handler(self, client, arguments)
             propagation.depth -= 1
-            recordEffect(entry, client, arguments, wrote: dirty != dirtyBefore)
+            recordEffect(entry, client, arguments, wrote: dirty > dirtyBefore)  // SAVE lowers dirty: no write
             propagation.rewrite = outerRewrite
             propagation.forced = outerForced
             if propagation.depth == 0 && !propagation.pending.isEmpty {

@@ -50,7 +50,8 @@ extension NodeEngine {
     /// Someone takes the effects: replicas may attach (a master with a backlog)
     /// or the AOF is on. A replica passes its master's stream on as it came.
     @inline(__always)
-    var propagates: Bool { aof.isOn || (replication.backlog != nil && replication.master == nil) }
+    /// Nothing goes out while the AOF loads (DEBUG LOADAOF), as shouldPropagate decides.
+    var propagates: Bool { (aof.isOn || (replication.backlog != nil && replication.master == nil)) && !aof.loading }
 
     /// A handler's rewrite: this command goes out as `commands` (none: not at all).
     /// checkAlreadyExpired: a time in the past deletes at once, except while
