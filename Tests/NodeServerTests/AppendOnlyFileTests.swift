@@ -11,19 +11,13 @@ import TestSupport
     /// Every type in both encodings, TTLs absolute and relative (logged as
     /// absolute times), a float increment (logged as its result), two
     /// databases, a transaction.
-    static let dataset: [[String]] = [
-        ["SET", "s", "hello"], ["SET", "n", "12345"], ["SET", "big", String(repeating: "ab", count: 3000)],
-        ["RPUSH", "list", "a", "b", "c"], ["RPUSH", "long"] + (0..<300).map { "item-\($0)" },
-        ["SADD", "ints", "1", "2", "300000"], ["SADD", "words"] + (0..<200).map { "w\($0)" },
-        ["HSET", "hash", "f1", "v1", "f2", "v2"], ["HSET", "bighash"] + (0..<300).flatMap { ["f\($0)", "v\($0)"] },
-        ["ZADD", "z", "1", "a", "2.5", "b"], ["ZADD", "bigz"] + (0..<200).flatMap { ["\(Double($0) / 4)", "m\($0)"] },
+    static let dataset = Datasets.everyType + [
         ["SET", "ttl", "x", "PXAT", "4000000000000"], ["HSET", "ttlhash", "f", "v"], ["PEXPIREAT", "ttlhash", "4100000000000"],
         ["SET", "relativettl", "x", "EX", "1000000"], ["SETEX", "setex", "1000000", "v"], ["RPUSH", "ttllist", "a"],
         ["EXPIRE", "ttllist", "2000000"], ["INCRBYFLOAT", "float", "1.1"], ["INCRBYFLOAT", "float", "2.2"],
         ["MULTI"], ["INCR", "counter"], ["LPUSH", "list", "z"], ["EXEC"],
         ["DEL", "n"], ["APPEND", "s", " world"], ["SREM", "words", "w3"],
-        ["SELECT", "3"], ["SET", "other", "db3"], ["SELECT", "0"],
-    ]
+    ] + Datasets.otherDatabase
 
     private static let debug = ["--enable-debug-command", "yes"]
     private static let appendOnly = ["--appendonly", "yes"]

@@ -6,17 +6,10 @@ import TestSupport
 /// into the other with the same DEBUG DIGEST, a restart keeps the dataset,
 /// save points save, and a damaged file stops the start with its byte.
 @Suite struct PersistenceTests {
-    /// Every type in both encodings, integers, a compressible string, TTLs,
-    /// keys in two databases.
-    static let dataset: [[String]] = [
-        ["SET", "s", "hello"], ["SET", "n", "12345"], ["SET", "big", String(repeating: "ab", count: 3000)],
-        ["RPUSH", "list", "a", "b", "c"], ["RPUSH", "long"] + (0..<300).map { "item-\($0)" },
-        ["SADD", "ints", "1", "2", "300000"], ["SADD", "words"] + (0..<200).map { "w\($0)" },
-        ["HSET", "hash", "f1", "v1", "f2", "v2"], ["HSET", "bighash"] + (0..<300).flatMap { ["f\($0)", "v\($0)"] },
-        ["ZADD", "z", "1", "a", "2.5", "b"], ["ZADD", "bigz"] + (0..<200).flatMap { ["\(Double($0) / 4)", "m\($0)"] },
+    /// Every type (Datasets), TTLs, keys in two databases.
+    static let dataset = Datasets.everyType + [
         ["SET", "ttl", "x", "PX", "4000000000"], ["HSET", "ttlhash", "f", "v"], ["EXPIRE", "ttlhash", "100000"],
-        ["SELECT", "3"], ["SET", "other", "db3"], ["SELECT", "0"],
-    ]
+    ] + Datasets.otherDatabase
 
     private static let debug = ["--enable-debug-command", "yes"]
 
