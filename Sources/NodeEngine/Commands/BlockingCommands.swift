@@ -117,7 +117,7 @@ extension NodeEngine {
         }
         client.blocked = nil
         stats.blockedClients -= 1
-        if case .replicas = blocked.kind { waitingClients.removeAll { $0 === client } }
+        if case .replicas = blocked.kind { replication.waitingClients.removeAll { $0 === client } }
     }
 
     /// After a command: clients waiting on keys that got elements run their

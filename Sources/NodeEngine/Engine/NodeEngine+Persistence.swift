@@ -58,7 +58,7 @@ extension NodeEngine {
             loaded += 1
             return nil
         }
-        if restoresReplication { savedReplication = Self.replicationInfo(inAux: aux) }
+        if restoresReplication { replication.savedReplication = Self.replicationInfo(inAux: aux) }
         return (loaded, expired, length)
     }
 

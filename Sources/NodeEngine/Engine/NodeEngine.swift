@@ -63,17 +63,8 @@ public final class NodeEngine {
     var aof = AOFState()
     /// What the replica's link to its master must do (connect, send, close).
     public var replicationOutput: ((ReplicationAction) -> Void)?
-    /// +FULLRESYNC's history and offset, while its RDB arrives.
-    var pendingFullResync: (id: String, offset: Int64)?
     /// The command running came from this node's master.
     var servingMaster = false
-    /// Clients in WAIT, and whether the replicas must be asked where they are.
-    var waitingClients: [ClientSession] = []
-    var acknowledgementsWanted = false
-    var replicationCronTicks: Int64 = 0
-    var replicationCronAt: Int64 = 0
-    /// repl-id and repl-offset of the RDB loaded at start, until the role is known.
-    var savedReplication: (id: String, offset: Int64)?
     /// The node's TCP port and pid, for INFO (the server sets them).
     public var port = 6379
     public var processID: Int32 = 0

@@ -131,7 +131,7 @@ extension NodeEngine {
         // The stream held since the snapshot goes out after this command (executeForReplica).
         link.waitsForFirstACK = false
         client.replicaLink = link
-        if !waitingClients.isEmpty { serveWaitingClients() }
+        if !replication.waitingClients.isEmpty { serveWaitingClients() }
     }
 
     func replicaDisconnected(_ client: ClientSession) {
@@ -161,8 +161,8 @@ extension NodeEngine {
             replica.wake?()
         }
         let period = max(1, config.integer("repl-ping-replica-period"))
-        replicationCronTicks += 1
-        if replication.master == nil && !replication.replicas.isEmpty && replicationCronTicks % period == 0 && pauseUntil <= now {
+        replication.cronTicks += 1
+        if replication.master == nil && !replication.replicas.isEmpty && replication.cronTicks % period == 0 && pauseUntil <= now {
             var ping = ByteBuffer()
             Self.encodeCommand([Array("PING".utf8)], into: &ping)
             feedReplicationStream(ping)

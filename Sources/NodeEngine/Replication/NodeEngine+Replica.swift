@@ -158,7 +158,7 @@ extension NodeEngine {
             log(.notice, "Full resync from master: \(id):\(offset)")
             replication.master!.state = .transfer
             replication.master!.transfer = SnapshotTransfer()
-            pendingFullResync = (id, offset)
+            replication.pendingFullResync = (id, offset)
         case .continued(let newID):
             log(.notice, "Successful partial resynchronization with master.")
             if let newID, newID != replication.id {
@@ -192,7 +192,7 @@ extension NodeEngine {
             return
         }
         replication.master!.transfer = transfer
-        guard let payload, let (id, offset) = pendingFullResync else { return }
+        guard let payload, let (id, offset) = replication.pendingFullResync else { return }
         log(.notice, "MASTER <-> REPLICA sync: receiving \(payload.count) bytes from master to disk")
         // replicationAttachToNewMaster: sub-replicas and the old backlog belong to the old history.
         disconnectReplicas()
@@ -214,7 +214,7 @@ extension NodeEngine {
         replication.offset = offset
         clearPreviousReplicationID()
         replication.backlog = ReplicationBacklog(capacity: Int(config.integer("repl-backlog-size")), endingAt: offset)
-        pendingFullResync = nil
+        replication.pendingFullResync = nil
         dirty += 1
         log(.notice, "MASTER <-> REPLICA sync: Finished with success")
         let diskless: Bool

@@ -10,15 +10,15 @@ extension NodeEngine {
 
     func blockForReplicas(_ client: ClientSession, wanted: Int64, offset: Int64, deadline: Int64, arguments: Arguments) {
         client.blocked = BlockedCommand(kind: .replicas(wanted: wanted, offset: offset), keys: [], deadline: deadline, arguments: arguments)
-        waitingClients.append(client)
+        replication.waitingClients.append(client)
         stats.blockedClients += 1
-        acknowledgementsWanted = true
+        replication.acknowledgementsWanted = true
         if deadline > 0 { onBlock?(deadline) }
     }
 
     /// processClientsWaitingReplicas.
     func serveWaitingClients() {
-        for client in waitingClients {
+        for client in replication.waitingClients {
             guard case .replicas(let wanted, let offset)? = client.blocked?.kind else { continue }
             let acknowledged = replicasAcknowledging(offset)
             guard acknowledged >= wanted else { continue }
@@ -30,8 +30,8 @@ extension NodeEngine {
 
     /// beforeSleep's share of replication: one GETACK for all the WAITs of a batch.
     func replicationBeforeSleep() {
-        guard acknowledgementsWanted else { return }
-        acknowledgementsWanted = false
+        guard replication.acknowledgementsWanted else { return }
+        replication.acknowledgementsWanted = false
         guard replication.master == nil, !replication.replicas.isEmpty else { return }
         var getack = ByteBuffer()
         Self.encodeCommand([Array("REPLCONF".utf8), Array("GETACK".utf8), Array("*".utf8)], into: &getack)
@@ -42,8 +42,8 @@ extension NodeEngine {
 extension NodeEngine {
     /// replicationCron: once a second, both halves (a replica may have replicas of its own).
     func replicationCron() {
-        guard now - replicationCronAt >= 1000 else { return }
-        replicationCronAt = now
+        guard now - replication.cronAt >= 1000 else { return }
+        replication.cronAt = now
         if replication.master != nil { replicaReplicationCron() }
         masterReplicationCron()
         replicationBeforeSleep()

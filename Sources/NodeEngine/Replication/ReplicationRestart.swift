@@ -23,8 +23,8 @@ extension NodeEngine {
     /// own (what it asks PSYNC to continue), a master keeps it as its
     /// previous one so its replicas can continue.
     func restoreSavedReplication(asReplica: Bool) {
-        guard let saved = savedReplication else { return }
-        savedReplication = nil
+        guard let saved = replication.savedReplication else { return }
+        replication.savedReplication = nil
         if asReplica {
             replication.id = saved.id
             replication.offset = saved.offset

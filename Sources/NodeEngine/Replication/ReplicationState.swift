@@ -26,6 +26,17 @@ struct ReplicationState {
     /// Replica side: the master and the link to it.
     var master: MasterLink?
 
+    /// +FULLRESYNC's history and offset, while its RDB arrives.
+    var pendingFullResync: (id: String, offset: Int64)?
+    /// repl-id and repl-offset of the RDB loaded at start, until the role is known.
+    var savedReplication: (id: String, offset: Int64)?
+
+    /// Clients in WAIT, and whether the replicas must be asked where they are.
+    var waitingClients: [ClientSession] = []
+    var acknowledgementsWanted = false
+    var cronTicks: Int64 = 0
+    var cronAt: Int64 = 0
+
     var syncFull: Int64 = 0
     var syncPartialOK: Int64 = 0
     var syncPartialErr: Int64 = 0
