@@ -10,6 +10,10 @@ import Testing
         #expect(node.run("TTL", "k") == ":2\r\n")  // rounded as redis-server rounds
         node.clock.advance(milliseconds: 1499)
         #expect(node.run("GET", "k") == "$1\r\nv\r\n")
+        // At its very millisecond it is still there (keyIsExpired: now > when), with 0 left.
+        node.clock.advance(milliseconds: 1)
+        #expect(node.run("GET", "k") == "$1\r\nv\r\n")
+        #expect(node.run("PTTL", "k") == ":0\r\n")
         node.clock.advance(milliseconds: 1)
         #expect(node.run("GET", "k") == "$-1\r\n")
         #expect(node.run("DBSIZE") == ":0\r\n")

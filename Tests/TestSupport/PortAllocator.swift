@@ -29,5 +29,14 @@ public enum PortAllocator {
         fatalError("no \(count) consecutive free ports in \(range)")
     }
 
+    /// After a port turned out to be someone else's (another test run
+    /// allocating from the same range): move well away from it.
+    public static func skipAhead() {
+        next.withLock { value in
+            value += Int.random(in: 300...3000)
+            if value > range.upperBound { value = range.lowerBound + value % range.count }
+        }
+    }
+
     static func isFree(_ port: Int) -> Bool { PortCheck.isFree(port) }
 }

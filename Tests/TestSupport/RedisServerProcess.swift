@@ -62,6 +62,7 @@ public final class RedisServerProcess: @unchecked Sendable {
             case .exited where !portWasChosen, .foreign where !portWasChosen:
                 kill()
                 let taken = port
+                PortAllocator.skipAhead()
                 port = PortAllocator.allocate()
                 extraArguments[extraArguments.firstIndex(of: "--port")! + 1] = "\(port)"
                 FileHandle.standardError.write(Data("RedisServerProcess: port \(taken) was not ours (\(outcome)); starting again on \(port)\n".utf8))

@@ -90,7 +90,7 @@ extension NodeEngine {
     private func keyExistsUnexpired(_ key: [UInt8]) -> Bool {
         let database = databases[0]
         guard database.table.find(key) != nil else { return false }
-        if let expireAt = database.expireTime(key), expireAt <= now { return false }
+        if let expireAt = database.expireTime(key), expireAt < now { return false }
         return true
     }
 

@@ -143,7 +143,7 @@ enum KeyCommands {
         var matched: [[UInt8]] = []
         let database = e.databases[c.db]
         for key in database.table.keys where all || GlobPattern.matches(pattern, key) {
-            if let expireAt = database.expires.isEmpty ? nil : database.expireTime(key), expireAt <= now { continue }
+            if let expireAt = database.expires.isEmpty ? nil : database.expireTime(key), expireAt < now { continue }
             matched.append(key)
         }
         c.reply.array(matched.count)
@@ -162,7 +162,7 @@ enum KeyCommands {
         var keys: [[UInt8]] = []
         for key in found {
             if let pattern = options.pattern, !GlobPattern.matches(pattern, key) { continue }
-            if let expireAt = e.expiresAt(c.db, key), expireAt <= now {
+            if let expireAt = e.expiresAt(c.db, key), expireAt < now {
                 e.expire(c.db, key)
                 continue
             }
@@ -181,7 +181,7 @@ enum KeyCommands {
         let now = e.now
         while let index = e.databases[c.db].table.randomIndex(using: &e.random) {
             let key = e.databases[c.db].table.key(at: index)
-            if let expireAt = e.expiresAt(c.db, key), expireAt <= now {
+            if let expireAt = e.expiresAt(c.db, key), expireAt < now {
                 e.expire(c.db, key)
                 continue
             }

@@ -108,8 +108,8 @@ extension NodeEngine {
             file.selectDatabase(index, keys: database.count, expires: database.expires.count)
             for entry in 0..<database.table.count {
                 let key = database.table.key(at: entry)
+                // Keys past their time too, as rdbSaveRio writes them: a master drops them on load, a replica waits for the DEL.
                 let expireAt = database.expires.isEmpty ? nil : database.expireTime(key)
-                if let expireAt, expireAt <= now { continue }
                 file.write(key: key, value: database.table[value: entry].rdbValue, expireAt: expireAt)
             }
         }

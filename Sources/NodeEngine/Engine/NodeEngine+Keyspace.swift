@@ -1,9 +1,10 @@
 /// Key access as redis-server's db.c does it: every lookup first removes a
-/// key whose time has passed (lazy expiry); reads count hits and misses.
+/// key whose time has passed (lazy expiry: once now is past it, not at its
+/// very millisecond, as keyIsExpired decides); reads count hits and misses.
 extension NodeEngine {
     /// The index of `key` in database `db`, after lazy expiry.
     func index(_ db: Int, _ key: [UInt8]) -> Int? {
-        if !databases[db].expires.isEmpty, let expireAt = databases[db].expireTime(key), expireAt <= now {
+        if !databases[db].expires.isEmpty, let expireAt = databases[db].expireTime(key), expireAt < now {
             if replication.master != nil || aof.loading { return servingMaster || aof.loading ? databases[db].table.find(key) : nil }
             expire(db, key)
             return nil
@@ -16,7 +17,7 @@ extension NodeEngine {
     func index(_ db: Int, _ arguments: Arguments, _ argument: Int) -> Int? {
         arguments.withBytes(argument) { key in
             let database = databases[db]
-            if !database.expires.isEmpty, let slot = database.expires.find(key), database.expires[value: slot] <= now {
+            if !database.expires.isEmpty, let slot = database.expires.find(key), database.expires[value: slot] < now {
                 if replication.master != nil || aof.loading { return servingMaster || aof.loading ? database.table.find(key) : nil }
                 expire(db, Array(key))
                 return nil

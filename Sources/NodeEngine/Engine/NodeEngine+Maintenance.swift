@@ -35,7 +35,7 @@ extension NodeEngine {
                 let sample = min(20, databases[db].expires.count)
                 for _ in 0..<sample {
                     guard let index = databases[db].expires.randomIndex(using: &random) else { break }
-                    if databases[db].expires[value: index] <= now {
+                    if databases[db].expires[value: index] < now {
                         expire(db, databases[db].expires.key(at: index))
                         expiredInSample += 1
                     }

@@ -43,7 +43,7 @@ extension NodeEngine {
             guard entry.database < databases.count else {
                 return "a key in database \(entry.database), and this server has \(databases.count) databases (the databases directive)"
             }
-            if !keepingExpired, let expireAt = entry.expireAt, expireAt <= now {
+            if !keepingExpired, let expireAt = entry.expireAt, expireAt < now {
                 expired += 1
                 return nil
             }

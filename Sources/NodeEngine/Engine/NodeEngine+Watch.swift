@@ -5,7 +5,7 @@ extension NodeEngine {
     /// keyIsExpired: there, with a time to live that has passed (not yet deleted).
     func isLogicallyExpired(_ db: Int, _ key: [UInt8]) -> Bool {
         guard let expireAt = expiresAt(db, key) else { return false }
-        return expireAt <= now && databases[db].table.find(key) != nil
+        return expireAt < now && databases[db].table.find(key) != nil
     }
 
     /// touchWatchedKey.

@@ -199,7 +199,7 @@ extension NodeEngine {
             for entry in 0..<database.table.count {
                 let key = database.table.key(at: entry)
                 let expireAt = database.expires.isEmpty ? nil : database.expireTime(key)
-                if let expireAt, expireAt <= now { continue }
+                if let expireAt, expireAt < now { continue }
                 switch database.table[value: entry].rdbValue {
                 case .string(let bytes):
                     out.writeStaticString("*3\r\n$3\r\nSET\r\n")

@@ -164,7 +164,7 @@ extension NodeEngine {
         replication.cronTicks += 1
         if replication.master == nil && !replication.replicas.isEmpty && replication.cronTicks % period == 0 && pauseUntil <= now {
             var ping = ByteBuffer()
-            Self.encodeCommand([Array("PING".utf8)], into: &ping)
+            Self.encodeCommand([Array("ping".utf8)], into: &ping)
             feedReplicationStream(ping)
         }
         let ttl = config.integer("repl-backlog-ttl")
