@@ -10,6 +10,7 @@ import TestSupport
     @Test func pipelinedRepliesComeBackInOrder() async throws {
         let server = try RedisServerProcess(cluster: false)
         try await server.waitUntilReady()
+        defer { if !server.isRunning { Issue.record(Comment(rawValue: server.diagnosis())) } }
         let connection = try await RedisConnection.connect(to: server.address)
         defer { Task { await connection.close() } }
         let sets = (0..<5000).map { ["SET", "k\($0)", "v\($0)"] }
@@ -23,6 +24,7 @@ import TestSupport
     @Test func concurrentCallersEachGetTheirOwnReplies() async throws {
         let server = try RedisServerProcess(cluster: false)
         try await server.waitUntilReady()
+        defer { if !server.isRunning { Issue.record(Comment(rawValue: server.diagnosis())) } }
         let connection = try await RedisConnection.connect(to: server.address)
         defer { Task { await connection.close() } }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -41,6 +43,7 @@ import TestSupport
     @Test func errorRepliesAreTypedAndPipelinesKeepTheRest() async throws {
         let server = try RedisServerProcess(cluster: false)
         try await server.waitUntilReady()
+        defer { if !server.isRunning { Issue.record(Comment(rawValue: server.diagnosis())) } }
         let connection = try await RedisConnection.connect(to: server.address)
         defer { Task { await connection.close() } }
         let replies = try await connection.pipeline([["SET", "a", "1"], ["LPUSH", "a", "x"], ["GET", "a"]])
@@ -54,6 +57,7 @@ import TestSupport
     @Test func binaryValuesSurviveTheRoundTrip() async throws {
         let server = try RedisServerProcess(cluster: false)
         try await server.waitUntilReady()
+        defer { if !server.isRunning { Issue.record(Comment(rawValue: server.diagnosis())) } }
         let connection = try await RedisConnection.connect(to: server.address)
         defer { Task { await connection.close() } }
         var random = SplitMix64(seed: 7)
@@ -66,6 +70,7 @@ import TestSupport
     @Test func resp3RepliesUseTheirOwnTypes() async throws {
         let server = try RedisServerProcess(cluster: false)
         try await server.waitUntilReady()
+        defer { if !server.isRunning { Issue.record(Comment(rawValue: server.diagnosis())) } }
         let connection = try await RedisConnection.connect(to: server.address, options: .init(protocolVersion: .resp3))
         defer { Task { await connection.close() } }
         try await connection.send(["HSET", "h", "f", "v"])
@@ -76,6 +81,7 @@ import TestSupport
     @Test func commandTimeoutIsBoundedAndNamesTheCommand() async throws {
         let server = try RedisServerProcess(cluster: false)
         try await server.waitUntilReady()
+        defer { if !server.isRunning { Issue.record(Comment(rawValue: server.diagnosis())) } }
         let connection = try await RedisConnection.connect(to: server.address, options: .init(commandTimeoutMilliseconds: 200))
         do {
             try await connection.send(["BLPOP", "nothing", "30"])
@@ -92,6 +98,7 @@ import TestSupport
     @Test func sendingOnAClosedConnectionFailsInsteadOfWaiting() async throws {
         let server = try RedisServerProcess(cluster: false)
         try await server.waitUntilReady()
+        defer { if !server.isRunning { Issue.record(Comment(rawValue: server.diagnosis())) } }
         let connection = try await RedisConnection.connect(to: server.address, options: .init(commandTimeoutMilliseconds: 60_000))
         await connection.close()
         do {

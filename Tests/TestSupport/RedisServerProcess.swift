@@ -136,6 +136,14 @@ public final class RedisServerProcess: @unchecked Sendable {
     /// Waits for the process to end on its own; its exit status.
     public func waitForExit() -> Int32? { process?.waitUntilExit() }
 
+    /// Whether it runs, and the end of its log: what a failed test records
+    /// to tell a server that died from a client that went wrong.
+    public func diagnosis(lines: Int = 15) -> String {
+        let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? "(no log)"
+        let tail = log.split(separator: "\n").suffix(lines).joined(separator: "\n")
+        return "\(server.name) on \(address) \(isRunning ? "is running" : "has exited"); the end of its log:\n\(tail)"
+    }
+
     public func removeFiles() {
         try? FileManager.default.removeItem(at: directory)
     }

@@ -32,6 +32,7 @@ extension NodeEngine {
                 cluster.markChanged()
             }
             sender.replicationOffset = Int64(clamping: header.offset)
+            masterOffsetForManualFailover(from: sender, header)
         }
         switch type {
         case .ping, .pong, .meet:
@@ -60,9 +61,17 @@ extension NodeEngine {
             node.configEpoch = epoch
             cluster.markChanged()
             updateSlots(of: node, epoch: epoch, claimed: SlotBitmap(bytes: slots) ?? SlotBitmap())
-        case .failoverAuthRequest, .failoverAuthAck, .manualFailoverStart, .module:
-            // Failover (Engine 4) and modules: nothing to do on this node yet.
-            break
+        case .failoverAuthRequest:
+            guard let sender else { return }
+            voteForFailoverIfNeeded(sender, header)
+        case .failoverAuthAck:
+            guard let sender else { return }
+            failoverAuthAcknowledged(by: sender, currentEpoch: header.currentEpoch)
+        case .manualFailoverStart:
+            guard let sender else { return }
+            manualFailoverRequested(by: sender, on: link)
+        case .module:
+            break  // no modules
         }
     }
 
@@ -329,12 +338,12 @@ extension NodeEngine {
         if newMaster != nil, let currentMaster, currentMaster.slotCount == 0,
            config.bool("cluster-allow-replica-migration") || senderSlots == migratedOurSlots {
             log(.warning, "Configuration change detected. Reconfiguring myself as a replica of \(sender.id)")
-            cluster.setMaster(sender)
+            becomeReplica(of: sender)
             cluster.markChanged()
             cluster.needsStateUpdate = true
         } else if let master = myself.master, let grandmaster = master.master, grandmaster !== myself {
             log(.warning, "I'm a sub-replica! Reconfiguring myself as a replica of grandmaster \(grandmaster.id)")
-            cluster.setMaster(grandmaster)
+            becomeReplica(of: grandmaster)
             cluster.markChanged()
             cluster.needsStateUpdate = true
         } else {

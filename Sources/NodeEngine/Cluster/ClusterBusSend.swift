@@ -18,6 +18,8 @@ extension NodeEngine {
         header.currentEpoch = cluster.currentEpoch
         header.configEpoch = master.configEpoch
         header.offset = UInt64(clamping: replicationOffset(of: myself))
+        // A master paused for a replica's manual failover says so: its offset is final.
+        if myself.isMaster && cluster.failover.manualEnd != 0 { header.messageFlags |= ClusterMessage.flagPaused }
         return header
     }
 

@@ -137,7 +137,7 @@ extension ClusterCommands {
             cluster.addSlot(slot, to: node)
             if wasMine && node !== myself && myself.slotCount == 0 && e.config.bool("cluster-allow-replica-migration") {
                 e.log(.warning, "Configuration change detected. Reconfiguring myself as a replica of \(node.id)")
-                cluster.setMaster(node)
+                e.becomeReplica(of: node)
                 cluster.markChanged()
             }
             if node === myself && cluster.importingFrom[slot] != nil {

@@ -122,7 +122,7 @@ enum ClusterCommands {
         if cluster.myself.isMaster && (cluster.myself.slotCount != 0 || e.databases[0].count != 0) {
             return e.fail(c, "ERR To set a master the node must be empty and without assigned slots.")
         }
-        cluster.setMaster(node)
+        e.becomeReplica(of: node)
         e.clusterChanged()
         c.reply.ok()
     }
@@ -141,20 +141,42 @@ enum ClusterCommands {
         c.reply.integer(e.validFailureReports(node))
     }
 
+    /// CLUSTER FAILOVER [FORCE|TAKEOVER]: by default the master pauses its
+    /// writers until this replica has its whole stream, then the replica is
+    /// elected; FORCE elects without the master; TAKEOVER takes the slots
+    /// with a new epoch of its own, asking no one.
     static func failover(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard let cluster = state(e, c) else { return }
-        var force = false
+        var force = false, takeover = false
         if a.count == 3 {
-            guard a.isWord(2, "force") || a.isWord(2, "takeover") else { return e.fail(c, "ERR syntax error") }
-            force = true
+            if a.isWord(2, "force") {
+                force = true
+            } else if a.isWord(2, "takeover") {
+                takeover = true
+                force = true
+            } else {
+                return e.fail(c, "ERR syntax error")
+            }
         }
         guard !cluster.myself.isMaster else { return e.fail(c, "ERR You should send CLUSTER FAILOVER to a replica") }
         guard let master = cluster.myself.master else { return e.fail(c, "ERR I'm a replica but my master is unknown to me") }
         if !force && (master.hasFailed || master.outboundLink == nil) {
             return e.fail(c, "ERR Master is down or failed, please use CLUSTER FAILOVER FORCE")
         }
-        // Failover needs replication (Engine 3) and elections (Engine 4).
-        e.fail(c, "ERR CLUSTER FAILOVER is not supported by this node yet: it has no replication")
+        e.resetManualFailover()
+        cluster.failover.manualEnd = e.now + FailoverState.manualTimeout
+        if takeover {
+            e.log(.warning, "Taking over the master (user request).")
+            cluster.bumpEpochWithoutConsensus()
+            e.failoverReplaceYourMaster()
+        } else if force {
+            e.log(.warning, "Forced failover user request accepted.")
+            cluster.failover.manualCanStart = true
+        } else {
+            e.log(.warning, "Manual failover user request accepted.")
+            e.sendManualFailoverStart(to: master)
+        }
+        c.reply.ok()
     }
 
     static func setConfigEpoch(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {

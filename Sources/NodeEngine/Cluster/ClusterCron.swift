@@ -35,6 +35,12 @@ extension NodeEngine {
         }
         var stateChanged = false
         for node in cluster.knownNodes where !node.isMyself && !node.flags.contains(.noAddress) && !node.inHandshake {
+            // A replica in a manual failover with me: pinged without pause, my offset in each ping.
+            if cluster.failover.manualEnd != 0 && cluster.myself.isMaster && cluster.failover.manualReplica === node,
+               let link = outboundLink(of: node) {
+                sendPing(link, .ping)
+                continue
+            }
             let pingDelay = now - node.pingSent
             let dataDelay = now - node.dataReceived
             if let link = outboundLink(of: node), now - link.createdAt > timeout, node.pingSent != 0,
@@ -51,6 +57,11 @@ extension NodeEngine {
                 node.flags.insert(.possiblyFailing)
                 stateChanged = true
             }
+        }
+        manualFailoverCheckTimeout()
+        if cluster.myself.isReplica {
+            handleManualFailover()
+            handleReplicaFailover()
         }
         if stateChanged || !cluster.isOK { cluster.needsStateUpdate = true }
         clusterBeforeSleep()

@@ -16,6 +16,8 @@ final class ClusterNode {
     var pongReceived: Int64 = 0
     var dataReceived: Int64 = 0
     var failTime: Int64 = 0
+    /// When this node (a master) last voted for one of its replicas' elections.
+    var votedTime: Int64 = 0
     var replicationOffset: Int64 = 0
     var ip = ""
     var hostname = ""

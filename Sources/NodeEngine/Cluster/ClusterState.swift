@@ -39,6 +39,10 @@ final class ClusterState {
     var needsSave = false
     /// Set by changes that may turn the state ok or fail (clusterUpdateState before sleep).
     var needsStateUpdate = false
+    /// A replica's election and a manual failover; set when a vote came or
+    /// the master's offset is reached, so the election goes on before sleeping.
+    var failover = FailoverState()
+    var needsFailoverCheck = false
     /// When the cluster first evaluated its state, and when it last found
     /// itself among a minority (clusterUpdateState's statics).
     private var firstStateCheck: Int64 = 0
@@ -196,9 +200,11 @@ final class ClusterState {
 
     /// clusterUpdateState: ok unless slots are unserved (with full coverage
     /// required) or this node sits in a minority of the slot-owning masters.
-    func updateState(now: Int64, requireFullCoverage: Bool, nodeTimeout: Int64) {
+    /// Returns whether the state changed.
+    @discardableResult
+    func updateState(now: Int64, requireFullCoverage: Bool, nodeTimeout: Int64) -> Bool {
         if firstStateCheck == 0 { firstStateCheck = now }
-        if myself.isMaster && !isOK && now - firstStateCheck < 2000 { return }
+        if myself.isMaster && !isOK && now - firstStateCheck < 2000 { return false }
         var ok = true
         if requireFullCoverage {
             ok = !slotOwner.contains { $0 == nil || $0!.hasFailed }
@@ -213,9 +219,10 @@ final class ClusterState {
             ok = false
             amongMinoritySince = now
         }
-        guard ok != isOK else { return }
+        guard ok != isOK else { return false }
         let rejoinDelay = min(max(nodeTimeout, 500), 5000)
-        if ok && myself.isMaster && now - amongMinoritySince < rejoinDelay { return }
+        if ok && myself.isMaster && now - amongMinoritySince < rejoinDelay { return false }
         isOK = ok
+        return true
     }
 }

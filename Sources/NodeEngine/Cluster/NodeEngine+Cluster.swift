@@ -95,8 +95,9 @@ extension NodeEngine {
     }
 
     func updateClusterState() {
-        cluster?.updateState(now: now, requireFullCoverage: config.bool("cluster-require-full-coverage"),
-                             nodeTimeout: clusterNodeTimeout)
+        guard let cluster, cluster.updateState(now: now, requireFullCoverage: config.bool("cluster-require-full-coverage"),
+                                               nodeTimeout: clusterNodeTimeout) else { return }
+        log(.warning, "Cluster state changed: \(cluster.isOK ? "ok" : "fail")")
     }
 
     /// Saves nodes.conf if anything changed since the last save. Returns the
@@ -162,6 +163,14 @@ extension NodeEngine {
     /// The replication link follows the cluster's view of myself: a replica
     /// of a master whose address is known replicates it (clusterCron's check,
     /// and clusterSetMaster's), a master has no master.
+    /// clusterSetMaster: myself a replica of `master` (CLUSTER REPLICATE, an
+    /// UPDATE or PONG showing a new owner of my slots, a lost election); the
+    /// replication link follows in followClusterRole, before sleeping.
+    func becomeReplica(of master: ClusterNode) {
+        cluster?.setMaster(master)
+        resetManualFailover()
+    }
+
     func followClusterRole() {
         guard let myself = cluster?.myself else { return }
         if myself.isReplica, let master = myself.master, !master.ip.isEmpty, master.port > 0 {

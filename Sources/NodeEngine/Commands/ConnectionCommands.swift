@@ -136,7 +136,12 @@ extension NodeEngine {
     /// One line of CLIENT LIST, with redis-server 7.0's fields.
     func describe(_ client: ClientSession) -> String {
         let name = client.name.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let flags = client.isMaster ? "M" : client.replicaLink != nil ? "S" : client.transaction != nil ? "x" : "N"
+        // catClientInfoString's letters in its order; a client blocked (BLPOP & co, WAIT) or held
+        // by CLIENT PAUSE is CLIENT_BLOCKED there, b (the suite's blocking tests look for it).
+        var flags = client.isMaster ? "M" : client.replicaLink != nil ? "S" : ""
+        if client.transaction != nil { flags += "x" }
+        if client.blocked != nil || client.postponed != nil { flags += "b" }
+        if flags.isEmpty { flags = "N" }
         // Redis keeps replies in a 16 KB buffer (obl) and then a list (oll
         // nodes, omem bytes); here what the socket has not taken is one list.
         let input = client.bufferedInput(), output = client.bufferedOutput()

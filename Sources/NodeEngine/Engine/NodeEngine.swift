@@ -223,6 +223,13 @@ public final class NodeEngine {
     /// out. A node that cannot write it stops.
     public func clusterBeforeSleep() {
         guard let cluster else { return }
+        if cluster.needsFailoverCheck {
+            cluster.needsFailoverCheck = false
+            if cluster.myself.isReplica {
+                handleManualFailover()
+                handleReplicaFailover()
+            }
+        }
         followClusterRole()
         if cluster.needsStateUpdate {
             cluster.needsStateUpdate = false
@@ -296,22 +303,14 @@ public final class NodeEngine {
             return
         }
         if let error = memoryRefusal(entry, client) {
-            if entry.name == "exec" {
-                // execCommandAbort: the transaction goes, with the reason.
-                discardTransaction(client)
-                return reject(client, "EXECABORT Transaction discarded because of: " + error)
-            }
-            reject(client, error)
-            return
+            return refuse(entry, client, error)
         }
         if let failure = aof.diskError, !client.isMaster, entry.flags.contains(.write) || entry.name == "ping"
             || (entry.name == "exec" && (client.transaction ?? []).contains { commands.lookup($0)?.flags.contains(.write) ?? false }) {
-            if entry.name == "exec" { discardTransaction(client) }
-            return reject(client, "MISCONF Errors writing to the AOF file: \(failure)")
+            return refuse(entry, client, "MISCONF Errors writing to the AOF file: \(failure)")
         }
         if let refusal = replicationRefusal(entry, client) {
-            if entry.name == "exec" { discardTransaction(client) }
-            return reject(client, refusal)
+            return refuse(entry, client, refusal)
         }
         if pauseUntil > now && (pauseAll || mayReplicate(entry, client)) {
             client.postponed = arguments
@@ -380,6 +379,14 @@ public final class NodeEngine {
         stats.commandMicroseconds[entry.statsIndex] += elapsed
         if stats.errorReplies != errorsBefore { stats.commandFailures[entry.statsIndex] += 1 }
         stats.commandsProcessed += 1
+    }
+
+    /// rejectCommand: an EXEC refused takes its transaction with it and says
+    /// why (execCommandAbort), as "EXECABORT ... because of: NOREPLICAS ...".
+    private func refuse(_ entry: CommandEntry, _ client: ClientSession, _ error: String) {
+        guard entry.name == "exec" else { return reject(client, error) }
+        discardTransaction(client)
+        reject(client, "EXECABORT Transaction discarded because of: " + error)
     }
 
     func reject(_ client: ClientSession, _ message: String) {

@@ -23,13 +23,15 @@ extension NodeEngine {
         if let master = replication.master, master.host == host, master.port == port { return }
         let wasMaster = replication.master == nil
         dropMasterLink()
+        // repl_down_since is the node's, not the link's: a new master keeps the old link's down time.
+        let downSince = replication.master?.downSince
         if wasMaster {
             // replicationCacheMasterUsingMyself: this node's own history is
             // what it asks to continue; the stream after this starts with a SELECT.
             replication.streamDB = -1
         }
         unblockForRoleChange()
-        replication.master = MasterLink(host: host, port: port, now: now)
+        replication.master = MasterLink(host: host, port: port, downSince: downSince)
         log(.notice, "Connecting to MASTER \(host):\(port)")
         connectToMaster()
     }
@@ -233,6 +235,7 @@ extension NodeEngine {
         clients[client.id] = client
         master.client = client
         master.state = .connected
+        master.downSince = nil
         master.transfer = nil
         replication.master = master
     }
@@ -351,7 +354,11 @@ extension NodeEngine {
         if writes && config.bool("replica-read-only") && !client.isMaster {
             return "READONLY You can't write against a read only replica."
         }
-        if master.state != .connected && !config.bool("replica-serve-stale-data") && !entry.flags.contains(.stale) {
+        // is_denystale_command: EXEC is stale-safe itself, not so a transaction with a command that is not.
+        let deniedWhenStale = !entry.flags.contains(.stale) || (entry.name == "exec" && (client.transaction ?? []).contains {
+            !(commands.lookup($0)?.flags.contains(.stale) ?? false)
+        })
+        if master.state != .connected && !config.bool("replica-serve-stale-data") && deniedWhenStale {
             return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
         }
         return nil

@@ -21,7 +21,7 @@ extension NodeEngine {
                           "master_sync_perc:\(String(format: "%.2f", percent))",
                           "master_sync_last_io_seconds_ago:\((now - master.lastIO) / 1000)"]
             }
-            if !connected { lines.append("master_link_down_since_seconds:\((now - master.downSince) / 1000)") }
+            if !connected { lines.append("master_link_down_since_seconds:\(master.downSince.map { (now - $0) / 1000 } ?? -1)") }
             lines += ["slave_priority:\(config.integer("replica-priority"))", "slave_read_only:\(config.bool("replica-read-only") ? 1 : 0)",
                       "replica_announced:\(config.bool("replica-announced") ? 1 : 0)"]
         }

@@ -63,9 +63,11 @@ struct MasterLink {
     /// The RDB arriving in a full sync.
     var transfer: SnapshotTransfer?
     /// When the master last sent anything (repl-timeout, master_last_io_seconds_ago),
-    /// and since when the link is down.
+    /// and since when the link is down: nil while it is up, and "ever" for a
+    /// replica that never had its master's data (repl_down_since 0), which
+    /// a failover's data-age check then refuses.
     var lastIO: Int64 = 0
-    var downSince: Int64
+    var downSince: Int64?
     /// Bytes of the stream read from the master but not applied yet (a command cut in two).
     var pendingStream = ByteBuffer()
 
@@ -73,10 +75,10 @@ struct MasterLink {
         case connect, connecting, handshake, transfer, connected
     }
 
-    init(host: String, port: Int, now: Int64) {
+    init(host: String, port: Int, downSince: Int64?) {
         self.host = host
         self.port = port
-        downSince = now
+        self.downSince = downSince
     }
 }
 
