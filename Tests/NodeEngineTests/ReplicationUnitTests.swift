@@ -277,3 +277,34 @@ import Testing
 extension MasterHandshake.Outcome {
     var isRetry: Bool { if case .retry = self { true } else { false } }
 }
+
+/// What Redis's own Tcl suite (unit/multi, unit/type/list) found, kept here
+/// as CI has no Redis source: 7.0.15's answers, checked side by side then.
+@Suite struct TclSuiteFindingsTests {
+    @Test func clientListShowsTheBFlagOfABlockedClient() throws {
+        let node = try EngineHarness()
+        let waiter = node.connect()
+        #expect(node.run(on: waiter, "BLPOP", "nothing", "0") == "")
+        let list = node.run("CLIENT", "LIST")
+        #expect(list.split(separator: "\n").contains { $0.contains("cmd=blpop") && $0.contains(" flags=b ") }, "\(list)")
+    }
+
+    @Test func anExecRefusedForWantOfReplicasSaysItWasDiscarded() throws {
+        let node = try EngineHarness()
+        #expect(node.run("MULTI") == "+OK\r\n")
+        #expect(node.run("SET", "x", "1") == "+QUEUED\r\n")
+        node.run(on: node.connect(), "CONFIG", "SET", "min-replicas-to-write", "2")
+        #expect(node.run("EXEC") == "-EXECABORT Transaction discarded because of: NOREPLICAS Not enough good replicas to write.\r\n")
+        #expect(node.run("GET", "x") == "$-1\r\n")
+    }
+
+    @Test func aStaleReplicaRefusesAnExecOfReadsItMayNotServe() throws {
+        let node = try EngineHarness()
+        #expect(node.run("MULTI") == "+OK\r\n")
+        #expect(node.run("GET", "x") == "+QUEUED\r\n")
+        let admin = node.connect()
+        node.run(on: admin, "CONFIG", "SET", "replica-serve-stale-data", "no")
+        node.run(on: admin, "REPLICAOF", "127.0.0.1", "1")
+        #expect(node.run("EXEC") == "-EXECABORT Transaction discarded because of: MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n")
+    }
+}
