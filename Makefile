@@ -68,6 +68,7 @@ bench: deps-local
 	python3 Benchmarks/persistence_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/replication_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/aof_bench.py --rcluster .build/release/rcluster
+	python3 Benchmarks/failover_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/reshard_bench.py --rcluster .build/release/rcluster --case engine
 	scripts/fetch-test-servers.sh
 	python3 Benchmarks/reshard_bench.py --rcluster .build/release/rcluster --case valkey

@@ -137,4 +137,23 @@ import Testing
         voter.voteForFailoverIfNeeded(other, request)
         #expect(lines.last?.contains("can't vote about this master before") == true, "\(lines)")
     }
+
+    /// Replica migration: master 1's only replica fails; of master 0's two
+    /// replicas the one with the smaller ID moves to master 1 (the barrier,
+    /// 1 by default, keeps the other where it is); with
+    /// cluster-allow-replica-migration no, none moves.
+    @Test(arguments: [true, false])
+    func anOrphanedMasterGetsAReplicaFromTheMasterWithMost(allowed: Bool) throws {
+        let cluster = try Self.cluster(replicasOfFirst: 2, replicasOfOthers: true)
+        if !allowed { for node in 0..<7 { cluster.run(node, "CONFIG", "SET", "cluster-allow-replica-migration", "no") } }
+        let orphanID = Self.id(cluster, 1)
+        // Nodes 3 and 4 replicate master 0, node 5 master 1, node 6 master 2.
+        #expect(Self.own(cluster, 5).contains("myself,slave \(orphanID)"), "\(Self.own(cluster, 5))")
+        let mover = Self.id(cluster, 3) < Self.id(cluster, 4) ? 3 : 4
+        cluster.isolate(5)
+        cluster.advance(milliseconds: 30000)
+        let moved = Self.own(cluster, mover).contains("myself,slave \(orphanID)")
+        #expect(moved == allowed, "\(Self.own(cluster, mover))")
+        #expect(Self.own(cluster, 7 - mover).contains("myself,slave \(Self.id(cluster, 0))"), "\(Self.own(cluster, 7 - mover))")
+    }
 }

@@ -30,6 +30,16 @@ import TestSupport
         return text.split(whereSeparator: \.isNewline).first { $0.hasPrefix(field + ":") }.map { String($0.dropFirst(field.count + 1)) }
     }
 
+    /// Keys on the masters with slots, as `node` sees them (node 0 may be the one killed).
+    private func keysOnMasters(_ cluster: RedisTestCluster, seenBy node: RedisServerProcess) async throws -> Int {
+        var total = 0
+        for entry in try await entries(cluster, node) where entry.isMaster && !entry.slotRanges.isEmpty && !entry.has(.failing) {
+            guard let owner = cluster.nodes.first(where: { $0.port == entry.port && $0.isRunning }) else { continue }
+            total += Int(try await cluster.command(owner, ["DBSIZE"])) ?? 0
+        }
+        return total
+    }
+
     /// A master and the node replicating it.
     private func pair(_ cluster: RedisTestCluster) async throws -> (master: RedisServerProcess, replica: RedisServerProcess, masterID: String) {
         let layout = try await cluster.layout()
@@ -48,7 +58,7 @@ import TestSupport
             let (master, replica, masterID) = try await pair(cluster)
             #expect(try await eventually(10) { try await info(cluster, replica, "master_link_status") == "up" })
             #expect(try await cluster.command(master, ["WAIT", "1", "2000"]) == "1")
-            let before = try await cluster.countKeys()
+            let before = try await keysOnMasters(cluster, seenBy: replica)
             master.kill()
             #expect(try await eventually(20) { try await myself(cluster, replica)?.isMaster == true }, "the replica was not promoted")
             let survivors = cluster.nodes.filter { $0 !== master }
@@ -60,7 +70,7 @@ import TestSupport
             #expect(try await info(cluster, replica, "role") == "master")
             let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(replica.address)"])
             #expect(check.stdout.contains("[OK] All 16384 slots covered."), "\(check.stdout)")
-            #expect(try await cluster.countKeys() == before)
+            #expect(try await keysOnMasters(cluster, seenBy: replica) == before)
 
             // The old master restarts from its nodes.conf and follows the winner.
             try master.start()
@@ -131,6 +141,58 @@ import TestSupport
             try await cluster.waitUntilConverged()
             let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(master.address)"])
             #expect(check.exitCode == 0, "\(check.stdout)")
+        }
+    }
+
+    /// Mixed clusters: a redis-server replica takes over from an engine
+    /// master with the engine masters' votes, and the reverse.
+    @Test(arguments: [(TestServer.engine, TestServer.redis70), (TestServer.redis70, TestServer.engine)])
+    func aReplicaOfTheOtherKindTakesOverFromAKilledMaster(masters: TestServer, replicas: TestServer) async throws {
+        try await RedisTestCluster.withNodes(servers: Array(repeating: masters, count: 3) + Array(repeating: replicas, count: 3),
+                                             nodeTimeoutMilliseconds: 2000) { cluster in
+            try await cluster.createWithReferenceCLI(replicas: 1)
+            try await cluster.fill(keys: 1000)
+            let (master, replica, _) = try await pair(cluster)
+            #expect(master.server == masters && replica.server == replicas)
+            #expect(try await eventually(20) { try await info(cluster, replica, "master_link_status") == "up" })
+            #expect(try await cluster.command(master, ["WAIT", "1", "2000"]) == "1")
+            let keys = try await cluster.command(master, ["DBSIZE"])
+            master.kill()
+            #expect(try await eventually(20) { try await myself(cluster, replica)?.isMaster == true }, "\(replicas.name) was not promoted")
+            for node in cluster.nodes where node !== master {
+                #expect(try await eventually(20) { try await cluster.command(node, ["CLUSTER", "INFO"]).contains("cluster_state:ok") })
+            }
+            #expect(try await cluster.command(replica, ["DBSIZE"]) == keys)
+            let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(replica.address)"])
+            #expect(check.stdout.contains("[OK] All 16384 slots covered."), "\(check.stdout)")
+        }
+    }
+
+    /// rcluster's check, del-node and fix treat an engine cluster after a
+    /// failover as they treat a redis-server cluster after one.
+    @Test(arguments: [TestServer.redis70, TestServer.engine])
+    func rclusterToolsHandleTheClusterAfterAFailover(server: TestServer) async throws {
+        try await RedisTestCluster.withNodes(6, nodeTimeoutMilliseconds: 2000, extraArguments: Self.arguments, server: server) { cluster in
+            try await cluster.createWithReferenceCLI(replicas: 1)
+            try await cluster.fill(keys: 500)
+            let (master, replica, masterID) = try await pair(cluster)
+            #expect(try await eventually(20) { try await info(cluster, replica, "master_link_status") == "up" })
+            master.kill()
+            #expect(try await eventually(20) { try await myself(cluster, replica)?.isMaster == true })
+            try await cluster.waitUntilConverged()
+            let entry = "\(replica.address)"
+            // The failed node is named, and the check fails, as it does on a redis-server cluster.
+            let check = try await RClusterBinary.run(["check", entry])
+            #expect(check.exitCode == 1, "\(server.name): \(check.stdout)\(check.stderr)")
+            #expect((check.stdout + check.stderr).contains(String(masterID.prefix(8))), "\(server.name): \(check.stdout)\(check.stderr)")
+            let removed = try await RClusterBinary.run(["del-node", entry, masterID])
+            #expect(removed.exitCode == 0, "\(server.name): \(removed.stdout)\(removed.stderr)")
+            #expect(try await eventually(10) { !(try await cluster.command(replica, ["CLUSTER", "NODES"])).contains(masterID) })
+            let fixed = try await RClusterBinary.run(["fix", entry, "--yes"])
+            #expect(fixed.exitCode == 0, "\(server.name): \(fixed.stdout)\(fixed.stderr)")
+            #expect(try await RClusterBinary.run(["check", entry]).exitCode == 0)
+            #expect(try await RClusterBinary.reference(["check", entry]).exitCode == 0)
+            #expect(try await keysOnMasters(cluster, seenBy: replica) == 500)
         }
     }
 }

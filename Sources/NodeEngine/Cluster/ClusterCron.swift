@@ -62,6 +62,7 @@ extension NodeEngine {
         if cluster.myself.isReplica {
             handleManualFailover()
             handleReplicaFailover()
+            replicaMigrationIfNeeded()
         }
         if stateChanged || !cluster.isOK { cluster.needsStateUpdate = true }
         clusterBeforeSleep()

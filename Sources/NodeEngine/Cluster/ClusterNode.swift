@@ -18,6 +18,8 @@ final class ClusterNode {
     var failTime: Int64 = 0
     /// When this node (a master) last voted for one of its replicas' elections.
     var votedTime: Int64 = 0
+    /// Since when this master has had no working replica (0: it has one), for replica migration.
+    var orphanedSince: Int64 = 0
     var replicationOffset: Int64 = 0
     var ip = ""
     var hostname = ""
