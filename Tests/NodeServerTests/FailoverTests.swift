@@ -40,6 +40,20 @@ import TestSupport
         return total
     }
 
+    /// CLUSTER NODES, INFO replication and the link agree on each running
+    /// node's role and master.
+    private func expectRolesAgree(_ cluster: RedisTestCluster) async throws {
+        for node in cluster.nodes where node.isRunning {
+            let view = try await entries(cluster, node)
+            let me = try #require(view.first { $0.has(.myself) })
+            let role = try await info(cluster, node, "role")
+            #expect(role == (me.isMaster ? "master" : "slave"), "\(node.address): CLUSTER NODES says \(me.flags), INFO says \(role ?? "-")")
+            if me.isReplica, let master = view.first(where: { $0.id == me.masterID }) {
+                #expect(try await info(cluster, node, "master_port") == "\(master.port)", "\(node.address)")
+            }
+        }
+    }
+
     /// A master and the node replicating it.
     private func pair(_ cluster: RedisTestCluster) async throws -> (master: RedisServerProcess, replica: RedisServerProcess, masterID: String) {
         let layout = try await cluster.layout()
@@ -68,6 +82,7 @@ import TestSupport
             let view = try await entries(cluster, survivors[0])
             #expect(view.first(where: { $0.id == masterID })?.has(.failing) == true)
             #expect(try await info(cluster, replica, "role") == "master")
+            try await expectRolesAgree(cluster)
             let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(replica.address)"])
             #expect(check.stdout.contains("[OK] All 16384 slots covered."), "\(check.stdout)")
             #expect(try await keysOnMasters(cluster, seenBy: replica) == before)
@@ -81,6 +96,7 @@ import TestSupport
             #expect(try await eventually(10) {
                 try await cluster.command(master, ["DEBUG", "DIGEST"]) == cluster.command(replica, ["DEBUG", "DIGEST"])
             })
+            try await expectRolesAgree(cluster)
         }
     }
 
@@ -193,6 +209,76 @@ import TestSupport
             #expect(try await RClusterBinary.run(["check", entry]).exitCode == 0)
             #expect(try await RClusterBinary.reference(["check", entry]).exitCode == 0)
             #expect(try await keysOnMasters(cluster, seenBy: replica) == 500)
+        }
+    }
+
+    /// The acceptance with a real cluster client: redis-py's RedisCluster
+    /// keeps writing while a master is SIGKILLed; every key acknowledged
+    /// with WAIT 1 before the kill is read back after it, and the client
+    /// goes on writing once the replica has taken over, on its own.
+    @Test func aClusterClientRidesThroughTheFailoverAndWaitedWritesSurvive() async throws {
+        try await RedisTestCluster.withNodes(6, nodeTimeoutMilliseconds: 2000, extraArguments: Self.arguments, server: .engine) { cluster in
+            try await cluster.createWithReferenceCLI(replicas: 1)
+            let (master, replica, _) = try await pair(cluster)
+            #expect(try await eventually(10) { try await info(cluster, replica, "master_link_status") == "up" })
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-failover-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let stopFile = folder.appendingPathComponent("stop").path
+            let progressFile = folder.appendingPathComponent("progress").path
+            let acknowledged = { Int((try? String(contentsOfFile: progressFile, encoding: .utf8)) ?? "") ?? 0 }
+            let entry = cluster.nodes.first { $0 !== master }!
+            let writer = try ChildProcess.spawn("python3", [Fixtures.repositoryRoot + "/Tests/Scripts/cluster_writer.py", "--startup", "\(entry.address)",
+                                                            "--keys", "500", "--stop-file", stopFile,
+                                                            "--report", folder.appendingPathComponent("report.json").path, "--progress", progressFile],
+                                                stderr: .file(folder.appendingPathComponent("writer.log").path)).process
+            defer { writer.signal(SIGKILL); writer.waitUntilExit() }
+            for _ in 0..<100 where acknowledged() == 0 { try await Task.sleep(for: .milliseconds(100)) }
+
+            // Keys on the doomed master, each acknowledged by its replica (WAIT 1 on the connection that wrote).
+            let slot = try #require(try await myself(cluster, master)?.slotRanges.first?.first)
+            let waited = keyNames(inSlot: slot, count: 50, prefix: "waited")
+            let connection = try RawRESPConnection(port: master.port)
+            for key in waited { #expect(try connection.command(["SET", key, "v-\(key)"]) == Array("+OK\r\n".utf8)) }
+            #expect(try connection.command(["WAIT", "1", "1000"]) == Array(":1\r\n".utf8))
+
+            master.kill()
+            #expect(try await eventually(20) { try await myself(cluster, replica)?.isMaster == true })
+            for node in cluster.nodes where node !== master {
+                #expect(try await eventually(20) { try await cluster.command(node, ["CLUSTER", "INFO"]).contains("cluster_state:ok") })
+            }
+            for key in waited { #expect(try await cluster.command(replica, ["GET", key]) == "v-\(key)", "\(key)") }
+
+            // The client finds the new owner by itself and keeps writing.
+            let atPromotion = acknowledged()
+            #expect(try await eventually(30) { acknowledged() > atPromotion + 500 }, "the client did not recover: \(acknowledged()) writes, \(atPromotion) at the promotion")
+            _ = FileManager.default.createFile(atPath: stopFile, contents: nil)
+            for _ in 0..<600 where writer.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+            let check = try await ProcessRunner.run("redis-cli", ["--cluster", "check", "\(replica.address)"])
+            #expect(check.stdout.contains("[OK] All 16384 slots covered."), "\(check.stdout)")
+        }
+    }
+
+    /// CLUSTER FAILOVER FORCE (an election without the master's pause) and
+    /// TAKEOVER (no election: a new epoch of its own); with TAKEOVER the
+    /// other masters need not even answer, so two of them are stopped.
+    @Test(arguments: ["FORCE", "TAKEOVER"])
+    func forceAndTakeoverSwapTheRoles(option: String) async throws {
+        try await RedisTestCluster.withNodes(6, nodeTimeoutMilliseconds: 2000, extraArguments: Self.arguments, server: .engine) { cluster in
+            try await cluster.createWithReferenceCLI(replicas: 1)
+            let (master, replica, masterID) = try await pair(cluster)
+            #expect(try await eventually(10) { try await info(cluster, replica, "master_link_status") == "up" })
+            let others = try await cluster.masters().map(\.node).filter { $0 !== master }
+            if option == "TAKEOVER" { others.forEach { $0.pause() } }
+            defer { others.forEach { $0.resume() } }
+            #expect(try await cluster.command(replica, ["CLUSTER", "FAILOVER", option]) == "OK")
+            #expect(try await eventually(20) { try await myself(cluster, replica)?.isMaster == true }, "\(option): no promotion")
+            let winnerID = try await cluster.nodeID(replica)
+            #expect(try await eventually(20) { try await myself(cluster, master)?.masterID == winnerID }, "\(option): the old master did not follow")
+            others.forEach { $0.resume() }
+            try await cluster.waitUntilConverged()
+            #expect(try await entries(cluster, others[0]).first(where: { $0.id == masterID })?.isReplica == true)
+            try await expectRolesAgree(cluster)
         }
     }
 }
