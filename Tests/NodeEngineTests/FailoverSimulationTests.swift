@@ -156,4 +156,17 @@ import Testing
         #expect(moved == allowed, "\(Self.own(cluster, mover))")
         #expect(Self.own(cluster, 7 - mover).contains("myself,slave \(Self.id(cluster, 0))"), "\(Self.own(cluster, 7 - mover))")
     }
+
+    /// cluster-replica-no-failover: the replica shows nofailover and never
+    /// starts an election of its own, so its failed master stays failed.
+    @Test func aReplicaWithNoFailoverStaysAReplica() throws {
+        let cluster = try Self.cluster(replicasOfFirst: 1)
+        cluster.run(3, "CONFIG", "SET", "cluster-replica-no-failover", "yes")
+        #expect(Self.own(cluster, 3).contains("myself,slave,nofailover"), "\(Self.own(cluster, 3))")
+        cluster.isolate(0)
+        cluster.advance(milliseconds: 20000)
+        #expect(Self.own(cluster, 3).contains("myself,slave,nofailover"), "\(Self.own(cluster, 3))")
+        #expect(Self.line(cluster, on: 1, of: Self.id(cluster, 3)).contains("slave,nofailover"))
+        #expect(cluster.run(1, "CLUSTER", "INFO").contains("cluster_state:fail"))
+    }
 }

@@ -9,6 +9,7 @@ extension NodeEngine {
         now = clock.milliseconds()
         guard let cluster else { return }
         cluster.cronIteration += 1
+        updateMyselfFlags()
         let timeout = clusterNodeTimeout
         let handshakeTimeout = max(timeout, 1000)
         cluster.myself.hostname = config["cluster-announce-hostname"]

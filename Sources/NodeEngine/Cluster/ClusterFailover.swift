@@ -36,6 +36,17 @@ struct FailoverState {
 /// clusterHandleSlaveFailover and its parts, the masters' votes, and
 /// CLUSTER FAILOVER, as cluster.c 7.0.15 runs them.
 extension NodeEngine {
+    /// clusterUpdateMyselfFlags: cluster-replica-no-failover shows as myself's nofailover flag.
+    func updateMyselfFlags() {
+        guard let cluster else { return }
+        let before = cluster.myself.flags
+        if config.bool("cluster-replica-no-failover") { cluster.myself.flags.insert(.noFailover) } else { cluster.myself.flags.remove(.noFailover) }
+        if cluster.myself.flags != before {
+            cluster.markChanged()
+            cluster.needsStateUpdate = true
+        }
+    }
+
     // MARK: The replica's election
 
     /// clusterHandleSlaveFailover: called from the cron and, when something

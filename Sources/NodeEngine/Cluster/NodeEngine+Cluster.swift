@@ -44,6 +44,7 @@ extension NodeEngine {
         }
         cluster = state
         updateMyselfAddress()
+        updateMyselfFlags()
         state.markChanged()
         return state.myself.id
     }

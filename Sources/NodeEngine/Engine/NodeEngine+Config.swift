@@ -9,6 +9,7 @@ extension NodeEngine {
         usesLFU = config["maxmemory-policy"].hasSuffix("lfu")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
         outputLimits = OutputBufferLimits(config)
+        updateMyselfFlags()
         keyspaceEvents = KeyspaceEvents(letters: config["notify-keyspace-events"]) ?? []
         latency.threshold = config.integer("latency-monitor-threshold")
         latency.tracksCommands = config.bool("latency-tracking")
