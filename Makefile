@@ -5,7 +5,10 @@ SWIFT ?= swift
 export PATH := /opt/swift/usr/bin:$(PATH)
 
 TEST_PACKAGES := redis-server redis-tools libssh2-1-dev docker.io openssh-server openssh-client iproute2
-LOCAL_PACKAGES := redis-server redis-tools
+# make local's nodes are rcluster's own engine; redis-tools is for redis-cli, the client.
+LOCAL_PACKAGES := redis-tools
+# The benchmarks measure against redis-server.
+BENCH_PACKAGES := redis-server redis-tools
 
 .PHONY: build release local local-down local-status test testbed-up testbed-down fuzz bench deps-test deps-local clean
 
@@ -58,7 +61,8 @@ fuzz:
 	RESP_FUZZ_SECONDS=$${RESP_FUZZ_SECONDS:-60} $(SWIFT) test --skip-build --filter RESPFuzzTests
 
 # Benchmarks against the reference, measured alternately in one run (Benchmarks/README.md).
-bench: deps-local
+bench:
+	scripts/install-deps.sh $(BENCH_PACKAGES)
 	$(SWIFT) build -c release
 	python3 Benchmarks/create_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/reshard_bench.py --rcluster .build/release/rcluster

@@ -47,6 +47,8 @@ public struct LocalClusterSpec: Sendable, Hashable {
             "cluster-config-file nodes.conf",
             "cluster-node-timeout \(nodeTimeoutMilliseconds)",
             "appendonly yes",
+            // A new replica syncs at once: nobody else will attach in the next seconds.
+            "repl-diskless-sync-delay 0",
         ]
         if let password {
             lines += ["requirepass \(password)", "masterauth \(password)"]

@@ -1,32 +1,62 @@
 import ClusterModel
 import Foundation
 
-/// Starts and stops the redis-server processes of a local cluster. Until the
-/// embedded engine lands these are real redis-server nodes (Debian's 7.0).
+/// Starts and stops the processes of a local cluster: `rcluster server`
+/// (this binary's embedded engine) by default, or redis-server.
 public struct LocalNodeLauncher: Sendable {
+    /// What runs each node.
+    public enum Server: Sendable, Hashable {
+        /// `rcluster server`: the path of the rcluster binary.
+        case engine(String)
+        /// redis-server; nil when it is not installed.
+        case redisServer(String?)
+
+        public var name: String {
+            switch self {
+            case .engine: "rcluster server"
+            case .redisServer: "redis-server"
+            }
+        }
+
+        /// The running rcluster binary, as the engine of its own nodes.
+        public static var thisBinary: Server {
+            .engine(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path)
+        }
+
+        public static var installedRedisServer: Server { .redisServer(LocalNodeLauncher.find("redis-server")) }
+    }
+
     public enum Failure: Error, CustomStringConvertible {
         case serverMissing
-        case portTaken(Int)
-        case startFailed(port: Int, status: Int32, log: URL)
+        case portTaken(Int, stopped: [Int])
+        case startFailed(server: String, port: Int, status: Int32, log: URL, stopped: [Int])
+        case cannotStart(server: String, port: Int, reason: String, stopped: [Int])
 
         public var description: String {
             switch self {
             case .serverMissing:
-                return "redis-server is not installed; run `make local` (it installs it) or apt-get install redis-server"
-            case .portTaken(let port):
-                return "port \(port) (or its bus port \(port + 10000)) is taken by another program; pick another --base-port"
-            case .startFailed(let port, let status, let log):
-                return "redis-server on port \(port) exited with status \(status); see \(log.path)"
+                return "redis-server is not installed; run `rcluster local up` without --engine redis-server (the nodes are then this binary's own), or apt-get install redis-server"
+            case .portTaken(let port, let stopped):
+                return "port \(port) (or its bus port \(port + 10000)) is taken by another program; pick another --base-port" + Self.rollback(stopped)
+            case .startFailed(let server, let port, let status, let log, let stopped):
+                return "\(server) on port \(port) exited with status \(status); see \(log.path)" + Self.rollback(stopped)
+            case .cannotStart(let server, let port, let reason, let stopped):
+                return "\(server) on port \(port) could not be started: \(reason)" + Self.rollback(stopped)
             }
+        }
+
+        private static func rollback(_ stopped: [Int]) -> String {
+            stopped.isEmpty ? " (no node was started)"
+                : " (the \(stopped.count) node(s) this run had started, ports \(stopped.map(String.init).joined(separator: ", ")), were stopped again: nothing is left running)"
         }
     }
 
     public let spec: LocalClusterSpec
-    public let serverPath: String?
+    public let server: Server
 
-    public init(spec: LocalClusterSpec, serverPath: String? = nil) {
+    public init(spec: LocalClusterSpec, server: Server = .thisBinary) {
         self.spec = spec
-        self.serverPath = serverPath ?? LocalNodeLauncher.find("redis-server")
+        self.server = server
     }
 
     /// Ports whose node is already running (its pid file names a live process).
@@ -34,31 +64,55 @@ public struct LocalNodeLauncher: Sendable {
         spec.ports.filter { pid(port: $0).map(LocalNodeLauncher.isAlive) ?? false }
     }
 
-    /// Writes each node's folder and redis.conf, starts the nodes not yet running.
+    /// Writes each node's folder and redis.conf, starts the nodes not yet
+    /// running. All or nothing: when one cannot start, the nodes this call
+    /// started are stopped again before the error is thrown.
     public func start() throws -> [Int] {
-        guard let serverPath else { throw Failure.serverMissing }
+        let (path, leading): (String, [String])
+        switch server {
+        case .engine(let binary): (path, leading) = (binary, ["server"])
+        case .redisServer(let found?): (path, leading) = (found, [])
+        case .redisServer(nil): throw Failure.serverMissing
+        }
         let running = Set(runningPorts())
+        let wanted = spec.ports.filter { !running.contains($0) }
+        // Every port is checked before any node starts.
+        if let taken = wanted.first(where: { !PortCheck.isFree($0) || !PortCheck.isFree($0 + 10000) }) {
+            throw Failure.portTaken(taken, stopped: [])
+        }
         var started: [Int] = []
-        for port in spec.ports where !running.contains(port) {
-            guard PortCheck.isFree(port), PortCheck.isFree(port + 10000) else { throw Failure.portTaken(port) }
+        for port in wanted {
             let folder = spec.nodeDirectory(port: port)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let config = folder.appendingPathComponent("redis.conf")
-            try spec.configuration(port: port).write(to: config, atomically: true, encoding: .utf8)
-            // daemonize yes: the parent exits once the server has detached.
-            let status = try Spawn.run(serverPath, [config.path])
+            let status: Int32
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                let config = folder.appendingPathComponent("redis.conf")
+                try spec.configuration(port: port).write(to: config, atomically: true, encoding: .utf8)
+                // daemonize yes: the parent exits once the server has detached.
+                status = try Spawn.run(path, leading + [config.path])
+            } catch {
+                throw rollBack(started, then: Failure.cannotStart(server: server.name, port: port, reason: "\(error)", stopped: started))
+            }
             guard status == 0 else {
-                throw Failure.startFailed(port: port, status: status, log: folder.appendingPathComponent("redis.log"))
+                throw rollBack(started, then: Failure.startFailed(server: server.name, port: port, status: status,
+                                                                  log: folder.appendingPathComponent("redis.log"), stopped: started))
             }
             started.append(port)
         }
         return started
     }
 
+    private func rollBack(_ started: [Int], then failure: Failure) -> Failure {
+        _ = stop(ports: started)
+        return failure
+    }
+
     /// Stops every running node (SIGTERM, as redis-server expects), waits for it to go.
-    public func stop() -> [Int] {
+    public func stop() -> [Int] { stop(ports: spec.ports) }
+
+    private func stop(ports: [Int]) -> [Int] {
         var stopped: [Int] = []
-        for port in spec.ports {
+        for port in ports {
             guard let pid = pid(port: port), LocalNodeLauncher.isAlive(pid) else { continue }
             kill(pid, SIGTERM)
             for _ in 0..<100 where LocalNodeLauncher.isAlive(pid) { usleep(50_000) }

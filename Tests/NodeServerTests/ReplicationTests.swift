@@ -80,6 +80,12 @@ import TestSupport
         #expect(try info(secondary, "replication", "role") == "slave")
         #expect(try text(secondary, ["SET", "x", "y"]).hasPrefix("-READONLY You can't write against a read only replica."))
         #expect(try info(primary, "replication", "connected_slaves") == "1")
+        // ROLE, in redis-server's shape: the replica's master, state and offset; the master's replica.
+        let roleOffset = try #require(try info(secondary, "replication", "slave_repl_offset"))
+        #expect(try text(secondary, ["ROLE"]) == "*5\r\n$5\r\nslave\r\n$9\r\n127.0.0.1\r\n:\(primary.port)\r\n$9\r\nconnected\r\n:\(roleOffset)\r\n")
+        let port = String(secondary.port)
+        #expect(try text(primary, ["ROLE"]).hasPrefix("*3\r\n$6\r\nmaster\r\n:"))
+        #expect(try text(primary, ["ROLE"]).contains("\r\n*1\r\n*3\r\n$9\r\n127.0.0.1\r\n$\(port.count)\r\n\(port)\r\n$"))
         let fullBefore = try info(primary, "stats", "sync_full")
         let partialBefore = Int(try info(primary, "stats", "sync_partial_ok") ?? "") ?? -1
 

@@ -3,16 +3,24 @@ import Testing
 import TestSupport
 
 @Suite struct LocalCommandTests {
-    @Test func upStatusDownOnRedisServer() async throws {
+    /// The engine (the default) and redis-server: up, a second up, status, down, up again, down --purge.
+    @Test(arguments: ["engine", "redis-server"])
+    func upStatusDown(engine: String) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: directory) }
         let base = PortAllocator.allocateRange(6)
-        let options = ["--dir", directory.path, "--base-port", "\(base)"]
+        let options = ["--dir", directory.path, "--base-port", "\(base)"] + (engine == "engine" ? [] : ["--engine", engine])
         defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
 
         let up = try await RClusterBinary.run(["local", "up"] + options)
         #expect(up.exitCode == 0, "\(up.stdout)\(up.stderr)")
         #expect(up.stdout.contains("[OK] Cluster is healthy."))
+        #expect(up.stdout.contains(">>> 6 \(engine == "engine" ? "rcluster server" : "redis-server") nodes"))
+        // up returns with every replica's first sync done.
+        for port in base..<(base + 6) {
+            let replication = String(decoding: try RawRESPConnection(port: port).command(["INFO", "replication"]), as: UTF8.self)
+            #expect(replication.contains("role:master") || replication.contains("master_link_status:up"), "\(port): \(replication)")
+        }
         #expect(try await RClusterBinary.reference(["check", "127.0.0.1:\(base)"]).exitCode == 0)
 
         let again = try await RClusterBinary.run(["local", "up"] + options)
@@ -27,7 +35,7 @@ import TestSupport
         // down and status find the ports from the folder alone.
         let stop = try await RClusterBinary.run(["local", "down", "--dir", directory.path])
         #expect(stop.stdout.contains("Stopped 6 node(s)"))
-        let restart = try await RClusterBinary.run(["local", "up", "--dir", directory.path])
+        let restart = try await RClusterBinary.run(["local", "up", "--dir", directory.path] + (engine == "engine" ? [] : ["--engine", engine]))
         #expect(restart.exitCode == 0, "\(restart.stdout)\(restart.stderr)")
         #expect(restart.stdout.contains("up again"))
 
@@ -47,6 +55,38 @@ import TestSupport
             let result = try await RClusterBinary.run(["local", "up", "--dir", directory.path, "--base-port", "\(port)"])
             #expect(result.exitCode == 1)
             #expect(result.stderr.contains("port \(port) (or its bus port \(port + 10000)) is taken"))
+            #expect(result.stderr.contains("(no node was started)"))
         }
+    }
+
+    /// A port taken midway (the fifth): every port is checked first, so
+    /// nothing starts and nothing is left running.
+    @Test func anUpThatCannotHaveEveryPortLeavesNothingRunning() async throws {
+        let base = PortAllocator.allocateRange(6)
+        let squatter = try RedisServerProcess(port: base + 4, cluster: false)
+        defer { squatter.kill(); squatter.removeFiles() }
+        try await squatter.waitUntilReady()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await RClusterBinary.run(["local", "up", "--dir", directory.path, "--base-port", "\(base)"])
+        #expect(result.exitCode == 1)
+        #expect(result.stderr.contains("port \(base + 4)"), "\(result.stderr)")
+        for port in base..<(base + 4) { #expect(PortAllocator.isPortFree(port), "port \(port) is in use after a failed up") }
+    }
+
+    /// The engine needs nothing on PATH: no redis-server, no redis-cli.
+    @Test func upWorksWithNothingElseInstalled() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let base = PortAllocator.allocateRange(6)
+        let options = ["--dir", directory.path, "--base-port", "\(base)"]
+        defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
+        let up = try await RClusterBinary.run(["local", "up"] + options, environment: ["PATH": "/nonexistent"])
+        #expect(up.exitCode == 0, "\(up.stdout)\(up.stderr)")
+        let check = try await RClusterBinary.run(["check", "127.0.0.1:\(base)"])
+        #expect(check.exitCode == 0, "\(check.stdout)")
+        let down = try await RClusterBinary.run(["local", "down"] + options, environment: ["PATH": "/nonexistent"])
+        #expect(down.stdout.contains("Stopped 6 node(s)"))
+        for port in base..<(base + 6) { #expect(PortAllocator.isPortFree(port)) }
     }
 }

@@ -39,4 +39,7 @@ public enum PortAllocator {
     }
 
     static func isFree(_ port: Int) -> Bool { PortCheck.isFree(port) }
+
+    /// Nothing listens on `port` (nor on its bus port).
+    public static func isPortFree(_ port: Int) -> Bool { isFree(port) && isFree(port + 10000) }
 }

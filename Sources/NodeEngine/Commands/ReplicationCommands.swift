@@ -6,7 +6,40 @@ import RDB
 enum ReplicationCommands {
     static let all: [(String, CommandHandler)] = [
         ("replconf", replconf), ("sync", sync), ("psync", sync), ("replicaof", replicaof), ("slaveof", replicaof), ("wait", wait),
+        ("role", role),
     ]
+
+    /// ROLE: a master's offset and its online replicas; a replica's master,
+    /// link state and processed offset (-1 while it has no master client).
+    static func role(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
+        guard let master = e.replication.master else {
+            let online = e.replication.replicas.compactMap { replica in replica.replicaLink.map { (replica, $0) } }.filter { $0.1.state == .online }
+            c.reply.array(3)
+            c.reply.bulk(Array("master".utf8))
+            c.reply.integer(e.replication.offset)
+            c.reply.array(online.count)
+            for (replica, link) in online {
+                c.reply.array(3)
+                c.reply.bulk(Array(e.replicaIP(replica, link).utf8))
+                c.reply.bulk(Array(String(link.listeningPort).utf8))
+                c.reply.bulk(Array(String(link.ackOffset).utf8))
+            }
+            return
+        }
+        let state = switch master.state {
+        case .connect: "connect"
+        case .connecting: "connecting"
+        case .handshake: "handshake"
+        case .transfer: "sync"
+        case .connected: "connected"
+        }
+        c.reply.array(5)
+        c.reply.bulk(Array("slave".utf8))
+        c.reply.bulk(Array(master.host.utf8))
+        c.reply.integer(Int64(master.port))
+        c.reply.bulk(Array(state.utf8))
+        c.reply.integer(master.state == .connected ? e.replication.offset : -1)
+    }
 
     static func replconf(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard a.count % 2 == 1 else { return e.fail(c, "ERR syntax error") }

@@ -32,7 +32,7 @@ extension NodeEngine {
         for (number, replica) in replication.replicas.enumerated() {
             guard let link = replica.replicaLink else { continue }
             let lag = link.state == .online ? (now - link.ackTime) / 1000 : 0
-            let ip = link.announcedIP ?? String(replica.address.split(separator: ":").dropLast().joined(separator: ":"))
+            let ip = replicaIP(replica, link)
             lines.append("slave\(number):ip=\(ip),port=\(link.listeningPort),state=\(link.state.rawValue),offset=\(link.ackOffset),lag=\(lag)")
         }
         lines += ["master_failover_state:no-failover", "master_replid:\(replication.id)", "master_replid2:\(replication.previousID)",
@@ -42,5 +42,10 @@ extension NodeEngine {
                   "repl_backlog_first_byte_offset:\(replication.backlog?.firstByteOffset ?? 0)",
                   "repl_backlog_histlen:\(replication.backlog?.historyLength ?? 0)"]
         return lines
+    }
+
+    /// The replica's slave_addr: what it announced (replica-announce-ip), else the address it connected from.
+    func replicaIP(_ replica: ClientSession, _ link: ReplicaLink) -> String {
+        link.announcedIP ?? String(replica.address.split(separator: ":").dropLast().joined(separator: ":"))
     }
 }

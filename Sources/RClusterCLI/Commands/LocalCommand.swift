@@ -3,12 +3,13 @@ import ClusterAdmin
 import ClusterModel
 import Foundation
 import LocalCluster
+import RedisClient
 
 /// A cluster on this machine, for trying rcluster out and for development.
 struct LocalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "local",
-        abstract: "Run a cluster on this machine (redis-server nodes for now; the embedded engine later).",
+        abstract: "Run a cluster on this machine: rcluster's own nodes (rcluster server), or redis-server's.",
         subcommands: [LocalUpCommand.self, LocalDownCommand.self, LocalStatusCommand.self])
 }
 
@@ -28,6 +29,9 @@ struct LocalOptions: ParsableArguments {
     @Option(help: "cluster-node-timeout for the nodes, in milliseconds.")
     var nodeTimeout = 2000
 
+    @Option(help: "What runs the nodes: engine (this binary's rcluster server, nothing else to install) or redis-server.")
+    var engine: LocalEngine = .engine
+
     func validate() throws {
         guard nodes >= 3 * (replicas + 1) else {
             throw ValidationError("--nodes \(nodes) is too few for --replicas \(replicas): need at least \(3 * (replicas + 1))")
@@ -45,6 +49,13 @@ struct LocalOptions: ParsableArguments {
     }
 }
 
+enum LocalEngine: String, ExpressibleByArgument, CaseIterable {
+    case engine
+    case redisServer = "redis-server"
+
+    var server: LocalNodeLauncher.Server { self == .engine ? .thisBinary : .installedRedisServer }
+}
+
 struct LocalUpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up", abstract: "Start the nodes and create the cluster with rcluster's own create.")
@@ -55,14 +66,14 @@ struct LocalUpCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try ClusterCommandContext(connection: connection)
         let spec = local.spec
-        let launcher = LocalNodeLauncher(spec: spec)
+        let launcher = LocalNodeLauncher(spec: spec, server: local.engine.server)
         let started: [Int]
         do {
             started = try launcher.start()
         } catch {
             throw context.fail("\(error)")
         }
-        context.terminal.print(">>> \(spec.nodeCount) redis-server nodes in \(spec.directory.path) (\(started.count) started now)")
+        context.terminal.print(">>> \(spec.nodeCount) \(launcher.server.name) nodes in \(spec.directory.path) (\(started.count) started now)")
         try await waitForNodes(spec.addresses, context: context)
         // Nodes that were stopped keep their nodes.conf and rejoin on start.
         if (try? await ClusterLoader(options: context.options).load(from: spec.addresses[0]))?.nodes.count == spec.nodeCount {
@@ -73,7 +84,28 @@ struct LocalUpCommand: AsyncParsableCommand {
         let flow = CreateFlow(context: context, replicas: spec.replicas, seed: nil, hostOf: [:], zoneOf: [:],
                               joinTimeout: 30, json: false, resetOnFailure: true)
         try await flow.run(spec.addresses, dryRun: false) { true }
+        try await waitForReplicas(spec.addresses, context: context)
         context.terminal.print("[OK] Local cluster up: redis-cli -c -p \(spec.basePort), rcluster check 127.0.0.1:\(spec.basePort); stop it with rcluster local down")
+    }
+
+    /// Every replica's link to its master is up (its first sync done), so
+    /// the cluster is ready to fail over the moment `up` returns.
+    private func waitForReplicas(_ addresses: [NodeAddress], context: ClusterCommandContext) async throws {
+        for _ in 0..<600 {
+            var syncing: [NodeAddress] = []
+            for address in addresses {
+                guard let connection = try? await RedisConnection.connect(to: address, options: context.options) else {
+                    syncing.append(address)
+                    continue
+                }
+                let info = (try? await connection.send(["INFO", "replication"]).string) ?? ""
+                await connection.close()
+                if info.contains("role:slave") && !info.contains("master_link_status:up") { syncing.append(address) }
+            }
+            if syncing.isEmpty { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw context.fail("the replicas did not finish their first sync within 30 s; see redis.log in \(local.dir)")
     }
 
     private func waitForNodes(_ addresses: [NodeAddress], context: ClusterCommandContext) async throws {
