@@ -67,7 +67,10 @@ public struct LocalNodeLauncher: Sendable {
     /// Writes each node's folder and redis.conf, starts the nodes not yet
     /// running. All or nothing: when one cannot start, the nodes this call
     /// started are stopped again before the error is thrown.
-    public func start() throws -> [Int] {
+    public func start() throws -> [Int] { try start(ports: spec.ports) }
+
+    /// start() for some of the nodes (a `local start` of one node that is gone).
+    public func start(ports: [Int]) throws -> [Int] {
         let (path, leading): (String, [String])
         switch server {
         case .engine(let binary): (path, leading) = (binary, ["server"])
@@ -75,7 +78,7 @@ public struct LocalNodeLauncher: Sendable {
         case .redisServer(nil): throw Failure.serverMissing
         }
         let running = Set(runningPorts())
-        let wanted = spec.ports.filter { !running.contains($0) }
+        let wanted = ports.filter { !running.contains($0) }
         // Every port is checked before any node starts.
         if let taken = wanted.first(where: { !PortCheck.isFree($0) || !PortCheck.isFree($0 + 10000) }) {
             throw Failure.portTaken(taken, stopped: [])
@@ -110,7 +113,12 @@ public struct LocalNodeLauncher: Sendable {
     /// Stops every running node (SIGTERM, as redis-server expects), waits for it to go.
     public func stop() -> [Int] { stop(ports: spec.ports) }
 
-    private func stop(ports: [Int]) -> [Int] {
+    /// The node's process while it runs (stopped with SIGSTOP counts as running).
+    public func runningPID(port: Int) -> pid_t? {
+        pid(port: port).flatMap { LocalNodeLauncher.isAlive($0) ? $0 : nil }
+    }
+
+    public func stop(ports: [Int]) -> [Int] {
         var stopped: [Int] = []
         for port in ports {
             guard let pid = pid(port: port), LocalNodeLauncher.isAlive(pid) else { continue }

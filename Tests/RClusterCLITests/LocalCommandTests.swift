@@ -89,4 +89,50 @@ import TestSupport
         #expect(down.stdout.contains("Stopped 6 node(s)"))
         for port in base..<(base + 6) { #expect(PortAllocator.isPortFree(port)) }
     }
+
+    /// Faults on demand: kill a master (its replica takes over), start it
+    /// again (back as a replica), fail over back by hand, stop and resume a node.
+    @Test func faultsOnDemandSayWhatComesNextAndTheClusterDoesIt() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let base = PortAllocator.allocateRange(6)
+        let options = ["--dir", directory.path, "--base-port", "\(base)"]
+        defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
+        #expect(try await RClusterBinary.run(["local", "up"] + options).exitCode == 0)
+
+        func ownLine(_ port: Int) -> String {
+            let text = String(decoding: (try? RawRESPConnection(port: port).command(["CLUSTER", "NODES"])) ?? [], as: UTF8.self)
+            return text.split(separator: "\n").first { $0.contains("myself") }.map(String.init) ?? ""
+        }
+        func eventually(_ seconds: Double, _ condition: () -> Bool) async throws -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if condition() { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return condition()
+        }
+        let master = base
+        let killed = try await RClusterBinary.run(["local", "kill", "\(master)"] + options)
+        #expect(killed.exitCode == 0, "\(killed.stdout)\(killed.stderr)")
+        let replica = try #require(killed.stdout.firstMatch(of: /its replica (\d+) should take over in about 2 x node-timeout/).flatMap { Int($0.1) },
+                                   "\(killed.stdout)")
+        #expect(try await eventually(20) { ownLine(replica).contains("myself,master") }, "\(replica) did not take over")
+
+        let started = try await RClusterBinary.run(["local", "start", "\(master)"] + options)
+        #expect(started.stdout.contains("started again"), "\(started.stdout)\(started.stderr)")
+        #expect(try await eventually(20) { ownLine(master).contains("myself,slave") }, "\(master) did not rejoin as a replica")
+
+        let failover = try await RClusterBinary.run(["local", "failover", "\(master)"] + options)
+        #expect(failover.exitCode == 0, "\(failover.stdout)\(failover.stderr)")
+        #expect(try await eventually(20) { ownLine(master).contains("myself,master") }, "the manual failover did not swap back")
+
+        let stopped = try await RClusterBinary.run(["local", "stop", "\(replica)"] + options)
+        #expect(stopped.stdout.contains("replica \(replica) stopped (SIGSTOP"), "\(stopped.stdout)\(stopped.stderr)")
+        let resumed = try await RClusterBinary.run(["local", "start", "\(replica)"] + options)
+        #expect(resumed.stdout.contains("resumed (SIGCONT)"), "\(resumed.stdout)")
+        #expect(try await eventually(20) { (try? RawRESPConnection(port: replica).command(["PING"])) == Array("+PONG\r\n".utf8) })
+        let unknown = try await RClusterBinary.run(["local", "kill", "\(base + 40)"] + options)
+        #expect(unknown.exitCode == 1 && unknown.stderr.contains("is not a node of the local cluster"), "\(unknown.stderr)")
+    }
 }

@@ -10,7 +10,8 @@ struct LocalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "local",
         abstract: "Run a cluster on this machine: rcluster's own nodes (rcluster server), or redis-server's.",
-        subcommands: [LocalUpCommand.self, LocalDownCommand.self, LocalStatusCommand.self])
+        subcommands: [LocalUpCommand.self, LocalDownCommand.self, LocalStatusCommand.self, LocalStopCommand.self, LocalStartCommand.self,
+                      LocalKillCommand.self, LocalRestartCommand.self, LocalFailoverCommand.self])
 }
 
 struct LocalOptions: ParsableArguments {
