@@ -27,6 +27,16 @@ import TestSupport
         #expect(again.exitCode == 0)
         #expect(again.stdout.contains("already up"))
 
+        // A command on every node, on one, and a node's log.
+        let call = try await RClusterBinary.run(["local", "call"] + options + ["DBSIZE"])
+        #expect(call.exitCode == 0 && call.stdout.split(separator: "\n").filter { $0.hasSuffix(": 0") }.count == 6, "\(call.stdout)\(call.stderr)")
+        let one = try await RClusterBinary.run(["local", "call", "--node", "\(base)"] + options + ["PING"])
+        #expect(one.stdout.contains("127.0.0.1:\(base): PONG"), "\(one.stdout)\(one.stderr)")
+        let logs = try await RClusterBinary.run(["local", "logs", "\(base + 1)"] + options)
+        #expect(logs.stdout.contains("Ready to accept connections"), "\(logs.stdout)\(logs.stderr)")
+        let allLogs = try await RClusterBinary.run(["local", "logs"] + options)
+        #expect(allLogs.stdout.contains("\(base + 5) | "), "\(allLogs.stdout.prefix(300))")
+
         let status = try await RClusterBinary.run(["local", "status"] + options)
         #expect(status.exitCode == 0)
         #expect(status.stdout.contains(">>> 6 of 6 local nodes running"))
