@@ -40,6 +40,13 @@ import TestSupport
         let status = try await RClusterBinary.run(["local", "status"] + options)
         #expect(status.exitCode == 0)
         #expect(status.stdout.contains(">>> 6 of 6 local nodes running"))
+        let rows = status.stdout.split(separator: "\n").filter { $0.hasPrefix("\(base)") || $0.hasPrefix("\(base + 3)") || $0.hasPrefix("PORT") }
+        #expect(rows.first.map { $0.hasPrefix("PORT ") && $0.contains(" ROLE ") && $0.hasSuffix("LAG") } == true, "\(status.stdout)")
+        #expect(status.stdout.split(separator: "\n").filter { $0.contains(" replica ") && $0.contains(" up ") }.count == 3, "\(status.stdout)")
+        let json = try await RClusterBinary.run(["local", "status", "--json"] + options)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json.stdout)")
+        let nodes = try #require(parsed["nodes"] as? [[String: Any]])
+        #expect(nodes.count == 6 && nodes.filter { $0["role"] as? String == "master" }.count == 3)
 
         // Stopped without --purge, the nodes keep their cluster and rejoin on the next up;
         // down and status find the ports from the folder alone.

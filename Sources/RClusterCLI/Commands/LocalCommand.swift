@@ -140,26 +140,50 @@ struct LocalDownCommand: AsyncParsableCommand {
 }
 
 struct LocalStatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Which local nodes run, and the cluster check.")
+    static let configuration = CommandConfiguration(commandName: "status",
+        abstract: "A table of the local nodes (role, master, slots, keys, ops/s, memory, link, lag), then the cluster check.")
 
     @OptionGroup var local: LocalOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
+    @Flag(help: "Refresh the table every second, in place on a terminal, until Ctrl-C.")
+    var watch = false
+
     func run() async throws {
         let spec = local.spec
-        let running = LocalNodeLauncher(spec: spec).runningPorts()
+        let launcher = LocalNodeLauncher(spec: spec, server: local.engine.server)
         let context = try ClusterCommandContext(connection: connection)
-        guard let first = running.first else {
-            throw context.fail("no local node is running in \(spec.directory.path); start them with rcluster local up")
-        }
-        if !output.json { context.terminal.print(">>> \(running.count) of \(spec.nodeCount) local nodes running") }
-        let report = ClusterCheck.run(try await context.loadSnapshot(from: NodeAddress(host: "127.0.0.1", port: first)))
-        if output.json {
-            print(JSONOutput.render(CheckJSON(report)))
-        } else {
-            CheckText.lines(report).forEach(context.terminal.print)
-        }
-        if !report.isHealthy || running.count < spec.nodeCount { throw ExitCode.failure }
+        repeat {
+            let running = Set(launcher.runningPorts())
+            var rows: [LocalNodeRow] = []
+            for port in spec.ports { rows.append(await LocalNodeRow.read(port: port, running: running.contains(port), options: context.options)) }
+            if watch {
+                if isatty(STDOUT_FILENO) == 1 { print("\u{1B}[H\u{1B}[2J", terminator: "") }
+                print(">>> \(running.count) of \(spec.nodeCount) local nodes running, \(ISO8601DateFormatter().string(from: Date()))")
+                LocalNodeRow.table(rows).forEach { print($0) }
+                fflush(nil)
+                try await Task.sleep(for: .seconds(1))
+                continue
+            }
+            guard let first = running.sorted().first else {
+                throw context.fail("no local node is running in \(spec.directory.path); start them with rcluster local up")
+            }
+            let report = ClusterCheck.run(try await context.loadSnapshot(from: NodeAddress(host: "127.0.0.1", port: first)))
+            if output.json {
+                print(JSONOutput.render(LocalStatusJSON(nodes: rows, check: CheckJSON(report))))
+            } else {
+                context.terminal.print(">>> \(running.count) of \(spec.nodeCount) local nodes running")
+                LocalNodeRow.table(rows).forEach(context.terminal.print)
+                CheckText.lines(report).forEach(context.terminal.print)
+            }
+            if !report.isHealthy || running.count < spec.nodeCount { throw ExitCode.failure }
+        } while watch
     }
+}
+
+/// `local status --json`: the table's rows and the check.
+struct LocalStatusJSON: Encodable {
+    let nodes: [LocalNodeRow]
+    let check: CheckJSON
 }
