@@ -152,4 +152,27 @@ import TestSupport
         let unknown = try await RClusterBinary.run(["local", "kill", "\(base + 40)"] + options)
         #expect(unknown.exitCode == 1 && unknown.stderr.contains("is not a node of the local cluster"), "\(unknown.stderr)")
     }
+
+    /// --masters sizes the cluster; a password given as to any command
+    /// (REDISCLI_AUTH here) is the nodes' requirepass; later commands find
+    /// the size from the folder.
+    @Test func mastersAndAPassword() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let base = PortAllocator.allocateRange(8)
+        let options = ["--dir", directory.path, "--base-port", "\(base)"]
+        let auth = ["REDISCLI_AUTH": "local-secret"]
+        defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down", "--dir", directory.path]) }
+        let up = try await RClusterBinary.run(["local", "up", "--masters", "4"] + options, environment: auth)
+        #expect(up.exitCode == 0, "\(up.stderr)")
+        #expect(up.stdout.contains(">>> 8 rcluster server nodes"))
+        #expect(up.stdout.contains("REDISCLI_AUTH=<the password> redis-cli -c -p \(base)"))
+        #expect(String(decoding: try RawRESPConnection(port: base).command(["PING"]), as: UTF8.self).hasPrefix("-NOAUTH"))
+        let check = try await RClusterBinary.run(["check", "127.0.0.1:\(base)"], environment: auth)
+        #expect(check.exitCode == 0 && check.stdout.contains("4 masters"), "\(check.stdout)")
+        let status = try await RClusterBinary.run(["local", "status", "--dir", directory.path], environment: auth)
+        #expect(status.stdout.contains(">>> 8 of 8 local nodes running"), "\(status.stdout)\(status.stderr)")
+        let down = try await RClusterBinary.run(["local", "down", "--dir", directory.path])
+        #expect(down.stdout.contains("Stopped 8 node(s)"), "\(down.stdout)")
+    }
 }

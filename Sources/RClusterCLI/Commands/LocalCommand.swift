@@ -19,8 +19,11 @@ struct LocalOptions: ParsableArguments {
     @Option(help: "Folder holding one sub-folder per node.")
     var dir = ".rcluster/local"
 
-    @Option(help: "Number of nodes.")
-    var nodes = 6
+    @Option(help: "Number of nodes (default 6, or as many as --dir already holds).")
+    var nodes: Int?
+
+    @Option(help: "Number of masters: the nodes are then masters x (replicas + 1), in place of --nodes.")
+    var masters: Int?
 
     @Option(name: [.customLong("replicas"), .customLong("cluster-replicas")], help: "Replicas per master.")
     var replicas = 1
@@ -34,7 +37,14 @@ struct LocalOptions: ParsableArguments {
     @Option(help: "What runs the nodes: engine (this binary's rcluster server, nothing else to install) or redis-server.")
     var engine: LocalEngine = .engine
 
+    var nodeCount: Int {
+        masters.map { $0 * (replicas + 1) } ?? nodes
+            ?? LocalClusterSpec.existingPorts(in: URL(fileURLWithPath: dir).standardizedFileURL).count.nonZero ?? 6
+    }
+
     func validate() throws {
+        if let masters, masters < 3 { throw ValidationError("--masters \(masters) is too few: a cluster needs at least 3") }
+        let nodes = nodeCount
         guard nodes >= 3 * (replicas + 1) else {
             throw ValidationError("--nodes \(nodes) is too few for --replicas \(replicas): need at least \(3 * (replicas + 1))")
         }
@@ -46,7 +56,7 @@ struct LocalOptions: ParsableArguments {
     var spec: LocalClusterSpec {
         let directory = URL(fileURLWithPath: dir).standardizedFileURL
         let existing = LocalClusterSpec.existingPorts(in: directory)
-        return LocalClusterSpec(directory: directory, nodeCount: nodes, replicas: replicas,
+        return LocalClusterSpec(directory: directory, nodeCount: nodeCount, replicas: replicas,
                                 basePort: basePort ?? existing.first ?? 7000, nodeTimeoutMilliseconds: nodeTimeout)
     }
 }
@@ -58,6 +68,10 @@ enum LocalEngine: String, ExpressibleByArgument, CaseIterable {
     var server: LocalNodeLauncher.Server { self == .engine ? .thisBinary : .installedRedisServer }
 }
 
+extension Int {
+    fileprivate var nonZero: Int? { self == 0 ? nil : self }
+}
+
 struct LocalUpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up", abstract: "Start the nodes and create the cluster with rcluster's own create.")
@@ -67,7 +81,9 @@ struct LocalUpCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try ClusterCommandContext(connection: connection)
-        let spec = local.spec
+        var spec = local.spec
+        // -a, --askpass or REDISCLI_AUTH: the nodes require that password (and use it for their masters).
+        spec.password = context.options.auth?.password
         let launcher = LocalNodeLauncher(spec: spec, server: local.engine.server)
         let started: [Int]
         do {
@@ -87,7 +103,8 @@ struct LocalUpCommand: AsyncParsableCommand {
                               joinTimeout: 30, json: false, resetOnFailure: true)
         try await flow.run(spec.addresses, dryRun: false) { true }
         try await waitForReplicas(spec.addresses, context: context)
-        context.terminal.print("[OK] Local cluster up: redis-cli -c -p \(spec.basePort), rcluster check 127.0.0.1:\(spec.basePort); stop it with rcluster local down")
+        let auth = spec.password == nil ? "" : "REDISCLI_AUTH=<the password> "
+        context.terminal.print("[OK] Local cluster up: \(auth)redis-cli -c -p \(spec.basePort), \(auth)rcluster check 127.0.0.1:\(spec.basePort); stop it with rcluster local down")
     }
 
     /// Every replica's link to its master is up (its first sync done), so
@@ -111,12 +128,12 @@ struct LocalUpCommand: AsyncParsableCommand {
     }
 
     private func waitForNodes(_ addresses: [NodeAddress], context: ClusterCommandContext) async throws {
-        for _ in 0..<100 {
+        for _ in 0..<600 {
             let results = await NodeProbe(options: context.options).probe(addresses)
             if results.allSatisfy({ if case .failure(.client(.connectFailed)) = $0 { false } else { true } }) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw context.fail("the local nodes did not start listening within 5 s; see redis.log in \(local.dir)")
+        throw context.fail("the local nodes did not start listening within 30 s; see redis.log in \(local.dir)")
     }
 }
 
