@@ -89,11 +89,9 @@ import Glibc
 /// node whose transfer was damaged on the way would.
 final class OneShotSyncServer: @unchecked Sendable {
     let port: Int
-    private let fd: Int32
 
     init(payload: [UInt8]) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        fd = listener
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -107,8 +105,10 @@ final class OneShotSyncServer: @unchecked Sendable {
             throw TestSupportError("cannot listen on loopback")
         }
         port = Int(UInt16(bigEndian: address.sin_port))
+        // The thread owns the listener and closes it after its one accept.
         Thread.detachNewThread {
             let client = accept(listener, nil, nil)
+            close(listener)
             guard client >= 0 else { return }
             defer { close(client) }
             var request = [UInt8](repeating: 0, count: 4096)
@@ -128,5 +128,4 @@ final class OneShotSyncServer: @unchecked Sendable {
         }
     }
 
-    deinit { close(fd) }
 }

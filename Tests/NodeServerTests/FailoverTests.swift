@@ -54,6 +54,16 @@ import TestSupport
         }
     }
 
+    /// The replica has processed its master's whole stream (WAIT on a new
+    /// connection would not tell: it has written nothing itself).
+    private func synced(_ cluster: RedisTestCluster, _ master: RedisServerProcess, _ replica: RedisServerProcess) async throws -> Bool {
+        try await eventually(10) {
+            let offset = try await info(cluster, master, "master_repl_offset")
+            let processed = try await info(cluster, replica, "slave_repl_offset")
+            return offset != nil && processed == offset
+        }
+    }
+
     /// A master and the node replicating it.
     private func pair(_ cluster: RedisTestCluster) async throws -> (master: RedisServerProcess, replica: RedisServerProcess, masterID: String) {
         let layout = try await cluster.layout()
@@ -193,6 +203,7 @@ import TestSupport
             try await cluster.fill(keys: 500)
             let (master, replica, masterID) = try await pair(cluster)
             #expect(try await eventually(20) { try await info(cluster, replica, "master_link_status") == "up" })
+            #expect(try await synced(cluster, master, replica))
             master.kill()
             #expect(try await eventually(20) { try await myself(cluster, replica)?.isMaster == true })
             try await cluster.waitUntilConverged()

@@ -139,7 +139,6 @@ import Glibc
 private func abuse(port: Int, seed: UInt64, until deadline: Date) throws -> Int {
     var random = SeededRandom(seed: seed)
     var socket = try AbuseSocket(port: port)
-    defer { close(socket.fd) }
     var sent = 0
     // At least one batch: on a loaded machine the task may start after the deadline.
     while Date() < deadline || sent == 0 {
@@ -197,21 +196,31 @@ private struct SeededRandom: RandomNumberGenerator {
 }
 
 /// A socket that never waits for replies: sends, then reads whatever is there.
-private struct AbuseSocket {
-    let fd: Int32
+/// It owns its descriptor and closes it once: a second close(2) of a number
+/// reused meanwhile would cut another test's connection in this process.
+private final class AbuseSocket {
+    private var fd: Int32
 
     init(port: Int) throws {
         fd = try LoopbackSocket.connect(port: port)
     }
 
+    deinit { if fd >= 0 { close(fd) } }
+
     /// False once the node has closed the connection (the caller reopens).
     func send(_ bytes: [UInt8]) -> Bool {
+        guard fd >= 0 else { return false }
         let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-        if sent < 0 && errno != EAGAIN { close(fd); return false }
+        if sent < 0 && errno != EAGAIN {
+            close(fd)
+            fd = -1
+            return false
+        }
         return true
     }
 
     func drain() {
+        guard fd >= 0 else { return }
         var chunk = [UInt8](repeating: 0, count: 65536)
         while chunk.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }) > 0 {}
     }

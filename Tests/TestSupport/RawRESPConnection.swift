@@ -13,18 +13,30 @@ public final class RawRESPConnection {
     private let parser = RESPParser()
 
     public init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 10) throws {
+        fd = try Self.connect(host: host, port: port, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// The descriptor is closed here when the connect fails, and only by
+    /// deinit once it is ours: a class whose init throws after its stored
+    /// properties are set still runs deinit, and a second close(2) of a number
+    /// the process may have given to another socket meanwhile (an NIO
+    /// channel of another test) cuts that connection.
+    private static func connect(host: String, port: Int, timeoutSeconds: Int) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, "\(port)", &hints, &list) == 0, let info = list else { throw TestSupportError("cannot resolve \(host)") }
         defer { freeaddrinfo(list) }
-        fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        guard fd >= 0 else { throw TestSupportError("socket: \(String(cString: strerror(errno)))") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+        guard Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+            let reason = String(cString: strerror(errno))
             close(fd)
-            throw TestSupportError("connect to \(host):\(port): \(String(cString: strerror(errno)))")
+            throw TestSupportError("connect to \(host):\(port): \(reason)")
         }
+        return fd
     }
 
     deinit { close(fd) }

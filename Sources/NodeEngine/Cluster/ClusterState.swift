@@ -47,6 +47,9 @@ final class ClusterState {
     /// itself among a minority (clusterUpdateState's statics).
     private var firstStateCheck: Int64 = 0
     private var amongMinoritySince: Int64 = 0
+    /// Started without a nodes.conf: nothing stale to let the cluster correct,
+    /// so no CLUSTER_WRITABLE_DELAY (see updateState).
+    var startedFresh = false
 
     init(myselfID: String, now: Int64) {
         myself = ClusterNode(id: myselfID, flags: [.myself, .master], createdAt: now)
@@ -204,7 +207,11 @@ final class ClusterState {
     @discardableResult
     func updateState(now: Int64, requireFullCoverage: Bool, nodeTimeout: Int64) -> Bool {
         if firstStateCheck == 0 { firstStateCheck = now }
-        if myself.isMaster && !isOK && now - firstStateCheck < 2000 { return false }
+        // CLUSTER_WRITABLE_DELAY: a master rebooted from its nodes.conf waits 2 s, so the
+        // cluster can reconfigure it before it takes writes. A node that started with no
+        // configuration has none to correct: it skips the wait (redis-server does not),
+        // which is what lets a new local cluster be ok in well under a second.
+        if myself.isMaster && !isOK && !startedFresh && now - firstStateCheck < 2000 { return false }
         var ok = true
         if requireFullCoverage {
             ok = !slotOwner.contains { $0 == nil || $0!.hasFailed }

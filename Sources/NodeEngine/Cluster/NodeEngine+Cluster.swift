@@ -40,6 +40,7 @@ extension NodeEngine {
             log(.notice, "Node configuration loaded, I'm \(state.myself.id)")
         } else {
             state = ClusterState(myselfID: randomNodeID(), now: now)
+            state.startedFresh = true
             log(.notice, "No cluster configuration found, I'm \(state.myself.id)")
         }
         cluster = state
