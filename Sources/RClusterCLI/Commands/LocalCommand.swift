@@ -72,6 +72,16 @@ extension Int {
     fileprivate var nonZero: Int? { self == 0 ? nil : self }
 }
 
+extension LocalClusterSpec {
+    /// Why `port` is not one of this cluster's nodes, or nil when it is.
+    func notANode(_ port: Int?, named name: String) -> String? {
+        guard let port, ports.contains(port) else {
+            return "\(name) is not a node of the local cluster in \(directory.path) (ports \(ports.first ?? 0)-\(ports.last ?? 0))"
+        }
+        return nil
+    }
+}
+
 struct LocalUpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up", abstract: "Start the nodes and create the cluster with rcluster's own create.")

@@ -41,9 +41,8 @@ enum LocalFaults {
     static func run(_ fault: LocalFault, local: LocalOptions, target: LocalNodeOptions, connection: ConnectionOptions) async throws {
         let context = try ClusterCommandContext(connection: connection)
         let spec = local.spec
-        guard let port = target.port, spec.ports.contains(port) else {
-            throw context.fail("\(target.node) is not a node of the local cluster in \(spec.directory.path) (ports \(spec.ports.first ?? 0)-\(spec.ports.last ?? 0))")
-        }
+        if let refusal = spec.notANode(target.port, named: target.node) { throw context.fail(refusal) }
+        let port = target.port!
         let launcher = LocalNodeLauncher(spec: spec, server: local.engine.server)
         let role = await LocalNodeRole.of(port: port, among: launcher.runningPorts(), context: context)
         let timeout = spec.nodeTimeoutMilliseconds
@@ -92,42 +91,54 @@ enum LocalFaults {
     }
 }
 
-struct LocalStopCommand: AsyncParsableCommand {
+/// One fault subcommand: its name is the fault; the options are every one's.
+protocol LocalFaultSubcommand: AsyncParsableCommand {
+    static var fault: LocalFault { get }
+    var local: LocalOptions { get }
+    var target: LocalNodeOptions { get }
+    var connection: ConnectionOptions { get }
+}
+
+extension LocalFaultSubcommand {
+    func run() async throws { try await LocalFaults.run(Self.fault, local: local, target: target, connection: connection) }
+}
+
+struct LocalStopCommand: LocalFaultSubcommand {
     static let configuration = CommandConfiguration(commandName: "stop", abstract: "Freeze a node (SIGSTOP): it keeps its sockets and answers nothing, like a hung host.")
+    static let fault = LocalFault.stop
     @OptionGroup var local: LocalOptions
     @OptionGroup var target: LocalNodeOptions
     @OptionGroup var connection: ConnectionOptions
-    func run() async throws { try await LocalFaults.run(.stop, local: local, target: target, connection: connection) }
 }
 
-struct LocalStartCommand: AsyncParsableCommand {
+struct LocalStartCommand: LocalFaultSubcommand {
     static let configuration = CommandConfiguration(commandName: "start", abstract: "Resume a stopped node (SIGCONT), or start one that is gone.")
+    static let fault = LocalFault.start
     @OptionGroup var local: LocalOptions
     @OptionGroup var target: LocalNodeOptions
     @OptionGroup var connection: ConnectionOptions
-    func run() async throws { try await LocalFaults.run(.start, local: local, target: target, connection: connection) }
 }
 
-struct LocalKillCommand: AsyncParsableCommand {
+struct LocalKillCommand: LocalFaultSubcommand {
     static let configuration = CommandConfiguration(commandName: "kill", abstract: "Kill a node (SIGKILL), as if its host died.")
+    static let fault = LocalFault.kill
     @OptionGroup var local: LocalOptions
     @OptionGroup var target: LocalNodeOptions
     @OptionGroup var connection: ConnectionOptions
-    func run() async throws { try await LocalFaults.run(.kill, local: local, target: target, connection: connection) }
 }
 
-struct LocalRestartCommand: AsyncParsableCommand {
+struct LocalRestartCommand: LocalFaultSubcommand {
     static let configuration = CommandConfiguration(commandName: "restart", abstract: "Stop a node (SIGTERM) and start it again from its folder.")
+    static let fault = LocalFault.restart
     @OptionGroup var local: LocalOptions
     @OptionGroup var target: LocalNodeOptions
     @OptionGroup var connection: ConnectionOptions
-    func run() async throws { try await LocalFaults.run(.restart, local: local, target: target, connection: connection) }
 }
 
-struct LocalFailoverCommand: AsyncParsableCommand {
+struct LocalFailoverCommand: LocalFaultSubcommand {
     static let configuration = CommandConfiguration(commandName: "failover", abstract: "CLUSTER FAILOVER: a replica (or a master's first replica) takes over without losing a write.")
+    static let fault = LocalFault.failover
     @OptionGroup var local: LocalOptions
     @OptionGroup var target: LocalNodeOptions
     @OptionGroup var connection: ConnectionOptions
-    func run() async throws { try await LocalFaults.run(.failover, local: local, target: target, connection: connection) }
 }

@@ -18,9 +18,7 @@ struct LocalLogsCommand: AsyncParsableCommand {
     func run() async throws {
         let spec = local.spec
         let ports = node.map { [$0] } ?? spec.ports
-        if let node, !spec.ports.contains(node) {
-            throw ValidationError("\(node) is not a node of the local cluster in \(spec.directory.path) (ports \(spec.ports.first ?? 0)-\(spec.ports.last ?? 0))")
-        }
+        if let node, let refusal = spec.notANode(node, named: "\(node)") { throw ValidationError(refusal) }
         var offsets: [Int: UInt64] = [:]
         repeat {
             for port in ports {
@@ -65,7 +63,7 @@ struct LocalCallCommand: AsyncParsableCommand {
             call.connection = connection
             return try await call.run()
         }
-        guard spec.ports.contains(node) else { throw ValidationError("\(node) is not a node of the local cluster in \(spec.directory.path)") }
+        if let refusal = spec.notANode(node, named: "\(node)") { throw ValidationError(refusal) }
         let context = try ClusterCommandContext(connection: connection)
         let address = NodeAddress(host: "127.0.0.1", port: node)
         let connection = try await RedisConnection.connect(to: address, options: context.options)
