@@ -79,10 +79,11 @@ extension NodeEngine {
                     flags: node.flags.rawValue, plaintextPort: UInt16(clamping: node.plaintextPort))
     }
 
-    /// clusterBroadcastPong(ALL): the new configuration, to everyone now.
-    func clusterBroadcastPong() {
+    /// clusterBroadcastPong: the new configuration now, to everyone (ALL)
+    /// or to the nodes `to` picks (LOCAL_SLAVES).
+    func clusterBroadcastPong(to chosen: (ClusterNode) -> Bool = { _ in true }) {
         guard let cluster else { return }
-        for node in cluster.knownNodes where !node.isMyself && !node.inHandshake {
+        for node in cluster.knownNodes where !node.isMyself && !node.inHandshake && chosen(node) {
             if let id = node.outboundLink, let link = cluster.links[id] { sendPing(link, .pong) }
         }
     }

@@ -189,22 +189,15 @@ extension NodeEngine {
         }
         updateClusterState()
         cluster.markChanged()
-        if let error = flushClusterConfig() {
-            log(.warning, "Fatal: can't update cluster config file. (\(error))")
-            onFatal?(error)
-        }
+        flushClusterConfigOrDie()
         clusterBroadcastPong()
         resetManualFailover()
     }
 
     /// clusterBroadcastPong(LOCAL_SLAVES): the other replicas of my master learn my offset (their rank).
     private func broadcastPongToLocalReplicas() {
-        guard let cluster else { return }
-        let myself = cluster.myself
-        for node in cluster.knownNodes where !node.isMyself && !node.inHandshake && node.isReplica {
-            guard let master = node.master, master === myself || master === myself.master else { continue }
-            if let link = outboundLink(of: node) { sendPing(link, .pong) }
-        }
+        guard let myself = cluster?.myself else { return }
+        clusterBroadcastPong { node in node.isReplica && node.master != nil && (node.master === myself || node.master === myself.master) }
     }
 
     // MARK: A master's vote

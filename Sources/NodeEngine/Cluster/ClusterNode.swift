@@ -54,6 +54,9 @@ final class ClusterNode {
         return configEpoch
     }
 
+    /// clusterCountNonFailingSlaves.
+    var workingReplicaCount: Int { replicas.filter { !$0.hasFailed }.count }
+
     func addReplica(_ replica: ClusterNode) {
         guard !replicas.contains(where: { $0 === replica }) else { return }
         replicas.append(replica)

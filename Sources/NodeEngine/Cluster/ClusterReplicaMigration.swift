@@ -13,7 +13,7 @@ extension NodeEngine {
         var orphaned = 0, mostReplicas = 0, mine = 0
         for node in cluster.knownNodes where !node.isMyself && !node.flags.contains(.noAddress) && !node.inHandshake {
             guard node.isMaster, !node.hasFailed else { continue }
-            let working = node.replicas.filter { !$0.hasFailed }.count
+            let working = node.workingReplicaCount
             if working == 0 && node.slotCount > 0 && node.flags.contains(.migrateTo) { orphaned += 1 }
             mostReplicas = max(mostReplicas, working)
             if cluster.myself.master === node { mine = working }
@@ -32,7 +32,7 @@ extension NodeEngine {
         var target: ClusterNode?
         var candidate = cluster.myself
         for node in cluster.knownNodes {
-            let replicas = node.isMaster ? node.replicas.filter { !$0.hasFailed }.count : 0
+            let replicas = node.isMaster ? node.workingReplicaCount : 0
             let isOrphaned = node.isMaster && !node.hasFailed && node.flags.contains(.migrateTo) && replicas == 0
             if isOrphaned {
                 if target == nil && node.slotCount > 0 { target = node }

@@ -165,6 +165,33 @@ extension NodeEngine {
     /// The replication link follows the cluster's view of myself: a replica
     /// of a master whose address is known replicates it (clusterCron's check,
     /// and clusterSetMaster's), a master has no master.
+    /// clusterBeforeSleep: the state evaluated once for all the changes of a
+    /// batch, and nodes.conf written before the replies that report them go
+    /// out. A node that cannot write it stops.
+    public func clusterBeforeSleep() {
+        guard let cluster else { return }
+        if cluster.needsFailoverCheck {
+            cluster.needsFailoverCheck = false
+            if cluster.myself.isReplica {
+                handleManualFailover()
+                handleReplicaFailover()
+            }
+        }
+        followClusterRole()
+        if cluster.needsStateUpdate {
+            cluster.needsStateUpdate = false
+            updateClusterState()
+        }
+        flushClusterConfigOrDie()
+    }
+
+    /// clusterSaveConfigOrDie: nodes.conf written now, or the node stops.
+    func flushClusterConfigOrDie() {
+        guard let error = flushClusterConfig() else { return }
+        log(.warning, "Fatal: can't update cluster config file. (\(error))")
+        onFatal?(error)
+    }
+
     /// clusterSetMaster: myself a replica of `master` (CLUSTER REPLICATE, an
     /// UPDATE or PONG showing a new owner of my slots, a lost election); the
     /// replication link follows in followClusterRole, before sleeping.

@@ -56,7 +56,7 @@ enum BlockingCommands {
         guard let found = ListCommands.read(e, c, source, write: true) else { return }
         if found != nil {
             guard ListCommands.move(e, c, source: source, destination: a[2], fromHead: fromHead, toHead: toHead) else { return }
-            if timeoutIndex == 3 {
+            if a.isWord(0, "brpoplpush") {
                 e.propagate(as: [Words.rpoplpush, source, a[2]])
             } else if e.propagation.servesBlockedClient {
                 // blocked.c spells the sides with its shared lowercase words.

@@ -298,7 +298,7 @@ enum KeyCommands {
         if e.alreadyExpired(when) {
             e.delete(c.db, key)
             e.notify(.generic, "del", key, db: c.db)
-            e.propagate(as: [e.config.bool("lazyfree-lazy-expire") ? Words.unlink : Words.del, key])
+            e.propagate(as: [Words.deletion(lazy: e.config.bool("lazyfree-lazy-expire")), key])
         } else {
             e.databases[c.db].setExpire(key, at: when)
             e.modified(c.db, key)

@@ -172,7 +172,7 @@ enum StringCommands {
         c.reply.bulk(string.bytes)
         e.delete(c.db, a[1])
         e.notify(.generic, "del", a, 1, db: c.db)
-        e.propagate(as: [e.config.bool("lazyfree-lazy-user-del") ? Words.unlink : Words.del, a[1]])
+        e.propagate(as: [Words.deletion(lazy: e.config.bool("lazyfree-lazy-user-del")), a[1]])
     }
 
     static func getex(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -193,7 +193,7 @@ enum StringCommands {
         if let expireAt, (options.contains(.exat) || options.contains(.pxat)) && expireAt <= e.now {
             e.delete(c.db, key)
             e.notify(.generic, "del", key, db: c.db)
-            e.propagate(as: [e.config.bool("lazyfree-lazy-expire") ? Words.unlink : Words.del, key])
+            e.propagate(as: [Words.deletion(lazy: e.config.bool("lazyfree-lazy-expire")), key])
         } else if let expireAt {
             e.databases[c.db].setExpire(key, at: expireAt)
             e.modified(c.db, key)

@@ -218,29 +218,6 @@ public final class NodeEngine {
         return !client.closeAfterReply
     }
 
-    /// clusterBeforeSleep: the state evaluated once for all the changes of a
-    /// batch, and nodes.conf written before the replies that report them go
-    /// out. A node that cannot write it stops.
-    public func clusterBeforeSleep() {
-        guard let cluster else { return }
-        if cluster.needsFailoverCheck {
-            cluster.needsFailoverCheck = false
-            if cluster.myself.isReplica {
-                handleManualFailover()
-                handleReplicaFailover()
-            }
-        }
-        followClusterRole()
-        if cluster.needsStateUpdate {
-            cluster.needsStateUpdate = false
-            updateClusterState()
-        }
-        guard let error = flushClusterConfig() else { return }
-        log(.warning, "Fatal: can't update cluster config file. (\(error))")
-        onFatal?(error)
-    }
-
-
     /// One request, with CLIENT REPLY's say over whether its replies go out:
     /// OFF silences them until ON (whose own OK goes out), SKIP those of the
     /// command after it.

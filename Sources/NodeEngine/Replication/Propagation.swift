@@ -44,6 +44,9 @@ enum Words {
     static let zpopmin = Array("ZPOPMIN".utf8), zpopmax = Array("ZPOPMAX".utf8)
 
     static func number<T: BinaryInteger>(_ value: T) -> [UInt8] { Array(String(value).utf8) }
+
+    /// A deletion as 7.0 spells it: UNLINK where the lazyfree option in force says so.
+    static func deletion(lazy: Bool) -> [UInt8] { lazy ? unlink : del }
 }
 
 extension NodeEngine {
@@ -92,7 +95,7 @@ extension NodeEngine {
     /// propagateDeletion: a key removed outside a command's own effects
     /// (expired, evicted, migrated away, its slot lost).
     func propagateDeletion(_ db: Int, _ key: [UInt8], lazy: Bool = false) {
-        alsoPropagate(db, [Array((lazy ? "UNLINK" : "DEL").utf8), key])
+        alsoPropagate(db, [Words.deletion(lazy: lazy), key])
     }
 
     /// The end of call(): the command's own effect is recorded when it wrote.
