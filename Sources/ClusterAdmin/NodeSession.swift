@@ -59,7 +59,7 @@ extension RedisConnection {
 
 extension RESPValue {
     /// INFO-style `key:value` lines as a dictionary.
-    var infoFields: [String: String] {
+    public var infoFields: [String: String] {
         var fields: [String: String] = [:]
         for line in (string ?? "").split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
             guard let colon = line.firstIndex(of: ":") else { continue }

@@ -1,3 +1,4 @@
+import ClusterAdmin
 import ClusterModel
 import Foundation
 import RedisClient
@@ -27,7 +28,7 @@ struct LocalNodeRow: Encodable {
                                 memory: nil, link: nil, lagSeconds: nil)
         }
         await connection.close()
-        let info = Self.fields((try? replies[0].get())?.string ?? "")
+        let info = (try? replies[0].get())?.infoFields ?? [:]
         let entries = (try? ClusterNodesText.parse((try? replies[1].get())?.string ?? "")) ?? []
         let me = entries.first { $0.has(.myself) }
         let master = me?.masterID.flatMap { id in entries.first { $0.id == id }?.port }
@@ -39,15 +40,6 @@ struct LocalNodeRow: Encodable {
                             slots: me.map { $0.slotRanges.isEmpty ? "-" : $0.slotRanges.map(\.description).joined(separator: ",") },
                             keys: keys ?? 0, opsPerSecond: info["instantaneous_ops_per_sec"].flatMap(Int.init),
                             memory: info["used_memory_human"], link: isReplica ? info["master_link_status"] : nil, lagSeconds: lag)
-    }
-
-    private static func fields(_ text: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for line in text.split(whereSeparator: \.isNewline) {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            fields[String(line[..<colon])] = String(line[line.index(after: colon)...])
-        }
-        return fields
     }
 
     static let header = ["PORT", "ROLE", "MASTER", "SLOTS", "KEYS", "OPS/S", "MEMORY", "LINK", "LAG"]
