@@ -49,6 +49,8 @@ public struct LocalClusterSpec: Sendable, Hashable {
             "appendonly yes",
             // A new replica syncs at once: nobody else will attach in the next seconds.
             "repl-diskless-sync-delay 0",
+            // `local partition` and `local slow` go through DEBUG FAULT, from this machine only.
+            "enable-debug-command local",
         ]
         if let password {
             lines += ["requirepass \(password)", "masterauth \(password)"]

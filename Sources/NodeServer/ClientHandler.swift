@@ -17,6 +17,9 @@ final class ClientHandler: ChannelInboundHandler {
     /// borrowed while its commands run, and one of them may be CLIENT LIST.
     private var inboundBytes = 0
     private var context: ChannelHandlerContext?
+    /// When the last reply held back by DEBUG FAULT SLOW goes out: later
+    /// ones never overtake it, even once the delay is lowered.
+    private var lastDelayedDeadline = NIODeadline.uptimeNanoseconds(0)
 
     init(engine: NodeEngine, beforeSleep: BeforeSleep, onShutdown: @escaping () -> Void) {
         self.engine = engine
@@ -72,8 +75,10 @@ final class ClientHandler: ChannelInboundHandler {
         if !keepOpen {
             let shutdown = engine.shutdownRequested
             beforeSleep.afterAppendOnlyWrite { [self] in
-                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
-                    context.close(promise: nil)
+                afterReplyDelay(context) { [self] in
+                    context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+                        context.close(promise: nil)
+                    }
                 }
                 if shutdown { onShutdown() }
             }
@@ -102,9 +107,9 @@ final class ClientHandler: ChannelInboundHandler {
         }
         if let replies = client.takeReplies() { send(replies, context: context, flush: false) }
         let closes = client.closeAfterReply
-        beforeSleep.afterAppendOnlyWrite {
+        beforeSleep.afterAppendOnlyWrite { [self] in
             context.flush()
-            if closes { context.close(promise: nil) }
+            if closes { afterReplyDelay(context) { context.close(promise: nil) } }
         }
     }
 
@@ -120,11 +125,24 @@ final class ClientHandler: ChannelInboundHandler {
             context.close(promise: nil)
             return
         }
-        if flush {
+        if engine.faults.replyDelayMilliseconds > 0 || lastDelayedDeadline > .now() {
+            afterReplyDelay(context) { [self] in context.writeAndFlush(wrapOutboundOut(replies), promise: nil) }
+        } else if flush {
             context.writeAndFlush(wrapOutboundOut(replies), promise: nil)
         } else {
             context.write(wrapOutboundOut(replies), promise: nil)
         }
+    }
+
+    /// Runs `body` once DEBUG FAULT SLOW's delay has passed, and after
+    /// everything delayed before it; at once when nothing is delayed.
+    private func afterReplyDelay(_ context: ChannelHandlerContext, _ body: @escaping () -> Void) {
+        let now = NIODeadline.now()
+        let delay = TimeAmount.milliseconds(Int64(engine.faults.replyDelayMilliseconds))
+        guard delay > .zero || lastDelayedDeadline > now else { return body() }
+        let deadline = max(now + delay, lastDelayedDeadline + .nanoseconds(1))
+        lastDelayedDeadline = deadline
+        context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { body() }
     }
 
     static func describe(_ address: SocketAddress?) -> String {

@@ -7,7 +7,7 @@ import TestSupport
 /// nodes a test, beside the other suites' clusters, starve a 2-core machine
 /// until handshakes time out.
 @Suite(.serialized) struct LocalCommandTests {
-    private func withClusterSlot(_ body: () async throws -> Void) async throws {
+    func withClusterSlot(_ body: () async throws -> Void) async throws {
         await TestLoad.clusters.acquire()
         do {
             try await body()

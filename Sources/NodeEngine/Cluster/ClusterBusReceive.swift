@@ -19,6 +19,7 @@ extension NodeEngine {
             return
         }
         let header = message.header
+        if faults.isPartitioned(from: header.sender) { return }
         guard let type = header.knownType else {
             log(.warning, "Received unknown packet type: \(header.type)")
             return

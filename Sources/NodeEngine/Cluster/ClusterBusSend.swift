@@ -25,6 +25,7 @@ extension NodeEngine {
 
     func send(_ message: ClusterMessage, on link: ClusterBusLink) {
         guard let cluster else { return }
+        if let peer = link.node, faults.isPartitioned(from: peer.id) { return }
         if let type = message.header.knownType { cluster.messagesSent[Int(type.rawValue)] += 1 }
         busOutput?(.send(link: link.id, bytes: message.encoded()))
     }

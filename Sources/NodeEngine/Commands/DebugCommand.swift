@@ -82,6 +82,8 @@ enum DebugCommand {
             c.reply.ok()
         case "listpack" where a.count == 3, "quicklist" where a.count == 3 || a.count == 4:
             structure(e, c, a, sub)
+        case "fault":
+            fault(e, c, a)
         case "help":
             e.replyHelp(c, a, HelpTexts.byCommand["debug"] ?? [])
         default:

@@ -44,6 +44,8 @@ public final class NodeEngine {
     /// slowlog-log-slower-than, read after every command: kept out of the config table.
     var slowlogThreshold: Int64 = 10000
     var outputLimits = OutputBufferLimits()
+    /// DEBUG FAULT's partition and reply delay; none by default.
+    public internal(set) var faults = FaultInjection()
 
     let commands: CommandTable
     var stats = ServerStats()

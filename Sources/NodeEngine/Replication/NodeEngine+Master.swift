@@ -33,10 +33,15 @@ extension NodeEngine {
     /// it can be, else a full one (after repl-diskless-sync-delay when diskless).
     func attachReplica(_ client: ClientSession, _ arguments: Arguments) {
         guard client.replicaLink == nil else { return }  // a replica that says it again: ignored
+        let capabilities = client.replicaCapabilities
+        if !faults.partitionedFrom.isEmpty,
+           isPartitioned(fromAddress: capabilities.ip ?? Self.ip(of: client), port: capabilities.listeningPort) {
+            client.closeAfterReply = true  // as if the connection never came through
+            return
+        }
         if let master = replication.master, master.state != .connected {
             return fail(client, "NOMASTERLINK Can't SYNC while not connected with my master")
         }
-        let capabilities = client.replicaCapabilities
         var link = ReplicaLink(state: .waitBgsave, listeningPort: capabilities.listeningPort, announcedIP: capabilities.ip,
                                capableOfEOF: capabilities.eof, capableOfPSYNC2: capabilities.psync2, ackTime: now)
         let psync = arguments.isWord(0, "psync")
@@ -200,8 +205,12 @@ extension NodeEngine {
     }
 
     func replicaName(_ client: ClientSession) -> String {
-        let ip = client.replicaLink?.announcedIP ?? String(client.address.split(separator: ":").dropLast().joined(separator: ":"))
-        return "\(ip):\(client.replicaLink?.listeningPort ?? 0)"
+        "\(client.replicaLink?.announcedIP ?? Self.ip(of: client)):\(client.replicaLink?.listeningPort ?? 0)"
+    }
+
+    /// The client's address without its port.
+    static func ip(of client: ClientSession) -> String {
+        client.address.split(separator: ":").dropLast().joined(separator: ":")
     }
 
     static func randomID(_ random: inout SplitMix64Generator) -> String {

@@ -65,7 +65,7 @@ extension NodeEngine {
     }
 
     private func connectToMaster() {
-        guard var master = replication.master else { return }
+        guard var master = replication.master, !isPartitioned(fromAddress: master.host, port: master.port) else { return }
         master.attempt += 1
         master.state = .connecting
         master.lastIO = now
@@ -84,7 +84,7 @@ extension NodeEngine {
     }
 
     /// The link goes: the master's client is freed, its transaction dropped.
-    private func dropMasterLink() {
+    func dropMasterLink() {
         guard var master = replication.master else { return }
         if master.state != .connect { replicationOutput?(.close(attempt: master.attempt)) }
         if let client = master.client {

@@ -11,7 +11,7 @@ struct LocalCommand: AsyncParsableCommand {
         commandName: "local",
         abstract: "Run a cluster on this machine: rcluster's own nodes (rcluster server), or redis-server's.",
         subcommands: [LocalUpCommand.self, LocalDownCommand.self, LocalStatusCommand.self, LocalStopCommand.self, LocalStartCommand.self,
-                      LocalKillCommand.self, LocalRestartCommand.self, LocalFailoverCommand.self, LocalLogsCommand.self,
+                      LocalKillCommand.self, LocalRestartCommand.self, LocalFailoverCommand.self, LocalPartitionCommand.self, LocalHealCommand.self, LocalSlowCommand.self, LocalLogsCommand.self,
                       LocalCallCommand.self])
 }
 
