@@ -4,9 +4,11 @@
 SWIFT ?= swift
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-TEST_PACKAGES := redis-server redis-tools libssh2-1-dev docker.io openssh-server openssh-client iproute2
+# What the build itself links: libssh2 for deploy's SSH transport.
+BUILD_PACKAGES := libssh2-1-dev pkg-config
+TEST_PACKAGES := $(BUILD_PACKAGES) redis-server redis-tools docker.io openssh-server openssh-client iproute2
 # make local's nodes are rcluster's own engine; redis-tools is for redis-cli, the client.
-LOCAL_PACKAGES := redis-tools
+LOCAL_PACKAGES := $(BUILD_PACKAGES) redis-tools
 # The benchmarks measure against redis-server.
 BENCH_PACKAGES := redis-server redis-tools
 
@@ -19,7 +21,7 @@ release:
 	$(SWIFT) build -c release
 
 # A 6-node cluster (3 masters, 3 replicas) on 127.0.0.1:7000-7005, created by
-# rcluster itself. Until the embedded engine lands the nodes are redis-server.
+# rcluster itself. The nodes are rcluster's own engine: no redis-server needed.
 local: deps-local build
 	.build/debug/rcluster local up
 
