@@ -22,8 +22,10 @@ release:
 
 # A 6-node cluster (3 masters, 3 replicas) on 127.0.0.1:7000-7005, created by
 # rcluster itself. The nodes are rcluster's own engine: no redis-server needed.
+# Without a password, so `redis-cli -c -p 7000` and `rcluster check` work as
+# typed; `rcluster local up` alone gives a new cluster a generated one.
 local: deps-local build
-	.build/debug/rcluster local up
+	.build/debug/rcluster local up --no-password
 
 local-status:
 	.build/debug/rcluster local status

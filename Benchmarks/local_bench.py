@@ -41,7 +41,7 @@ def local_up(rcluster, engine):
     ports = list(range(base, base + 6))
     try:
         began = time.monotonic()
-        subprocess.run([rcluster, "local", "up", "--dir", folder, "--base-port", str(base), "--engine", engine],
+        subprocess.run([rcluster, "local", "up", "--dir", folder, "--base-port", str(base), "--engine", engine, "--no-password"],
                        check=True, stdout=subprocess.DEVNULL)
         seconds = wait_ready(ports, began)
         time.sleep(1)

@@ -28,6 +28,26 @@ public struct LocalClusterSpec: Sendable, Hashable {
     public static func existingPorts(in directory: URL) -> [Int] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).compactMap(Int.init).sorted()
     }
+    /// The password the cluster in `directory` runs with: the requirepass of
+    /// its nodes' redis.conf, which is where it is kept (mode 0600).
+    public static func storedPassword(in directory: URL) -> String? {
+        for port in existingPorts(in: directory) {
+            let config = directory.appendingPathComponent("\(port)/redis.conf")
+            guard let text = try? String(contentsOf: config, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n") where line.hasPrefix("requirepass ") {
+                return String(line.dropFirst("requirepass ".count))
+            }
+            return nil
+        }
+        return nil
+    }
+
+    /// A password for a new cluster: 128 random bits, in hex.
+    public static func generatePassword() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String(format: "%08x", UInt32.random(in: .min ... .max, using: &generator)) }.joined()
+    }
+
     public var addresses: [NodeAddress] { ports.map { NodeAddress(host: "127.0.0.1", port: $0) } }
 
     public func nodeDirectory(port: Int) -> URL { directory.appendingPathComponent("\(port)") }

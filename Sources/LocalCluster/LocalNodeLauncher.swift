@@ -61,7 +61,25 @@ public struct LocalNodeLauncher: Sendable {
 
     /// Ports whose node is already running (its pid file names a live process).
     public func runningPorts() -> [Int] {
-        spec.ports.filter { pid(port: $0).map(LocalNodeLauncher.isAlive) ?? false }
+        spec.ports.filter { runningPID(port: $0) != nil }
+    }
+
+    /// A pid file whose process is gone, or is now another program: what a
+    /// reboot or a SIGKILL leaves behind.
+    public struct StalePIDFile: Sendable, Hashable {
+        public let port: Int
+        public let pid: pid_t
+        public let reusedByAnotherProgram: Bool
+    }
+
+    /// Removes the pid files of nodes that are not running, so that nothing
+    /// (least of all `local down` or `local kill`) takes their pid for the node.
+    public func removeStalePIDFiles() -> [StalePIDFile] {
+        spec.ports.compactMap { port in
+            guard let pid = pid(port: port), runningPID(port: port) == nil else { return nil }
+            try? FileManager.default.removeItem(at: pidFile(port: port))
+            return StalePIDFile(port: port, pid: pid, reusedByAnotherProgram: LocalNodeLauncher.isAlive(pid))
+        }
     }
 
     /// Writes each node's folder and redis.conf, starts the nodes not yet
@@ -90,7 +108,7 @@ public struct LocalNodeLauncher: Sendable {
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 let config = folder.appendingPathComponent("redis.conf")
-                try spec.configuration(port: port).write(to: config, atomically: true, encoding: .utf8)
+                try PrivateFile.write(spec.configuration(port: port), to: config)
                 // daemonize yes: the parent exits once the server has detached.
                 status = try Spawn.run(path, leading + [config.path])
             } catch {
@@ -115,13 +133,24 @@ public struct LocalNodeLauncher: Sendable {
 
     /// The node's process while it runs (stopped with SIGSTOP counts as running).
     public func runningPID(port: Int) -> pid_t? {
-        pid(port: port).flatMap { LocalNodeLauncher.isAlive($0) ? $0 : nil }
+        pid(port: port).flatMap { LocalNodeLauncher.isAlive($0) && isNode(port: port, pid: $0) ? $0 : nil }
+    }
+
+    /// After a reboot a pid file's number may belong to any program: the
+    /// process is the node only if its command line names the node's
+    /// redis.conf (rcluster server) or its address (redis-server's title,
+    /// "redis-server 127.0.0.1:7000 [cluster]").
+    private func isNode(port: Int, pid: pid_t) -> Bool {
+        guard let data = FileHandle(forReadingAtPath: "/proc/\(pid)/cmdline")?.readDataToEndOfFile() else { return true }
+        let words = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        let config = spec.nodeDirectory(port: port).appendingPathComponent("redis.conf").path
+        return words.contains(config) || words.contains { $0.split(separator: " ").contains { $0.hasSuffix(":\(port)") } }
     }
 
     public func stop(ports: [Int]) -> [Int] {
         var stopped: [Int] = []
         for port in ports {
-            guard let pid = pid(port: port), LocalNodeLauncher.isAlive(pid) else { continue }
+            guard let pid = runningPID(port: port) else { continue }
             kill(pid, SIGTERM)
             for _ in 0..<100 where LocalNodeLauncher.isAlive(pid) { usleep(50_000) }
             if LocalNodeLauncher.isAlive(pid) { kill(pid, SIGKILL) }
@@ -130,9 +159,10 @@ public struct LocalNodeLauncher: Sendable {
         return stopped
     }
 
+    private func pidFile(port: Int) -> URL { spec.nodeDirectory(port: port).appendingPathComponent("redis.pid") }
+
     private func pid(port: Int) -> pid_t? {
-        let file = spec.nodeDirectory(port: port).appendingPathComponent("redis.pid")
-        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return nil }
+        guard let text = try? String(contentsOf: pidFile(port: port), encoding: .utf8) else { return nil }
         return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
@@ -149,6 +179,31 @@ public struct LocalNodeLauncher: Sendable {
     static func find(_ program: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/\(program)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}
+
+/// A file only its owner may read, as redis.conf must be once it holds the
+/// password: created 0600, so it is never readable by others, even briefly.
+enum PrivateFile {
+    struct WriteFailed: Error, CustomStringConvertible {
+        let path: String
+        let code: Int32
+        var description: String { "cannot write \(path): \(String(cString: strerror(code)))" }
+    }
+
+    static func write(_ text: String, to url: URL) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw WriteFailed(path: url.path, code: errno) }
+        defer { close(fd) }
+        // A file an older version wrote 0644 is narrowed too.
+        guard fchmod(fd, 0o600) == 0 else { throw WriteFailed(path: url.path, code: errno) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else { throw WriteFailed(path: url.path, code: errno) }
+            written += count
+        }
     }
 }
 

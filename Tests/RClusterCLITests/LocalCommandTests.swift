@@ -28,7 +28,7 @@ import TestSupport
             let options = ["--dir", directory.path, "--base-port", "\(base)"] + (engine == "engine" ? [] : ["--engine", engine])
             defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
 
-            let up = try await RClusterBinary.run(["local", "up"] + options)
+            let up = try await RClusterBinary.run(["local", "up", "--no-password"] + options)
             #expect(up.exitCode == 0, "\(up.stdout)\(up.stderr)")
             #expect(up.stdout.contains("[OK] Cluster is healthy."))
             #expect(up.stdout.contains(">>> 6 \(engine == "engine" ? "rcluster server" : "redis-server") nodes"))
@@ -116,7 +116,7 @@ import TestSupport
             let base = PortAllocator.allocateRange(6)
             let options = ["--dir", directory.path, "--base-port", "\(base)"]
             defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
-            let up = try await RClusterBinary.run(["local", "up"] + options, environment: ["PATH": "/nonexistent"])
+            let up = try await RClusterBinary.run(["local", "up", "--no-password"] + options, environment: ["PATH": "/nonexistent"])
             #expect(up.exitCode == 0, "\(up.stdout)\(up.stderr)")
             let check = try await RClusterBinary.run(["check", "127.0.0.1:\(base)"])
             #expect(check.exitCode == 0, "\(check.stdout)")
@@ -135,7 +135,7 @@ import TestSupport
             let base = PortAllocator.allocateRange(6)
             let options = ["--dir", directory.path, "--base-port", "\(base)"]
             defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
-            #expect(try await RClusterBinary.run(["local", "up"] + options).exitCode == 0)
+            #expect(try await RClusterBinary.run(["local", "up", "--no-password"] + options).exitCode == 0)
 
             func ownLine(_ port: Int) -> String {
                 let text = String(decoding: (try? RawRESPConnection(port: port).command(["CLUSTER", "NODES"])) ?? [], as: UTF8.self)

@@ -32,7 +32,7 @@ extension LocalCommandTests {
             let base = PortAllocator.allocateRange(6)
             let options = ["--dir", directory.path, "--base-port", "\(base)"]
             defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
-            #expect(try await RClusterBinary.run(["local", "up"] + options).exitCode == 0)
+            #expect(try await RClusterBinary.run(["local", "up", "--no-password"] + options).exitCode == 0)
 
             let stopFile = directory.appendingPathComponent("stop").path
             let progressFile = directory.appendingPathComponent("progress").path

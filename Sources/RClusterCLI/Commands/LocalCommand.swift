@@ -17,7 +17,7 @@ struct LocalCommand: AsyncParsableCommand {
 
 struct LocalOptions: ParsableArguments {
     @Option(help: "Folder holding one sub-folder per node.")
-    var dir = ".rcluster/local"
+    var dir = LocalOptions.defaultDirectory
 
     @Option(help: "Number of nodes (default 6, or as many as --dir already holds).")
     var nodes: Int?
@@ -51,6 +51,24 @@ struct LocalOptions: ParsableArguments {
         if let basePort, !(1024...55535 - nodes).contains(basePort) {
             throw ValidationError("--base-port must be between 1024 and \(55535 - nodes)")
         }
+    }
+
+    /// `local down` for this cluster, as the user would type it.
+    var downCommand: String {
+        dir == Self.defaultDirectory ? "rcluster local down" : "rcluster local down --dir \(dir)"
+    }
+
+    static let defaultDirectory = ".rcluster/local"
+
+    /// The connection for a local command: the password given as to any
+    /// command (-a, --askpass, REDISCLI_AUTH), or else the one the nodes'
+    /// redis.conf holds, so that `local` commands need none.
+    func context(_ connection: ConnectionOptions) throws -> ClusterCommandContext {
+        let given = try ClusterCommandContext(connection: connection)
+        guard given.options.auth == nil, let stored = LocalClusterSpec.storedPassword(in: spec.directory) else { return given }
+        var options = given.options
+        options.auth = RedisAuth(username: nil, password: stored)
+        return ClusterCommandContext(terminal: given.terminal, options: options)
     }
 
     var spec: LocalClusterSpec {
@@ -89,12 +107,36 @@ struct LocalUpCommand: AsyncParsableCommand {
     @OptionGroup var local: LocalOptions
     @OptionGroup var connection: ConnectionOptions
 
+    @Flag(help: "Nodes without a password (by default a new cluster gets a generated one, shown once).")
+    var noPassword = false
+
+    func validate() throws {
+        if noPassword && (connection.password != nil || connection.askpass) {
+            throw ValidationError("use either --no-password or -a/--askpass, not both")
+        }
+    }
+
     func run() async throws {
-        let context = try ClusterCommandContext(connection: connection)
         var spec = local.spec
-        // -a, --askpass or REDISCLI_AUTH: the nodes require that password (and use it for their masters).
-        spec.password = context.options.auth?.password
+        let given = try ClusterCommandContext(connection: connection)
+        // The nodes require (and use for their masters) the password given as
+        // to any command; else the one their redis.conf already holds; else,
+        // for a new cluster, a generated one.
+        let stored = LocalClusterSpec.storedPassword(in: spec.directory)
+        let isNew = LocalClusterSpec.existingPorts(in: spec.directory).isEmpty
+        spec.password = noPassword ? nil : given.options.auth?.password ?? stored ?? (isNew ? LocalClusterSpec.generatePassword() : nil)
+        let generated = spec.password != nil && given.options.auth == nil && stored == nil
+        if stored != spec.password, !isNew, !LocalNodeLauncher(spec: spec).runningPorts().isEmpty {
+            throw given.fail("the nodes running in \(spec.directory.path) use \(stored == nil ? "no password" : "the password in their redis.conf"), not the one this up asks for; run `rcluster local down` first to change it, or leave out \(noPassword ? "--no-password" : "-a/--askpass/REDISCLI_AUTH")")
+        }
+        var options = given.options
+        options.auth = spec.password.map { RedisAuth(username: options.auth?.username, password: $0) }
+        let context = ClusterCommandContext(terminal: given.terminal, options: options)
         let launcher = LocalNodeLauncher(spec: spec, server: local.engine.server)
+        for stale in launcher.removeStalePIDFiles() {
+            let now = stale.reusedByAnotherProgram ? "is now another program" : "is gone"
+            context.terminal.print(">>> Node \(stale.port) was not shut down by `local down` (a reboot, or a kill): its pid file named pid \(stale.pid), which \(now); the file is removed and the node starts again from its data")
+        }
         let started: [Int]
         do {
             started = try launcher.start()
@@ -105,16 +147,31 @@ struct LocalUpCommand: AsyncParsableCommand {
         try await waitForNodes(spec.addresses, context: context)
         // Nodes that were stopped keep their nodes.conf and rejoin on start.
         if (try? await ClusterLoader(options: context.options).load(from: spec.addresses[0]))?.nodes.count == spec.nodeCount {
-            context.terminal.print(started.isEmpty ? "[OK] The local cluster is already up; `rcluster local status` checks it."
-                                                   : "[OK] The local cluster is up again (its nodes rejoined); `rcluster local status` checks it.")
+            if started.isEmpty {
+                context.terminal.print("[OK] The local cluster is already up; `rcluster local status` checks it.")
+                return
+            }
+            try await waitForClusterState(spec.addresses, context: context)
+            try await waitForReplicas(spec.addresses, context: context)
+            context.terminal.print("[OK] The local cluster is up again (its nodes rejoined, with their data); `rcluster local status` checks it.")
             return
         }
         let flow = CreateFlow(context: context, replicas: spec.replicas, seed: nil, hostOf: [:], zoneOf: [:],
                               joinTimeout: 30, json: false, resetOnFailure: true)
         try await flow.run(spec.addresses, dryRun: false) { true }
         try await waitForReplicas(spec.addresses, context: context)
-        let auth = spec.password == nil ? "" : "REDISCLI_AUTH=<the password> "
-        context.terminal.print("[OK] Local cluster up: \(auth)redis-cli -c -p \(spec.basePort), \(auth)rcluster check 127.0.0.1:\(spec.basePort); stop it with rcluster local down")
+        context.terminal.print("[OK] Local cluster up: " + Self.connectionLine(spec, generated: generated, down: local.downCommand))
+    }
+
+    /// How to connect. A generated password is shown here, once; later it is
+    /// read from the nodes' redis.conf (by `rcluster local ...` itself).
+    static func connectionLine(_ spec: LocalClusterSpec, generated: Bool, down: String) -> String {
+        let connect = "redis-cli -c -p \(spec.basePort), rcluster check 127.0.0.1:\(spec.basePort); stop it with \(down)"
+        guard let password = spec.password else { return connect }
+        guard generated else { return "REDISCLI_AUTH=<the password> " + connect }
+        let kept = spec.nodeDirectory(port: spec.basePort).appendingPathComponent("redis.conf").path
+        return "export REDISCLI_AUTH=\(password), then " + connect
+            + "\n     The password was generated and is shown this once. It is kept (mode 0600) as requirepass in \(kept), where `rcluster local` commands read it; `local up --no-password` starts a new cluster without one."
     }
 
     /// Every replica's link to its master is up (its first sync done), so
@@ -135,6 +192,22 @@ struct LocalUpCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(50))
         }
         throw context.fail("the replicas did not finish their first sync within 30 s; see redis.log in \(local.dir)")
+    }
+
+    /// Restarted nodes agree again: every one reports cluster_state:ok.
+    private func waitForClusterState(_ addresses: [NodeAddress], context: ClusterCommandContext) async throws {
+        for _ in 0..<600 {
+            var settled = true
+            for address in addresses where settled {
+                let connection = try? await RedisConnection.connect(to: address, options: context.options)
+                let info = (try? await connection?.send(["CLUSTER", "INFO"]).string) ?? nil
+                await connection?.close()
+                settled = info?.contains("cluster_state:ok") == true
+            }
+            if settled { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw context.fail("the restarted nodes did not reach cluster_state:ok within 30 s; `rcluster local status` shows which disagree, and redis.log in \(local.dir) why")
     }
 
     private func waitForNodes(_ addresses: [NodeAddress], context: ClusterCommandContext) async throws {
@@ -180,7 +253,7 @@ struct LocalStatusCommand: AsyncParsableCommand {
     func run() async throws {
         let spec = local.spec
         let launcher = LocalNodeLauncher(spec: spec, server: local.engine.server)
-        let context = try ClusterCommandContext(connection: connection)
+        let context = try local.context(connection)
         repeat {
             let running = Set(launcher.runningPorts())
             var rows: [LocalNodeRow] = []

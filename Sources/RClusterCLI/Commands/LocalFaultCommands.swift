@@ -39,7 +39,7 @@ struct LocalNodeRole {
 
 enum LocalFaults {
     static func run(_ fault: LocalFault, local: LocalOptions, target: LocalNodeOptions, connection: ConnectionOptions) async throws {
-        let context = try ClusterCommandContext(connection: connection)
+        let context = try local.context(connection)
         let spec = local.spec
         if let refusal = spec.notANode(target.port, named: target.node) { throw context.fail(refusal) }
         let port = target.port!

@@ -90,7 +90,7 @@ struct LocalPartitionCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let context = try ClusterCommandContext(connection: connection)
+        let context = try local.context(connection)
         let spec = local.spec
         let side = Set(try LocalNetworkFaults.ports(nodes, spec: spec, context: context))
         let named = Set(try LocalNetworkFaults.ports(from, spec: spec, context: context))
@@ -120,7 +120,7 @@ struct LocalHealCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let context = try ClusterCommandContext(connection: connection)
+        let context = try local.context(connection)
         let running = LocalNodeLauncher(spec: local.spec, server: local.engine.server).runningPorts()
         guard !running.isEmpty else { throw context.fail("no local node is running in \(local.spec.directory.path)") }
         for port in running { try await LocalNetworkFaults.inject(["HEAL"], port: port, context: context) }
@@ -139,7 +139,7 @@ struct LocalSlowCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let context = try ClusterCommandContext(connection: connection)
+        let context = try local.context(connection)
         let port = try LocalNetworkFaults.ports([target.node], spec: local.spec, context: context)[0]
         guard (0...60_000).contains(milliseconds) else { throw context.fail("the delay must be 0 to 60000 milliseconds, not \(milliseconds)") }
         try await LocalNetworkFaults.inject(["SLOW", String(milliseconds)], port: port, context: context)

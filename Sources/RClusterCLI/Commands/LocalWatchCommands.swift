@@ -64,7 +64,7 @@ struct LocalCallCommand: AsyncParsableCommand {
             return try await call.run()
         }
         if let refusal = spec.notANode(node, named: "\(node)") { throw ValidationError(refusal) }
-        let context = try ClusterCommandContext(connection: connection)
+        let context = try local.context(connection)
         let address = NodeAddress(host: "127.0.0.1", port: node)
         let connection = try await RedisConnection.connect(to: address, options: context.options)
         defer { Task { await connection.close() } }
