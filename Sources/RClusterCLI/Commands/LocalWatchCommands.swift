@@ -61,6 +61,12 @@ struct LocalCallCommand: AsyncParsableCommand {
         guard let node else {
             var call = try CallCommand.parseAsRoot(["127.0.0.1:\(entry)", "--"] + command) as! CallCommand
             call.connection = connection
+            // As local.context does: the nodes' own password when none is given.
+            if try local.context(connection).options.auth != nil, connection.password == nil, !connection.askpass,
+               ProcessInfo.processInfo.environment["REDISCLI_AUTH"] == nil {
+                call.connection.password = LocalClusterSpec.storedPassword(in: spec.directory)
+                call.connection.noAuthWarning = true
+            }
             return try await call.run()
         }
         if let refusal = spec.notANode(node, named: "\(node)") { throw ValidationError(refusal) }
