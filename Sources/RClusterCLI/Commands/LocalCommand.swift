@@ -177,37 +177,36 @@ struct LocalUpCommand: AsyncParsableCommand {
     /// Every replica's link to its master is up (its first sync done), so
     /// the cluster is ready to fail over the moment `up` returns.
     private func waitForReplicas(_ addresses: [NodeAddress], context: ClusterCommandContext) async throws {
-        for _ in 0..<600 {
-            var syncing: [NodeAddress] = []
-            for address in addresses {
-                guard let connection = try? await RedisConnection.connect(to: address, options: context.options) else {
-                    syncing.append(address)
-                    continue
-                }
-                let info = (try? await connection.send(["INFO", "replication"]).string) ?? ""
-                await connection.close()
-                if info.contains("role:slave") && !info.contains("master_link_status:up") { syncing.append(address) }
-            }
-            if syncing.isEmpty { return }
-            try await Task.sleep(for: .milliseconds(50))
+        try await waitUntilEvery(addresses, answers: ["INFO", "replication"], context: context,
+                                 failure: "the replicas did not finish their first sync within 30 s; see redis.log in \(local.dir)") {
+            !$0.contains("role:slave") || $0.contains("master_link_status:up")
         }
-        throw context.fail("the replicas did not finish their first sync within 30 s; see redis.log in \(local.dir)")
     }
 
     /// Restarted nodes agree again: every one reports cluster_state:ok.
     private func waitForClusterState(_ addresses: [NodeAddress], context: ClusterCommandContext) async throws {
+        try await waitUntilEvery(addresses, answers: ["CLUSTER", "INFO"], context: context,
+                                 failure: "the restarted nodes did not reach cluster_state:ok within 30 s; `rcluster local status` shows which disagree, and redis.log in \(local.dir) why") {
+            $0.contains("cluster_state:ok")
+        }
+    }
+
+    /// Polls every node with `command` until each reply satisfies `done` (a
+    /// node that cannot be reached does not), for at most 30 s.
+    private func waitUntilEvery(_ addresses: [NodeAddress], answers command: [String], context: ClusterCommandContext,
+                                failure: String, done: (String) -> Bool) async throws {
         for _ in 0..<600 {
             var settled = true
             for address in addresses where settled {
                 let connection = try? await RedisConnection.connect(to: address, options: context.options)
-                let info = (try? await connection?.send(["CLUSTER", "INFO"]).string) ?? nil
+                let reply = (try? await connection?.send(command).string) ?? nil
                 await connection?.close()
-                settled = info?.contains("cluster_state:ok") == true
+                settled = reply.map(done) ?? false
             }
             if settled { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw context.fail("the restarted nodes did not reach cluster_state:ok within 30 s; `rcluster local status` shows which disagree, and redis.log in \(local.dir) why")
+        throw context.fail(failure)
     }
 
     private func waitForNodes(_ addresses: [NodeAddress], context: ClusterCommandContext) async throws {

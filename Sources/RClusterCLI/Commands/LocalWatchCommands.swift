@@ -62,9 +62,9 @@ struct LocalCallCommand: AsyncParsableCommand {
             var call = try CallCommand.parseAsRoot(["127.0.0.1:\(entry)", "--"] + command) as! CallCommand
             call.connection = connection
             // As local.context does: the nodes' own password when none is given.
-            if try local.context(connection).options.auth != nil, connection.password == nil, !connection.askpass,
-               ProcessInfo.processInfo.environment["REDISCLI_AUTH"] == nil {
-                call.connection.password = LocalClusterSpec.storedPassword(in: spec.directory)
+            if connection.password == nil, !connection.askpass, ProcessInfo.processInfo.environment["REDISCLI_AUTH"] == nil,
+               let stored = LocalClusterSpec.storedPassword(in: spec.directory) {
+                call.connection.password = stored
                 call.connection.noAuthWarning = true
             }
             return try await call.run()
