@@ -80,7 +80,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Planner", dependencies: ["ClusterModel"], swiftSettings: swiftSettings),
-        .target(name: "ProcessSignals", swiftSettings: swiftSettings),
+        .target(name: "CSystemCalls"),
+        .target(name: "ProcessSignals", dependencies: ["CSystemCalls"], swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CLibSSH2",
             pkgConfig: "libssh2",
@@ -95,7 +96,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "RedisClient", "ClusterModel", "LocalCluster", "RESP",
+                "RedisClient", "ClusterModel", "LocalCluster", "RESP", "CSystemCalls",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",

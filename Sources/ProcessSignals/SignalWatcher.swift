@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSystemCalls
 import Foundation
 
 /// The write end of the pipe the handler writes to. Set before the handler is
@@ -33,10 +34,9 @@ public final class SignalWatcher: @unchecked Sendable {
 
     public init(_ signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         var ends: [Int32] = [0, 0]
-        precondition(pipe(&ends) == 0, "pipe(2) failed: \(String(cString: strerror(errno)))")
+        // Close-on-exec atomically: another thread may spawn a child meanwhile.
+        precondition(rc_pipe_cloexec(&ends) == 0, "pipe(2) failed: \(String(cString: strerror(errno)))")
         let (readEnd, writeEnd) = (ends[0], ends[1])
-        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
         // A full pipe (hundreds of unread signals) drops the extra ones rather
         // than blocking the thread the handler interrupted.
         _ = fcntl(writeEnd, F_SETFL, fcntl(writeEnd, F_GETFL) | O_NONBLOCK)

@@ -7,6 +7,10 @@ public enum RedisClientError: Error, Sendable, CustomStringConvertible {
     case connectTimedOut(NodeAddress, milliseconds: Int64)
     case commandTimedOut(NodeAddress, command: String, milliseconds: Int64)
     case connectionClosed(NodeAddress)
+    /// The transport failed otherwise (a reset, a write error, a reply no
+    /// command asked for): the reason says which, so it is never mistaken
+    /// for the server's orderly close.
+    case connectionBroken(NodeAddress, reason: String)
     case protocolError(NodeAddress, RESPProtocolError)
     case authFailed(NodeAddress, RedisServerError)
     case server(NodeAddress, RedisServerError)
@@ -15,7 +19,7 @@ public enum RedisClientError: Error, Sendable, CustomStringConvertible {
     public var address: NodeAddress {
         switch self {
         case .connectFailed(let address, _), .connectTimedOut(let address, _), .commandTimedOut(let address, _, _),
-             .connectionClosed(let address), .protocolError(let address, _), .authFailed(let address, _),
+             .connectionClosed(let address), .connectionBroken(let address, _), .protocolError(let address, _), .authFailed(let address, _),
              .server(let address, _), .unexpectedReply(let address, _, _):
             return address
         }
@@ -39,6 +43,8 @@ public enum RedisClientError: Error, Sendable, CustomStringConvertible {
             return "\(address): no reply to \(command) within \(milliseconds) ms; the node may be busy or blocked"
         case .connectionClosed(let address):
             return "\(address): the connection was closed by the server"
+        case .connectionBroken(let address, let reason):
+            return "\(address): the connection broke (\(reason))"
         case .protocolError(let address, let error):
             return "\(address): \(error); is this port really a Redis server?"
         case .authFailed(let address, let error):

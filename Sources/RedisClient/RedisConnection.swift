@@ -118,8 +118,12 @@ public final class RedisConnection: Sendable {
             return .commandTimedOut(address, command: label, milliseconds: timeout)
         case let error as RESPProtocolError:
             return .protocolError(address, error)
-        default:
+        case RedisHandlerError.closed, ChannelError.eof, ChannelError.ioOnClosedChannel, ChannelError.alreadyClosed:
             return .connectionClosed(address)
+        case RedisHandlerError.unsolicitedReply:
+            return .connectionBroken(address, reason: "a reply came that no command asked for")
+        default:
+            return .connectionBroken(address, reason: "\(error)")
         }
     }
 }

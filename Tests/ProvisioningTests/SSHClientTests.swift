@@ -167,11 +167,9 @@ import TestSupport
         for _ in 0..<200 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(10)) }
         let added = try await ProcessRunner.run("ssh-add", [key], environment: ["SSH_AUTH_SOCK": socket])
         #expect(added.exitCode == 0, "\(added.stderr)")
-        setenv("SSH_AUTH_SOCK", socket, 1)
-        defer { unsetenv("SSH_AUTH_SOCK") }
         let client = try await SSHClient.connect(
             to: SSHEndpoint(host: server.host, port: server.port, user: "root"),
-            credentials: SSHCredentials(privateKeyPath: nil, useAgent: true),
+            credentials: SSHCredentials(privateKeyPath: nil, useAgent: true, agentSocket: socket),
             hostKeys: HostKeyPolicy(knownHostsPath: server.knownHostsPath))
         #expect(try await client.run("echo agent").output == "agent\n")
         await client.close()

@@ -1,3 +1,4 @@
+import CSystemCalls
 import Foundation
 import LocalCluster
 
@@ -45,8 +46,8 @@ public final class ChildProcess: @unchecked Sendable {
                 posix_spawn_file_actions_addopen(&actions, fd, file, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             case .pipe:
                 var ends: [Int32] = [0, 0]
-                guard pipe(&ends) == 0 else { throw TestSupportError("pipe: \(String(cString: strerror(errno)))") }
-                ends.forEach { _ = fcntl($0, F_SETFD, FD_CLOEXEC) }
+                // Close-on-exec atomically: tests spawn children from many threads at once.
+                guard rc_pipe_cloexec(&ends) == 0 else { throw TestSupportError("pipe: \(String(cString: strerror(errno)))") }
                 let (childEnd, parentEnd) = fd == STDIN_FILENO ? (ends[0], ends[1]) : (ends[1], ends[0])
                 posix_spawn_file_actions_adddup2(&actions, childEnd, fd)  // dup2 clears CLOEXEC on the copy
                 childEnds.append(childEnd)

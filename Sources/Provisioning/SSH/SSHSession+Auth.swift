@@ -13,7 +13,7 @@ extension SSHSession {
             }
             throw .authenticationFailed(endpoint, tried: tried)
         }
-        if credentials.useAgent, try authenticateWithAgent(tried: &tried) { return }
+        if credentials.useAgent, let socket = credentials.agentSocket, try authenticateWithAgent(socket: socket, tried: &tried) { return }
         for name in ["id_ed25519", "id_ecdsa", "id_rsa"] {
             let path = HomeDirectory.path + "/.ssh/" + name
             guard FileManager.default.isReadableFile(atPath: path) else { continue }
@@ -43,14 +43,19 @@ extension SSHSession {
         return false
     }
 
-    private func authenticateWithAgent(tried: inout [String]) throws(SSHError) -> Bool {
-        guard ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"] != nil,
-              let agent = libssh2_agent_init(session) else { return false }
+    private func authenticateWithAgent(socket: String, tried: inout [String]) throws(SSHError) -> Bool {
+        guard let agent = libssh2_agent_init(session) else { return false }
+        libssh2_agent_set_identity_path(agent, socket)
+        // libssh2 1.10 closes its socket when the agent cannot be reached but
+        // keeps the number, and disconnect/free close it again: by then the
+        // number may be another thread's connection. Such an agent is left
+        // unfreed (a few hundred bytes) rather than risk that second close.
+        guard libssh2_agent_connect(agent) == 0 else { return false }
         defer {
             libssh2_agent_disconnect(agent)
             libssh2_agent_free(agent)
         }
-        guard libssh2_agent_connect(agent) == 0, libssh2_agent_list_identities(agent) == 0 else { return false }
+        guard libssh2_agent_list_identities(agent) == 0 else { return false }
         var previous: UnsafeMutablePointer<libssh2_agent_publickey>?
         while true {
             var identity: UnsafeMutablePointer<libssh2_agent_publickey>?
