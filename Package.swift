@@ -92,11 +92,11 @@ let package = Package(
             dependencies: ["ClusterModel", "CLibSSH2", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "LocalCluster", dependencies: ["ClusterModel"], swiftSettings: swiftSettings),
+        .target(name: "LocalCluster", dependencies: ["ClusterModel", "ProcessSignals"], swiftSettings: swiftSettings),
         .target(
             name: "TestSupport",
             dependencies: [
-                "RedisClient", "ClusterModel", "LocalCluster", "RESP", "CSystemCalls",
+                "RedisClient", "ClusterModel", "LocalCluster", "ProcessSignals", "RESP", "CSystemCalls",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",

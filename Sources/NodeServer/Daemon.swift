@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSignals
 
 /// daemonize yes: redis-server forks, the parent exits and the child goes on
 /// in a session of its own with /dev/null for stdio. A Swift process cannot
@@ -33,28 +34,11 @@ enum Daemon {
         for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] {
             posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_RDWR, 0)
         }
-        // Signals blocked or ignored here (a caller's mask) must not follow
-        // the daemon: it would never see SIGTERM.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         // The daemon must not hold the starter's other descriptors (a caller's
-        // pipe it waits on would never close): they close on exec.
-        for fd in ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap(Int32.init)
-        where fd > STDERR_FILENO {
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
-        }
+        // pipe it waits on would never close), nor its blocked signals.
+        SpawnDefaults.closeOtherDescriptors(&actions)
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environment)
+        let status = SpawnDefaults.withAttributes { posix_spawn(&pid, executable, &actions, &$0, argv, environment) }
         return status == 0 ? nil : "Can't start the daemon: \(String(cString: strerror(status)))"
     }
 }

@@ -1,6 +1,7 @@
 import CSystemCalls
 import Foundation
 import LocalCluster
+import ProcessSignals
 
 #if canImport(Glibc)
 import Glibc
@@ -54,7 +55,7 @@ public final class ChildProcess: @unchecked Sendable {
                 parentEnds[Int(fd)] = parentEnd
             }
         }
-        SpawnDefaults.markInheritedDescriptorsCloseOnExec()
+        SpawnDefaults.closeOtherDescriptors(&actions)
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
