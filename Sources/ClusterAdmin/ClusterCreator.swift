@@ -64,9 +64,7 @@ public struct ClusterCreator: Sendable {
 
         let addresses = nodes.map(\.address)
         let ids = nodes.map(\.id)
-        let known = await agreement.wait(for: addresses, timeout: joinTimeout) { views in
-            views.values.allSatisfy { ClusterViewCondition.knowsExactly(ids, view: $0) }
-        }
+        let known = await waitForJoin(nodes, timeout: joinTimeout)
         guard known.met else {
             throw .convergenceTimedOut(what: "The nodes joining one cluster", seconds: joinTimeout.seconds,
                                        diagnosis: await JoinDiagnosis.explain(expected: nodes, views: known.views))
@@ -122,6 +120,42 @@ extension ClusterCreator {
     }
 
     static let addSlotsChunk = 1024
+}
+
+extension ClusterCreator {
+    /// A handshake not finished within max(node-timeout, 1 s) is dropped by
+    /// the node that started it, and nothing starts it again: handshaking
+    /// peers are never gossiped. On a loaded machine (node-timeout is 500 ms
+    /// during create) a node could so stay unknown to some peers forever.
+    /// Every few seconds each node that still does not know a peer is told
+    /// to meet it again; a MEET to a known node changes nothing.
+    static let rejoinInterval: Duration = .seconds(3)
+
+    func waitForJoin(_ nodes: [ProbedNode], timeout: Duration) async -> (met: Bool, views: ClusterAgreement.Views) {
+        let ids = nodes.map(\.id)
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            let round = min(Self.rejoinInterval, clock.now.duration(to: deadline))
+            let known = await agreement.wait(for: nodes.map(\.address), timeout: round) { views in
+                views.values.allSatisfy { ClusterViewCondition.knowsExactly(ids, view: $0) }
+            }
+            guard !known.met, clock.now < deadline else { return known }
+            let missing = Self.meetsStillNeeded(nodes, views: known.views)
+            _ = try? await session.runOnEach(missing.map { observer, targets in (observer, targets.map { meet(node: $0) }) })
+        }
+    }
+
+    /// For each node that answered: the expected peers its view lacks as
+    /// fully known nodes (absent, or present only as a handshake under a
+    /// random ID).
+    static func meetsStillNeeded(_ nodes: [ProbedNode], views: ClusterAgreement.Views) -> [(NodeAddress, [ProbedNode])] {
+        nodes.compactMap { observer in
+            guard let view = views[observer.address] else { return nil }
+            let known = Set(view.filter { !$0.has(.handshake) }.map(\.id))
+            let missing = nodes.filter { $0.id != observer.id && !known.contains($0.id) }
+            return missing.isEmpty ? nil : (observer.address, missing)
+        }
+    }
 }
 
 private func meet(node: ProbedNode) -> [String] {

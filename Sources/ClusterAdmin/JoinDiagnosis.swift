@@ -17,11 +17,15 @@ public enum JoinDiagnosis {
             for observer in expected where observer.id != target.id {
                 guard let view = views[observer.address] else { continue }
                 guard let entry = view.first(where: { $0.id == target.id }) else {
-                    blind.append("\(observer.address)")
+                    blind.append("\(observer.address) (not known)")
                     continue
                 }
-                if entry.has(.handshake) || entry.linkState == .disconnected || entry.isFailing {
-                    blind.append("\(observer.address)")
+                if entry.has(.handshake) {
+                    blind.append("\(observer.address) (handshake)")
+                } else if entry.isFailing {
+                    blind.append("\(observer.address) (\(entry.has(.failing) ? "fail" : "fail?"))")
+                } else if entry.linkState == .disconnected {
+                    blind.append("\(observer.address) (link down)")
                 }
                 if !entry.ip.isEmpty, entry.ip != target.ip || entry.port != target.address.port {
                     wrongAddress.append("\(observer.address) knows it as \(entry.ip):\(entry.port)")

@@ -34,4 +34,30 @@ import Testing
             """)
         #expect(CreateLeftovers.describe(replica) == .partial("replicates cc753bb3..., config epoch 4, knows 1 other node(s)"))
     }
+
+    /// A peer absent from a node's view, or there only as a handshake under
+    /// a random ID, is met again; a known one, even failing, is not.
+    @Test func onlyPeersANodeDoesNotKnowAreMetAgain() throws {
+        let ids = ["a", "b", "c"].map { String(repeating: $0, count: 40) }
+        let nodes = ids.enumerated().map { index, id in
+            ProbedNode(address: NodeAddress(host: "127.0.0.1", port: 27001 + index), ip: "127.0.0.1", id: id,
+                       busPort: 37001 + index, version: nil, problems: [])
+        }
+        let first = try ClusterNodesText.parse("""
+            \(ids[0]) 127.0.0.1:27001@37001 myself,master - 0 0 1 connected
+            \(ids[1]) 127.0.0.1:27002@37002 master,fail? - 0 0 2 connected
+            \(String(repeating: "f", count: 40)) 127.0.0.1:27003@37003 handshake - 0 0 0 connected
+
+            """)
+        let second = try ClusterNodesText.parse("""
+            \(ids[1]) 127.0.0.1:27002@37002 myself,master - 0 0 2 connected
+            \(ids[0]) 127.0.0.1:27001@37001 master - 0 0 1 connected
+            \(ids[2]) 127.0.0.1:27003@37003 master - 0 0 3 connected
+
+            """)
+        // The third node did not answer: nothing is asked of it.
+        let needed = ClusterCreator.meetsStillNeeded(nodes, views: [nodes[0].address: first, nodes[1].address: second])
+        #expect(needed.map(\.0) == [nodes[0].address])
+        #expect(needed.first?.1 == [nodes[2]])
+    }
 }
