@@ -110,12 +110,7 @@ import TestSupport
 
     /// The engine needs nothing on PATH: no redis-server, no redis-cli.
     @Test func upWorksWithNothingElseInstalled() async throws {
-        try await withClusterSlot {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let base = PortAllocator.allocateRange(6)
-            let options = ["--dir", directory.path, "--base-port", "\(base)"]
-            defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
+        try await withLocalFolder(ports: 6) { directory, base, options in
             let up = try await RClusterBinary.run(["local", "up", "--no-password"] + options, environment: ["PATH": "/nonexistent"])
             #expect(up.exitCode == 0, "\(up.stdout)\(up.stderr)")
             let check = try await RClusterBinary.run(["check", "127.0.0.1:\(base)"])
@@ -129,12 +124,7 @@ import TestSupport
     /// Faults on demand: kill a master (its replica takes over), start it
     /// again (back as a replica), fail over back by hand, stop and resume a node.
     @Test func faultsOnDemandSayWhatComesNextAndTheClusterDoesIt() async throws {
-        try await withClusterSlot {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let base = PortAllocator.allocateRange(6)
-            let options = ["--dir", directory.path, "--base-port", "\(base)"]
-            defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
+        try await withLocalFolder(ports: 6) { directory, base, options in
             #expect(try await RClusterBinary.run(["local", "up", "--no-password"] + options).exitCode == 0)
 
             func ownLine(_ port: Int) -> String {
@@ -196,6 +186,19 @@ import TestSupport
             #expect(status.stdout.contains(">>> 8 of 8 local nodes running"), "\(status.stdout)\(status.stderr)")
             let down = try await RClusterBinary.run(["local", "down", "--dir", directory.path])
             #expect(down.stdout.contains("Stopped 8 node(s)"), "\(down.stdout)")
+        }
+    }
+
+    /// A cluster slot, a fresh folder and `ports` free ports for one test's
+    /// local cluster; afterwards `local down`, then the folder removed.
+    func withLocalFolder(ports: Int, _ body: (_ directory: URL, _ base: Int, _ options: [String]) async throws -> Void) async throws {
+        try await withClusterSlot {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let base = PortAllocator.allocateRange(ports)
+            let options = ["--dir", directory.path, "--base-port", "\(base)"]
+            defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
+            try await body(directory, base, options)
         }
     }
 }

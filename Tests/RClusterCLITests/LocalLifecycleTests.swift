@@ -8,12 +8,7 @@ extension LocalCommandTests {
     /// line, required by every node, kept 0600 in redis.conf where the
     /// `local` commands find it; a second up neither changes nor shows it.
     @Test func aNewClusterGetsAGeneratedPasswordShownOnce() async throws {
-        try await withClusterSlot {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let base = PortAllocator.allocateRange(6)
-            let options = ["--dir", directory.path, "--base-port", "\(base)"]
-            defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
+        try await withLocalFolder(ports: 6) { directory, base, options in
 
             let up = try await RClusterBinary.run(["local", "up"] + options)
             #expect(up.exitCode == 0, "\(up.stdout)\(up.stderr)")
@@ -47,12 +42,7 @@ extension LocalCommandTests {
     /// leaves that program alone, and brings the same cluster back with
     /// its data (the nodes' AOF).
     @Test func upAfterAnUncleanStopBringsTheSameClusterBackWithItsData() async throws {
-        try await withClusterSlot {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let base = PortAllocator.allocateRange(6)
-            let options = ["--dir", directory.path, "--base-port", "\(base)"]
-            defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
+        try await withLocalFolder(ports: 6) { directory, base, options in
             #expect(try await RClusterBinary.run(["local", "up", "--no-password"] + options).exitCode == 0)
             let ports = Array(base..<(base + 6))
             let keys = (0..<60).map { "reboot:\($0)" }

@@ -26,12 +26,7 @@ extension LocalCommandTests {
     }
 
     @Test func aClusterApplicationRidesThroughKillPartitionAndSlowAndKeepsItsWaitedWrites() async throws {
-        try await withClusterSlot {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rcluster-test-local-\(UUID().uuidString.prefix(8))")
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let base = PortAllocator.allocateRange(6)
-            let options = ["--dir", directory.path, "--base-port", "\(base)"]
-            defer { _ = try? ProcessRunner.runBlocking(RClusterBinary.path, ["local", "down"] + options) }
+        try await withLocalFolder(ports: 6) { directory, base, options in
             #expect(try await RClusterBinary.run(["local", "up", "--no-password"] + options).exitCode == 0)
 
             let stopFile = directory.appendingPathComponent("stop").path
