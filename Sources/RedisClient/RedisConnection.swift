@@ -89,7 +89,11 @@ public final class RedisConnection: Sendable {
             promise.fail(RedisHandlerError.timedOut)
             channel.pipeline.fireErrorCaught(RedisHandlerError.timedOut)
         }
-        defer { timer.cancel() }
+        // Cancelled on the event loop the moment the reply settles the
+        // promise, not when the awaiting task next runs: on a starved
+        // cooperative pool that can be seconds later, and a timer firing then
+        // would close a connection whose reply had arrived in time.
+        promise.futureResult.whenComplete { _ in timer.cancel() }
         let written = channel.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenFailure { promise.fail($0) }
         channel.writeAndFlush(request, promise: written)
