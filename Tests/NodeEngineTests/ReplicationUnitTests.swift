@@ -29,6 +29,39 @@ import Testing
         #expect(backlog.bytes(from: 20_102) == nil)
     }
 
+    @Test func anIdleBacklogHoldsOnlyWhatItWasFed() {
+        var backlog = ReplicationBacklog(capacity: 1 << 20, endingAt: 0)
+        #expect(backlog.allocatedBytes == 0)
+        backlog.append(Array("*1\r\n$4\r\nPING\r\n".utf8))
+        #expect(backlog.allocatedBytes < 64 * 1024)
+        #expect(backlog.bytes(from: 1) == Array("*1\r\n$4\r\nPING\r\n".utf8))
+    }
+
+    /// Chunks of every size, across the growth to capacity and the ring's end,
+    /// against the stream's suffix kept in a plain array.
+    @Test func aGrowingBacklogServesTheSameBytesAsTheStreamsSuffix() {
+        let capacity = 40 * 1024
+        var backlog = ReplicationBacklog(capacity: capacity, endingAt: 7)
+        var stream: [UInt8] = []
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        for round in 0..<200 {
+            let count = round % 50 == 49 ? capacity + next(5000) : next(3000)
+            let chunk = (0..<count).map { _ in UInt8(next(256)) }
+            backlog.append(chunk)
+            stream += chunk
+            let held = min(stream.count, capacity)
+            #expect(backlog.historyLength == held)
+            #expect(backlog.allocatedBytes <= 2 * capacity)
+            let back = next(held + 1)
+            #expect(backlog.bytes(from: 7 + Int64(stream.count - back) + 1) == Array(stream.suffix(back)))
+            #expect(backlog.bytes(from: 7 + Int64(stream.count - held)) == nil)
+        }
+    }
+
     @Test func aResizedBacklogKeepsTheNewestHistory() {
         var backlog = ReplicationBacklog(capacity: 64 * 1024, endingAt: 0)
         let bytes = (0..<40_000).map { UInt8($0 % 256) }

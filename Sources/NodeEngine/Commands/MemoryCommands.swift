@@ -37,7 +37,7 @@ enum MemoryCommands {
         field("peak.allocated", overhead.peak)
         field("total.allocated", overhead.total)
         field("startup.allocated", overhead.startup)
-        field("replication.backlog", 0)
+        field("replication.backlog", Int64(e.replication.backlog?.allocatedBytes ?? 0))
         field("clients.slaves", 0)
         field("clients.normal", overhead.clientBuffers)
         field("cluster.links", overhead.clusterLinks)

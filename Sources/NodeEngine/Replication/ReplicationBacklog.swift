@@ -3,9 +3,15 @@
 /// with the bytes it missed (PSYNC's +CONTINUE) instead of a new snapshot.
 /// Offsets are those of the stream: byte N of the stream has offset N, the
 /// first byte is offset 1 (master_repl_offset counts bytes fed).
+///
+/// The ring grows with the stream up to `capacity` (Redis 7.0's backlog is
+/// a list of blocks allocated as bytes arrive): every node of a cluster has
+/// a backlog, and an idle one would otherwise hold repl-backlog-size (1 MB)
+/// of zeroes it never wrote.
 struct ReplicationBacklog {
     private(set) var capacity: Int
-    private var ring: [UInt8]
+    /// Until it reaches `capacity`, the history in stream order.
+    private var ring: [UInt8] = []
     /// Where the next byte goes in `ring`.
     private var writeIndex = 0
     /// How many bytes the ring holds (repl_backlog_histlen).
@@ -16,9 +22,11 @@ struct ReplicationBacklog {
     /// A backlog for a stream whose bytes so far end at `offset`.
     init(capacity: Int, endingAt offset: Int64) {
         self.capacity = max(16 * 1024, capacity)
-        ring = [UInt8](repeating: 0, count: self.capacity)
         endOffset = offset
     }
+
+    /// The bytes the ring has allocated (MEMORY STATS replication.backlog).
+    var allocatedBytes: Int { ring.capacity }
 
     /// repl_backlog_first_byte_offset: the offset of the oldest byte held.
     var firstByteOffset: Int64 { endOffset - Int64(historyLength) + 1 }
@@ -27,6 +35,15 @@ struct ReplicationBacklog {
         endOffset += Int64(bytes.count)
         var source = bytes.count > capacity ? UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - capacity)...]) : bytes
         historyLength = min(capacity, historyLength + bytes.count)
+        if ring.count < capacity {
+            let grown = min(capacity - ring.count, source.count)
+            if ring.capacity < ring.count + grown {
+                ring.reserveCapacity(min(capacity, max(ring.count + grown, 2 * ring.capacity, 16 * 1024)))
+            }
+            ring.append(contentsOf: source[..<grown])
+            writeIndex = ring.count % capacity
+            source = UnsafeRawBufferPointer(rebasing: source[grown...])
+        }
         while !source.isEmpty {
             let room = capacity - writeIndex
             let chunk = min(room, source.count)
