@@ -256,7 +256,8 @@ public final class NodeServer: @unchecked Sendable {
             return opened ? nil : ""
         }
         defer { _ = try? loop.submit { engine.openAppendOnlyOnStart() }.wait() }
-        let path = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(options.config["dbfilename"])
+        let directory = FileManager.default.currentDirectoryPath
+        let path = (directory.hasSuffix("/") ? directory : directory + "/") + options.config["dbfilename"]
         let bytes: [UInt8]
         do {
             guard let file = try store.read() else { return nil }
@@ -271,7 +272,7 @@ public final class NodeServer: @unchecked Sendable {
         switch result {
         case .success(let keys):
             logger.notice("Done loading RDB, keys loaded: \(keys.loaded), keys expired: \(keys.expired).")
-            logger.notice("DB loaded from disk: \(String(format: "%.3f", Date().timeIntervalSince(started))) seconds")
+            logger.notice("DB loaded from disk: \(String(format3: Date().timeIntervalSince(started))) seconds")
             return nil
         case .failure(let failure):
             return "Fatal error loading the DB: \(path): \(failure). Exiting. (Move the file away to start with an empty dataset.)"

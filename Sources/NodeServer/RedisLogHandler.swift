@@ -39,7 +39,7 @@ struct RedisLogHandler: LogHandler {
         var buffer = [CChar](repeating: 0, count: 64)
         let count = strftime(&buffer, 64, "%d %b %Y %H:%M:%S", &parts)
         let text = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return text + String(format: ".%03d", Int(now.tv_usec) / 1000)
+        return text + "." + String(zeroPadded: Int(now.tv_usec) / 1000, width: 3)
     }
 
     /// redis.conf's loglevel as a swift-log level.

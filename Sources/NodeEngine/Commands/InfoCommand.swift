@@ -114,17 +114,3 @@ enum InfoCommand {
         Int64(sysconf(Int32(_SC_PHYS_PAGES))) * Int64(sysconf(Int32(_SC_PAGESIZE)))
     }
 }
-
-extension String {
-    init(format2 value: Double) { self = Self.c(value, "%.2f") }
-    init(format6 value: Double) { self = Self.c(value, "%.6f") }
-    init(format3 value: Double) { self = Self.c(value, "%.3f") }
-    init(format17g value: Double) { self = Self.c(value, "%.17g") }
-
-    private static func c(_ value: Double, _ format: String) -> String {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-            let count = withVaList([value]) { vsnprintf(buffer.baseAddress, 64, format, $0) }
-            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(count)), as: UTF8.self)
-        }
-    }
-}

@@ -103,4 +103,13 @@ extension String {
         while text.last == " " { text = text.dropLast() }
         return text
     }
+
+    /// sdstrim(line, " \t\r\n"): a config line without the blanks around it.
+    var trimmingLineBlanks: String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
+        var text = Substring(self)
+        while let first = text.first, blank(first) { text = text.dropFirst() }
+        while let last = text.last, blank(last) { text = text.dropLast() }
+        return String(text)
+    }
 }

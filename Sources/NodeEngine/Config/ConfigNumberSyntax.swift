@@ -70,7 +70,7 @@ enum ConfigNumberSyntax {
 
     /// `%f` then trimDoubleString: 99.900000 -> 99.9, 50.000000 -> 50.
     static func trimmedDecimal(_ value: Double) -> String {
-        var text = String(format: "%f", value)
+        var text = String(formatF: value)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }

@@ -1,4 +1,3 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -72,7 +71,7 @@ extension ServerConfig {
         // sdssplitlen on "\n": a last empty line counts, as in redis-server.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for (offset, rawLine) in lines.enumerated() {
-            let line = rawLine.trimmingCharacters(in: CharacterSet(charactersIn: " \t\r\n"))
+            let line = rawLine.trimmingLineBlanks
             if line.isEmpty || line.hasPrefix("#") { continue }
             func fail(_ reason: String) -> ConfigError {
                 ConfigError(line: offset + 1, text: line, reason: reason, source: fileName)

@@ -1,4 +1,3 @@
-import Foundation
 
 /// CONFIG REWRITE as config.c's rewriteConfig does it: the old file's lines
 /// stay where they are (comments, unknown lines turned into "# ??? ..."
@@ -100,7 +99,7 @@ struct RewriteState {
     init(_ original: String) {
         guard !original.isEmpty else { return }
         for raw in original.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = String(raw).trimmingCharacters(in: .init(charactersIn: "\r\n\t "))
+            let line = String(raw).trimmingLineBlanks
             if line.isEmpty || line.hasPrefix("#") {
                 if line == ServerConfig.rewriteSignature { needsSignature = false }
                 lines.append(line)

@@ -1,4 +1,3 @@
-import Foundation
 
 /// The node's configuration: every known directive's canonical value (as
 /// CONFIG GET prints it). Loaded as redis-server loads it (ServerConfig+Loading),

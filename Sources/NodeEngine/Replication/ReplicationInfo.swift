@@ -1,4 +1,3 @@
-import Foundation
 
 /// INFO replication, field for field as 7.0.15 writes it.
 extension NodeEngine {
@@ -18,7 +17,7 @@ extension NodeEngine {
                 let read = Int64(transfer.payload.count)
                 let percent = total > 0 ? Double(read) / Double(total) * 100 : 0
                 lines += ["master_sync_total_bytes:\(total)", "master_sync_read_bytes:\(read)", "master_sync_left_bytes:\(total - read)",
-                          "master_sync_perc:\(String(format: "%.2f", percent))",
+                          "master_sync_perc:\(String(format2: percent))",
                           "master_sync_last_io_seconds_ago:\((now - master.lastIO) / 1000)"]
             }
             if !connected { lines.append("master_link_down_since_seconds:\(master.downSince.map { (now - $0) / 1000 } ?? -1)") }
