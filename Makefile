@@ -4,8 +4,8 @@
 SWIFT ?= swift
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-# What the build itself links: libssh2 for deploy's SSH transport.
-BUILD_PACKAGES := libssh2-1-dev pkg-config
+# What the build itself links: libssh2 for deploy's SSH transport, Lua 5.1 (with cjson and bit) for scripting.
+BUILD_PACKAGES := libssh2-1-dev pkg-config liblua5.1-0-dev lua-cjson-dev lua-bitop-dev
 TEST_PACKAGES := $(BUILD_PACKAGES) redis-server redis-tools docker.io openssh-server openssh-client iproute2
 # make local's nodes are rcluster's own engine; redis-tools is for redis-cli, the client.
 LOCAL_PACKAGES := $(BUILD_PACKAGES) redis-tools

@@ -56,12 +56,23 @@ let package = Package(
         ),
         .target(name: "ClusterModel", swiftSettings: swiftSettings),
         .target(name: "CEngineSupport"),
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.1",
+            providers: [.apt(["liblua5.1-0-dev", "lua-cjson-dev", "lua-bitop-dev"])]
+        ),
+        // The Lua boundary: every Lua API call, so that no longjmp crosses a Swift frame.
+        .target(
+            name: "CScripting",
+            dependencies: ["CLua"],
+            linkerSettings: [.linkedLibrary("lua5.1"), .linkedLibrary("lua5.1-cjson"), .linkedLibrary("lua5.1-bitop")]
+        ),
         .target(name: "ClusterBus", swiftSettings: swiftSettings),
         .target(name: "RDB", swiftSettings: swiftSettings),
         .target(
             name: "NodeEngine",
             dependencies: [
-                "CEngineSupport", "ClusterBus", "ClusterModel", "RDB", "RESP",
+                "CEngineSupport", "CScripting", "ClusterBus", "ClusterModel", "RDB", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],

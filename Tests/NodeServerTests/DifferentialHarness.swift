@@ -24,7 +24,8 @@ struct DifferentialHarness {
         }
     }
 
-    /// Steps from lines: words split on spaces, "quoted strings" kept whole,
+    /// Steps from lines: words split on spaces, "quoted strings" kept whole
+    /// (with \n, \r, \t, \\ and \" escapes inside),
     /// a leading `~` compares unordered, a leading `?` compares the shape.
     static func script(_ text: String) -> [Step] {
         text.split(separator: "\n").compactMap { raw in
@@ -42,8 +43,21 @@ struct DifferentialHarness {
         var current = ""
         var quoted = false
         var started = false
+        var escaped = false
         for character in line {
-            if character == "\"" {
+            if escaped {
+                // Inside quotes: \n \r \t \\ \" (other backslashes stay as typed).
+                switch character {
+                case "n": current.append("\n")
+                case "r": current.append("\r")
+                case "t": current.append("\t")
+                case "\\", "\"": current.append(character)
+                default: current.append("\\"); current.append(character)
+                }
+                escaped = false
+            } else if quoted && character == "\\" {
+                escaped = true
+            } else if character == "\"" {
                 quoted.toggle()
                 started = true
             } else if character == " " && !quoted {

@@ -19,6 +19,12 @@ struct CommandFlags: OptionSet {
     static let skipSlowlog = CommandFlags(rawValue: 1 << 13)
     static let protected = CommandFlags(rawValue: 1 << 14)
     static let asking = CommandFlags(rawValue: 1 << 15)
+    /// Refused inside scripts (redis.call).
+    static let noScript = CommandFlags(rawValue: 1 << 16)
+    /// Runs while a script is busy (SCRIPT KILL, SHUTDOWN, AUTH, ...).
+    static let allowBusy = CommandFlags(rawValue: 1 << 17)
+    /// May write through what it runs (EVAL, FCALL): held by CLIENT PAUSE WRITE, refused in read-only scripts.
+    static let mayReplicate = CommandFlags(rawValue: 1 << 18)
 
     init(rawValue: UInt32) { self.rawValue = rawValue }
 
@@ -28,7 +34,7 @@ struct CommandFlags: OptionSet {
             "write": .write, "readonly": .readonly, "denyoom": .denyOOM, "admin": .admin, "no_auth": .noAuth,
             "no_multi": .noMulti, "fast": .fast, "pubsub": .pubsub, "loading": .loading, "stale": .stale,
             "blocking": .blocking, "movablekeys": .movableKeys, "skip_monitor": .skipMonitor, "skip_slowlog": .skipSlowlog,
-            "asking": .asking,
+            "asking": .asking, "noscript": .noScript, "allow_busy": .allowBusy,
         ]
         for name in names { if let flag = table[name] { flags.insert(flag) } }
         self = flags
@@ -58,6 +64,8 @@ final class CommandEntry {
         self.arity = arity ?? metadata?.arity ?? -1
         var resolved = flags ?? metadata.map { CommandFlags($0.flags) } ?? []
         if name == "debug" { resolved.insert(.protected) }
+        // CMD_MAY_REPLICATE is not in COMMAND's output (the metadata): set where 7.0.15 sets it.
+        if flags == nil && Self.mayReplicateCommands.contains(name) { resolved.insert(.mayReplicate) }
         self.flags = resolved
         firstKey = metadata?.firstKey ?? 0
         lastKey = metadata?.lastKey ?? 0
@@ -66,4 +74,6 @@ final class CommandEntry {
     }
 
     var isContainer: Bool { !subcommands.isEmpty }
+
+    static let mayReplicateCommands: Set<String> = ["eval", "evalsha", "fcall", "publish", "spublish", "pfcount"]
 }

@@ -3,10 +3,10 @@ extension NodeEngine {
     /// What CLIENT PAUSE WRITE holds: writes, may-replicate commands, and an
     /// EXEC whose queue has one of them.
     func mayReplicate(_ entry: CommandEntry, _ client: ClientSession) -> Bool {
-        if entry.flags.contains(.write) || Self.mayReplicate.contains(entry.name) { return true }
+        if entry.flags.contains(.write) || entry.flags.contains(.mayReplicate) { return true }
         guard entry.name == "exec", let queued = client.transaction else { return false }
         return queued.contains { arguments in
-            commands.lookup(arguments).map { $0.flags.contains(.write) || Self.mayReplicate.contains($0.name) } ?? false
+            commands.lookup(arguments).map { $0.flags.contains(.write) || $0.flags.contains(.mayReplicate) } ?? false
         }
     }
 

@@ -62,6 +62,8 @@ public final class NodeEngine {
     /// Replication, both sides: IDs, offsets, the backlog, replicas, the master link.
     var replication: ReplicationState
     var propagation = PropagationState()
+    /// The script cache, the interpreter and the script running.
+    var scripting = ScriptingState()
     var aof = AOFState()
     /// What the replica's link to its master must do (connect, send, close).
     public var replicationOutput: ((ReplicationAction) -> Void)?
@@ -241,7 +243,10 @@ public final class NodeEngine {
     /// processCommand: lookup, arity, auth, transaction, then the handler.
     func processCommand(_ client: ClientSession, _ arguments: Arguments) {
         client.lastInteraction = now
-        let entry = commands.lookup(arguments)
+        var entry = commands.lookup(arguments)
+        if let found = entry, found.flags.contains(.mayReplicate), found.name.hasPrefix("eval") {
+            entry = scriptEntry(found, arguments)
+        }
         // ASKING holds for the next command only, or a whole MULTI ... EXEC.
         defer { if client.asking && client.transaction == nil && entry?.name != "asking" { client.asking = false } }
         guard let entry else {
@@ -310,8 +315,6 @@ public final class NodeEngine {
         if !readyKeys.isEmpty { serveReadyKeys() }
     }
 
-    /// Commands redis-server marks may-replicate (hidden from COMMAND): held by CLIENT PAUSE WRITE too.
-    static let mayReplicate: Set<String> = ["publish", "spublish", "pfcount"]
 
     static let subscriptionCommands: Set<String> = ["subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe"]
     /// What a RESP2 subscriber may run.

@@ -44,6 +44,9 @@ public struct Arguments {
 
     public func length(_ index: Int) -> Int { ranges[index].count }
 
+    /// Where argument `index` lies in `buffer` (absolute indices).
+    func range(_ index: Int) -> Range<Int> { ranges[index] }
+
     /// Runs `body` on argument `index`'s bytes without copying them.
     @inline(__always)
     public func withBytes<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {

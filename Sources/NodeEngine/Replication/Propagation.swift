@@ -7,9 +7,10 @@ import NIOCore
 /// changes made outside a command (expiry, eviction) go out as DEL. The
 /// effects of one command (EXEC's queue, a DEL of an expired key and the
 /// write after it) go out as one MULTI/EXEC.
-/// Where an effect goes: PUBLISH reaches replicas but not the AOF.
+/// Where an effect goes: PUBLISH reaches replicas but not the AOF; a
+/// script's redis.set_repl may send its effects to one side only.
 enum PropagationTarget {
-    case everywhere, replicasOnly
+    case everywhere, replicasOnly, aofOnly
 }
 
 struct PropagationState {
@@ -134,8 +135,8 @@ extension NodeEngine {
     /// propagateNow: one command to the AOF and to the replication stream.
     /// A replica's stream is its master's, passed on as it came, so only its AOF takes these.
     private func emit(db: Int, _ command: ByteBuffer, _ target: PropagationTarget) {
-        if aof.isOn && target == .everywhere { aofFeed(db: db, command) }
-        if replication.master == nil && replication.backlog != nil {
+        if aof.isOn && target != .replicasOnly { aofFeed(db: db, command) }
+        if replication.master == nil && replication.backlog != nil && target != .aofOnly {
             if replication.streamDB != db {
                 var select = ByteBuffer()
                 Self.encodeCommand([Array("SELECT".utf8), Array(String(db).utf8)], into: &select)

@@ -1,0 +1,93 @@
+#ifndef RCLUSTER_SCRIPTING_H
+#define RCLUSTER_SCRIPTING_H
+// The engine's Lua interpreter behind a boundary that Lua's errors cannot
+// cross. Lua raises errors with longjmp; a longjmp over a Swift frame would
+// skip its cleanup (retains, deinit, defer) and corrupt the runtime. So all
+// Lua API calls live in this C module, every entry point runs its Lua work
+// inside lua_cpcall/lua_pcall, and the Swift callbacks below are called
+// only with no Lua error possible until they return: they receive plain
+// bytes and hand back plain bytes, and never touch the lua_State.
+// (Docs/Decisions/0016-lua-scripting.md)
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct rc_lua rc_lua;
+
+/// A growable byte buffer owned by the C side.
+typedef struct {
+    char *data;
+    size_t length;
+    size_t capacity;
+} rc_bytes;
+
+/// What a script's redis.call asks of the engine, and what the engine says.
+typedef struct {
+    int argc;
+    const char *const *argv;
+    const size_t *lengths;
+    /// The protocol the script reads replies in (redis.setresp) and where its effects go (redis.set_repl).
+    int resp;
+    int repl;
+    /// Out (rc_bytes_set): the command's reply in RESP; or, when `refused`
+    /// is set, why it did not run ("msg" for ERR, or "-CODE msg").
+    rc_bytes *reply;
+    int refused;
+} rc_command;
+
+typedef struct {
+    void *context;
+    /// redis.call / redis.pcall: runs a command. Fills reply or refused.
+    void (*call)(void *context, rc_command *command);
+    /// redis.acl_check_cmd: 1 allowed, 0 refused, -1 no such command.
+    int (*acl_check)(void *context, rc_command *command);
+    /// redis.log: level 0-3 (debug, verbose, notice, warning).
+    void (*log)(void *context, int level, const char *text, size_t length);
+    /// The count hook, every 100000 instructions: 0 go on, 1 kill (SCRIPT KILL).
+    int (*interrupt)(void *context);
+} rc_lua_host;
+
+enum {
+    RC_LUA_OK = 0,
+    /// The reply is an error line (without "-" and CRLF); count it in the error stats unless `quiet`.
+    RC_LUA_ERROR = 1,
+};
+
+/// The outcome of running a script: its reply encoded for the caller.
+typedef struct {
+    rc_bytes reply;
+    int status;
+    /// The error came from a command the script called, already counted.
+    int quiet;
+    /// Error replies nested in the reply (a table holding {err=...}).
+    int nested_errors;
+} rc_lua_result;
+
+/// A sandboxed interpreter as redis-server 7.0.15 builds it. NULL on failure.
+rc_lua *rc_lua_new(const rc_lua_host *host);
+void rc_lua_free(rc_lua *vm);
+
+/// Compiles a script body into function `name` (f_<sha1>). On a compile
+/// error returns nonzero and puts Lua's message in `error`.
+int rc_lua_define(rc_lua *vm, const char *name, const char *body, size_t length, rc_bytes *error);
+int rc_lua_defined(rc_lua *vm, const char *name);
+
+/// Runs function `name` with KEYS and ARGV; the reply is encoded for
+/// protocol `caller_resp`. `sha` names the script in error messages.
+/// `hook` arms the count hook (busy-reply-threshold > 0).
+void rc_lua_run(rc_lua *vm, const char *name, const char *sha,
+                int nkeys, const char *const *keys, const size_t *key_lengths,
+                int nargs, const char *const *args, const size_t *arg_lengths,
+                int caller_resp, int hook, rc_lua_result *result);
+
+/// Bytes the interpreter holds (used_memory_lua).
+size_t rc_lua_memory(rc_lua *vm);
+
+void rc_bytes_free(rc_bytes *bytes);
+/// Replaces the contents (the engine answering a redis.call).
+void rc_bytes_set(rc_bytes *bytes, const char *data, size_t length);
+
+/// The 48-bit generator behind math.random, as redis-server's rand.c runs it.
+int32_t rc_lrand48(void);
+void rc_srand48(int32_t seed);
+
+#endif

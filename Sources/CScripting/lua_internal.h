@@ -1,0 +1,59 @@
+// Shared between the files of the Lua boundary; see include/CScripting.h.
+#ifndef RCLUSTER_LUA_INTERNAL_H
+#define RCLUSTER_LUA_INTERNAL_H
+#include "CScripting.h"
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+struct rc_lua {
+    lua_State *L;
+    rc_lua_host host;
+    /// Inside rc_lua_run: redis.call and math.random work only then.
+    int running;
+    /// The script client's protocol (redis.setresp) and propagation (redis.set_repl), reset per run.
+    int resp;
+    int repl;
+    /// A redis.call is underway (a debug hook calling back in is refused, as in redis-server).
+    int in_call;
+    /// SCRIPT KILL was seen: the hook now fires on every line so pcall cannot swallow it.
+    int killing;
+    long runs_since_gc;
+    /// redis.call's arguments: numbers are formatted into `numbers`.
+    const char **argv;
+    size_t *lengths;
+    char (*numbers)[32];
+    int argv_capacity;
+    rc_bytes call_reply;
+};
+
+rc_lua *rc_vm_of(lua_State *L);
+
+/* Errors in the shape redis.pcall returns them: a table {err="CODE msg"}. */
+void rc_push_error(lua_State *L, const char *text, size_t length);
+void rc_push_error_cstr(lua_State *L, const char *text);
+
+/* The sandbox: read-only proxies for every table reachable from the globals. */
+void rc_sandbox_install(lua_State *L);
+/// Pushes the real globals table (where KEYS and ARGV go).
+void rc_sandbox_push_globals(lua_State *L);
+
+/* The redis table, pcall, and math.random. */
+void rc_api_install(lua_State *L);
+
+/* Conversions. */
+/// Parses one RESP reply (as the engine wrote it) and pushes it as redis-server does.
+void rc_push_reply(lua_State *L, const char *reply, size_t length);
+/// Encodes the value on top of the stack (and pops it) as the reply to a
+/// client of protocol `resp`; booleans follow the script's own protocol
+/// (redis.setresp), as luaReplyToRedisReply reads the script client's.
+void rc_encode_reply(lua_State *L, rc_bytes *out, int resp, int script_resp, int *nested_errors);
+
+/* Bytes. */
+int rc_bytes_reserve(rc_bytes *bytes, size_t more);
+void rc_bytes_append(rc_bytes *bytes, const char *data, size_t length);
+void rc_bytes_appendf(rc_bytes *bytes, const char *format, ...);
+
+void rc_sha1hex(char out[41], const char *data, size_t length);
+
+#endif

@@ -1,0 +1,88 @@
+import CScripting
+
+/// The engine's side of the Lua boundary (Sources/CScripting): one
+/// sandboxed interpreter, and the callbacks through which its scripts reach
+/// the engine. Those callbacks run while Lua is underway, with no Lua error
+/// possible until they return (the C side raises errors only afterwards).
+final class LuaInterpreter {
+    private let vm: OpaquePointer
+    private var result = rc_lua_result()
+    private var compileError = rc_bytes()
+
+    /// The host's callbacks get `owner` back as their context.
+    init?(owner: AnyObject) {
+        var host = rc_lua_host()
+        host.context = Unmanaged.passUnretained(owner).toOpaque()
+        host.call = { context, command in
+            Unmanaged<NodeEngine>.fromOpaque(context!).takeUnretainedValue().runScriptCommand(command!)
+        }
+        host.acl_check = { context, command in
+            Unmanaged<NodeEngine>.fromOpaque(context!).takeUnretainedValue().scriptACLCheck(command!)
+        }
+        host.log = { context, level, text, length in
+            let line = String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)
+            Unmanaged<NodeEngine>.fromOpaque(context!).takeUnretainedValue().scriptLog(level: Int(level), line)
+        }
+        host.interrupt = { context in
+            Unmanaged<NodeEngine>.fromOpaque(context!).takeUnretainedValue().scriptInterrupt() ? 1 : 0
+        }
+        guard let vm = withUnsafePointer(to: &host, { rc_lua_new($0) }) else { return nil }
+        self.vm = vm
+    }
+
+    deinit {
+        rc_lua_free(vm)
+        rc_bytes_free(&result.reply)
+        rc_bytes_free(&compileError)
+    }
+
+    func isDefined(_ name: String) -> Bool { rc_lua_defined(vm, name) != 0 }
+
+    /// Compiles `body` as function `name`; Lua's message when it does not compile.
+    func define(_ name: String, body: ArraySlice<UInt8>) -> String? {
+        let failed = Array(body).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { rc_lua_define(vm, name, $0.baseAddress, $0.count, &compileError) }
+        }
+        guard failed != 0 else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: compileError.data, count: compileError.length), as: UTF8.self)
+    }
+
+    struct Outcome {
+        var isError: Bool
+        /// Counted already (an error a called command replied).
+        var quiet: Bool
+        var nestedErrors: Int
+    }
+
+    /// Runs function `name`; the reply (or the error line, without "-") is handed to `reply` while valid.
+    func run(_ name: String, sha: String, arguments: Arguments, keys: Range<Int>, args: Range<Int>,
+             callerProtocol: Int, hook: Bool, reply: (UnsafeRawBufferPointer, Outcome) -> Void) {
+        arguments.buffer.withUnsafeReadableBytes { base in
+            let start = base.baseAddress!.assumingMemoryBound(to: CChar.self)
+            let offset = arguments.buffer.readerIndex
+            var pointers: [UnsafePointer<CChar>?] = []
+            var lengths: [Int] = []
+            pointers.reserveCapacity(arguments.count)
+            lengths.reserveCapacity(arguments.count)
+            for index in keys.lowerBound..<args.upperBound {
+                let range = arguments.range(index)
+                pointers.append(UnsafePointer(start + (range.lowerBound - offset)))
+                lengths.append(range.count)
+            }
+            let keyCount = keys.count
+            pointers.withUnsafeBufferPointer { p in
+                lengths.withUnsafeBufferPointer { l in
+                    rc_lua_run(vm, name, sha,
+                               Int32(keyCount), p.baseAddress, l.baseAddress,
+                               Int32(args.count), p.baseAddress.map { $0 + keyCount }, l.baseAddress.map { $0 + keyCount },
+                               Int32(callerProtocol), hook ? 1 : 0, &result)
+                }
+            }
+        }
+        let outcome = Outcome(isError: result.status == Int32(RC_LUA_ERROR), quiet: result.quiet != 0, nestedErrors: Int(result.nested_errors))
+        reply(UnsafeRawBufferPointer(start: result.reply.data, count: result.reply.length), outcome)
+    }
+
+    /// used_memory_lua.
+    var memory: Int { rc_lua_memory(vm) }
+}

@@ -1,0 +1,209 @@
+import CScripting
+import ClusterModel
+
+/// EVAL and its family as eval.c and script.c run them: the cache by SHA1,
+/// the shebang's flags, the checks before a run, and the reply.
+extension NodeEngine {
+    static let noScriptError = "NOSCRIPT No matching script. Please use EVAL."
+
+    var interpreter: LuaInterpreter? {
+        if let interpreter = scripting.interpreter { return interpreter }
+        scripting.interpreter = LuaInterpreter(owner: self)
+        return scripting.interpreter
+    }
+
+    /// The script EVAL or EVALSHA names, from the cache; nil when it is not
+    /// there (EVAL then compiles it in its handler).
+    func cachedScript(for entry: CommandEntry, _ arguments: Arguments) -> (sha: String, script: CachedScript)? {
+        guard arguments.count > 1 else { return nil }
+        let sha: String
+        if entry.name.hasPrefix("evalsha") {
+            guard arguments.length(1) == 40 else { return nil }
+            sha = arguments.string(1).lowercased()
+        } else {
+            sha = arguments.withBytes(1) { Self.hex(SHA1.hash($0)) }
+        }
+        return scripting.scripts[sha].map { (sha, $0) }
+    }
+
+    /// evalGetCommandFlags: a script that declared flags runs with them in
+    /// place of EVAL's own (write unless no-writes, deny-oom unless
+    /// allow-oom or no-writes, stale if allow-stale), so processCommand's
+    /// checks (READONLY, OOM, MISCONF, pause) see what it may do.
+    func scriptEntry(_ entry: CommandEntry, _ arguments: Arguments) -> CommandEntry {
+        var flags: ScriptFlags
+        if let (_, script) = cachedScript(for: entry, arguments) {
+            flags = script.flags
+        } else if !entry.name.hasPrefix("evalsha"), arguments.count > 1,
+                  case .success(let shebang) = Shebang.parse(arguments[1]) {
+            flags = shebang.flags
+        } else {
+            return entry
+        }
+        guard !flags.contains(.evalCompatibility) else { return entry }
+        flags.subtract([.noCluster, .allowCrossSlot])
+        let key = FlaggedEntryKey(name: entry.name, flags: flags)
+        if let flagged = scripting.flaggedEntries[key] { return flagged }
+        var commandFlags = entry.flags.subtracting([.stale, .denyOOM, .write, .mayReplicate])
+        if !flags.contains(.allowOOM) && !flags.contains(.noWrites) { commandFlags.insert(.denyOOM) }
+        if !flags.contains(.noWrites) { commandFlags.insert(.write) }
+        if flags.contains(.allowStale) { commandFlags.insert(.stale) }
+        let flagged = CommandEntry(name: entry.name, metadata: entry.metadata, arity: entry.arity, flags: commandFlags, handler: entry.handler)
+        flagged.statsIndex = entry.statsIndex
+        flagged.parent = entry.parent
+        scripting.flaggedEntries[key] = flagged
+        return flagged
+    }
+
+    /// luaCreateFunction: the script compiled and cached under its SHA; the
+    /// error goes to the client when it does not compile.
+    func createScript(_ body: [UInt8], sha: String, for client: ClientSession) -> CachedScript? {
+        if let script = scripting.scripts[sha] { return script }
+        let shebang: Shebang
+        switch Shebang.parse(body) {
+        case .success(let parsed): shebang = parsed
+        case .failure(let error):
+            fail(client, "ERR " + error.message)
+            return nil
+        }
+        guard let interpreter else {
+            fail(client, "ERR the Lua interpreter could not be started (out of memory)")
+            return nil
+        }
+        if let message = interpreter.define("f_" + sha, body: body[shebang.length...]) {
+            fail(client, "ERR Error compiling script (new function): " + message)
+            return nil
+        }
+        let script = CachedScript(body: body, flags: shebang.flags)
+        scripting.scripts[sha] = script
+        scripting.scriptsMemory += body.count + 40
+        return script
+    }
+
+    /// evalGenericCommand.
+    func eval(_ client: ClientSession, _ arguments: Arguments, bySHA: Bool, readOnly: Bool) {
+        if bySHA && arguments.length(1) != 40 { return fail(client, Self.noScriptError) }
+        guard let numberOfKeys = arguments.integer(2) else { return fail(client, "ERR value is not an integer or out of range") }
+        if numberOfKeys > Int64(arguments.count - 3) { return fail(client, "ERR Number of keys can't be greater than number of args") }
+        if numberOfKeys < 0 { return fail(client, "ERR Number of keys can't be negative") }
+        let entry = commands.entry(named: bySHA ? "evalsha" : "eval")!
+        var found = cachedScript(for: entry, arguments)
+        if found == nil {
+            if bySHA { return fail(client, Self.noScriptError) }
+            let sha = arguments.withBytes(1) { Self.hex(SHA1.hash($0)) }
+            guard let script = createScript(arguments[1], sha: sha, for: client) else { return }
+            found = (sha, script)
+        }
+        guard let (sha, script) = found, let interpreter else { return }
+        let keys = 3..<(3 + Int(numberOfKeys))
+        guard let run = prepareScriptRun(client, sha: sha, flags: script.flags, readOnly: readOnly, arguments, keys: keys) else { return }
+        runScript(run, interpreter, function: "f_" + sha, arguments, keys: keys, args: keys.upperBound..<arguments.count)
+    }
+
+    /// scriptPrepareForRun: the refusals a script gets before it starts, from what it declared.
+    func prepareScriptRun(_ client: ClientSession, sha: String, flags: ScriptFlags, readOnly: Bool,
+                          _ arguments: Arguments, keys: Range<Int>) -> ScriptRun? {
+        let stale = isStaleReplica
+        let obeys = client.isMaster || aof.loading
+        if !flags.contains(.evalCompatibility) {
+            if flags.contains(.noCluster) && cluster != nil {
+                fail(client, "ERR Can not run script on cluster, 'no-cluster' flag is set.")
+                return nil
+            }
+            if stale && !flags.contains(.allowStale) {
+                fail(client, "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.")
+                return nil
+            }
+            if !flags.contains(.noWrites) {
+                if replication.master != nil && config.bool("replica-read-only") && !obeys {
+                    fail(client, "READONLY Can not run script with write flag on readonly replica")
+                    return nil
+                }
+                if let failure = aof.diskError, !obeys {
+                    fail(client, "MISCONF Redis is configured to persist data to AOF, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts. AOF error: \(failure)")
+                    return nil
+                }
+                if readOnly {
+                    fail(client, "ERR Can not execute a script with write flag using *_ro command.")
+                    return nil
+                }
+                if replication.master == nil && config.integer("min-replicas-to-write") > 0 && lacksGoodReplicas() {
+                    fail(client, "NOREPLICAS Not enough good replicas to write.")
+                    return nil
+                }
+            }
+            if maxmemory > 0 && !flags.contains(.allowOOM) && !flags.contains(.noWrites) && usedMemory() > maxmemory {
+                fail(client, "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'")
+                return nil
+            }
+        } else if stale {
+            fail(client, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.")
+            return nil
+        }
+        let slot = cluster != nil && !keys.isEmpty ? arguments.withBytes(keys.lowerBound, HashSlot.slot(of:)) : nil
+        return ScriptRun(caller: client, sha: sha, flags: flags, readOnly: readOnly, obeysCaller: obeys,
+                         startedOutOfMemory: maxmemory > 0 && usedMemory() > maxmemory,
+                         startedAt: clock.microseconds(), slot: slot)
+    }
+
+    /// luaCallFunction: the run, its reply, and its effects already collected for propagation.
+    func runScript(_ run: ScriptRun, _ interpreter: LuaInterpreter, function: String, _ arguments: Arguments,
+                   keys: Range<Int>, args: Range<Int>) {
+        let client = run.caller
+        let scriptClient = scriptingClient
+        scriptClient.db = client.db
+        scriptClient.asking = client.asking
+        scriptClient.readOnly = client.readOnly
+        scripting.run = run
+        defer { scripting.run = nil }
+        let hook = config.integer("busy-reply-threshold") > 0
+        interpreter.run(function, sha: run.sha, arguments: arguments, keys: keys, args: args,
+                        callerProtocol: client.reply.protocolVersion, hook: hook) { reply, outcome in
+            if outcome.isError {
+                let message = String(decoding: reply, as: UTF8.self)
+                if outcome.quiet { client.reply.error(message) } else { fail(client, message) }
+            } else {
+                client.reply.bytes.writeBytes(reply)
+                stats.errorReplies += Int64(outcome.nestedErrors)
+            }
+        }
+        if run.timedOut {
+            log(.warning, "Slow script ended after \((clock.microseconds() - run.startedAt) / 1000) milliseconds.")
+        }
+        // The script's commands went out as its effects: EVAL itself does not.
+        preventPropagation()
+    }
+
+    /// The client the script's commands run as.
+    var scriptingClient: ClientSession {
+        if let client = scripting.client { return client }
+        let client = ClientSession(id: 0, address: "", localAddress: "", isLoopback: true, authenticated: true, now: now,
+                                   maxBulkLength: Int.max)
+        scripting.client = client
+        return client
+    }
+
+    var isStaleReplica: Bool {
+        guard let master = replication.master else { return false }
+        return master.state != .connected && !config.bool("replica-serve-stale-data")
+    }
+
+    /// SCRIPT FLUSH: the cache and the interpreter go (a new one is made on next use).
+    func flushScripts() {
+        scripting.scripts = [:]
+        scripting.scriptsMemory = 0
+        scripting.flaggedEntries = [:]
+        scripting.interpreter = nil
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}

@@ -1,0 +1,63 @@
+/// A script in the cache (lctx.lua_scripts): its body, for SCRIPT LOAD's
+/// and EVAL's SHA, and the flags its shebang declared.
+struct CachedScript {
+    let body: [UInt8]
+    let flags: ScriptFlags
+}
+
+/// One run of a script (scriptRunCtx): who asked, what it may do, what it did.
+final class ScriptRun {
+    let caller: ClientSession
+    let sha: String
+    let flags: ScriptFlags
+    /// EVAL_RO / EVALSHA_RO, or a script that declared no-writes.
+    let readOnly: Bool
+    let allowsOOM: Bool
+    let allowsCrossSlot: Bool
+    /// The caller is this node's master (mustObeyClient): no checks, nothing killable.
+    let obeysCaller: Bool
+    /// The memory was over maxmemory when the script started (pre_command_oom_state).
+    let startedOutOfMemory: Bool
+    /// Monotonic µs at the start, for busy-reply-threshold.
+    let startedAt: Int64
+    /// A write ran: the script can no longer be refused halfway, nor killed.
+    var wrote = false
+    /// The hash slot its keys use so far (cluster mode), declared keys first.
+    var slot: Int?
+    var timedOut = false
+    var killed = false
+
+    init(caller: ClientSession, sha: String, flags: ScriptFlags, readOnly: Bool, obeysCaller: Bool,
+         startedOutOfMemory: Bool, startedAt: Int64, slot: Int?) {
+        self.caller = caller
+        self.sha = sha
+        self.flags = flags
+        let compatible = flags.contains(.evalCompatibility)
+        self.readOnly = readOnly || (!compatible && flags.contains(.noWrites))
+        allowsOOM = !compatible && flags.contains(.allowOOM)
+        allowsCrossSlot = compatible || flags.contains(.allowCrossSlot)
+        self.obeysCaller = obeysCaller
+        self.startedOutOfMemory = startedOutOfMemory
+        self.startedAt = startedAt
+        self.slot = slot
+    }
+}
+
+/// The engine's scripting: the interpreter (made on first use), the script
+/// cache, and the run underway.
+struct ScriptingState {
+    var interpreter: LuaInterpreter?
+    var scripts: [String: CachedScript] = [:]
+    /// Bytes of the cached bodies and their SHAs (used_memory_scripts_eval's main part).
+    var scriptsMemory = 0
+    var run: ScriptRun?
+    /// The client scripts' commands run as (lctx.lua_client).
+    var client: ClientSession?
+    /// EVAL_RO & co with flags of their own, by the flags a script declared.
+    var flaggedEntries: [FlaggedEntryKey: CommandEntry] = [:]
+}
+
+struct FlaggedEntryKey: Hashable {
+    let name: String
+    let flags: ScriptFlags
+}

@@ -1,0 +1,321 @@
+import Testing
+
+/// Lua scripts on redis-server 7.0.15 and on the engine, RESP2 and RESP3,
+/// replies compared byte for byte: the sandbox's refusals, every
+/// conversion rule, every redis.* function, cjson and bit, the error texts
+/// with their positions, and the script commands.
+@Suite struct ScriptingDifferentialTests {
+    static let sandbox = """
+        EVAL "x = 1" 0
+        EVAL "return undefined_name" 0
+        EVAL "redis.call = 1" 0
+        EVAL "redis = nil" 0
+        EVAL "rawset(_G, 'x', 1)" 0
+        EVAL "return rawget(_G, 'redis') ~= nil" 0
+        EVAL "setmetatable(_G, {})" 0
+        EVAL "return getmetatable(_G) ~= nil" 0
+        EVAL "getmetatable(_G).__index = nil" 0
+        EVAL "table.insert(redis, 1)" 0
+        EVAL "table.remove(string)" 0
+        EVAL "return #string" 0
+        EVAL "getmetatable('').__index = {}" 0
+        EVAL "getmetatable('').__index.upper = nil" 0
+        EVAL "string.foo = 1" 0
+        EVAL "math.pi = 3" 0
+        EVAL "cjson.encode = nil" 0
+        EVAL "_G.redis = nil" 0
+        EVAL "return pcall(function() x = 1 end)" 0
+        EVAL "local ok, err = pcall(function() x = 1 end) return err" 0
+        EVAL "local t = {} t.x = 1 return t.x" 0
+        EVAL "local n = 0 for k, v in pairs(redis) do n = n + 1 end return n" 0
+        EVAL "local n = 0 for k, v in next, math do n = n + 1 end return n" 0
+        EVAL "return {string.upper('abc'), ('x'):rep(3)}" 0
+        EVAL "return print" 0
+        EVAL "return os" 0
+        EVAL "return io" 0
+        EVAL "return loadfile" 0
+        EVAL "return dofile" 0
+        EVAL "return require" 0
+        EVAL "return module" 0
+        EVAL "return package" 0
+        EVAL "return debug" 0
+        EVAL "return type(newproxy)" 0
+        EVAL "return type(getfenv(0))" 0
+        EVAL "getfenv(0).x = 1" 0
+        EVAL "getfenv(1).redis = 1" 0
+        EVAL "return getfenv(0) == _G" 0
+        EVAL "return type(__redis__err__handler)" 0
+        EVAL "getfenv(__redis__err__handler).x = 1" 0
+        EVAL "return loadstring(string.dump(function() return 1 end))" 0
+        EVAL "return loadstring('return 5')()" 0
+        EVAL "local f = loadstring('x = 1') return pcall(f)" 0
+        EVAL "return load(function() return nil end)" 0
+        EVAL "return coroutine.wrap(function() coroutine.yield(7) end)()" 0
+        EVAL "return _VERSION" 0
+        EVAL "return KEYS[1]..ARGV[1]" 1 k a
+        EVAL "KEYS[1] = 'changed' return KEYS[1]" 1 k
+        EVAL "return #KEYS + #ARGV * 10" 2 a b c d e
+        """
+
+    static let conversions = """
+        EVAL "return 1" 0
+        EVAL "return 3.99" 0
+        EVAL "return -3.99" 0
+        EVAL "return 1e20" 0
+        EVAL "return 'text'" 0
+        EVAL "return true" 0
+        EVAL "return false" 0
+        EVAL "return nil" 0
+        EVAL "return {}" 0
+        EVAL "return {1, 2, 3, 'four', true, false}" 0
+        EVAL "return {1, 2, nil, 4}" 0
+        EVAL "return {1, {2, {3, {4}}}}" 0
+        EVAL "return {a = 1, b = 2}" 0
+        EVAL "return {ok = 'FINE'}" 0
+        EVAL "return {ok = 'two\\\\r\\\\nlines'}" 0
+        EVAL "return {ok = 5}" 0
+        EVAL "return {err = 'MYCODE my message'}" 0
+        EVAL "return {err = 'trailing\\\\r\\\\n'}" 0
+        EVAL "return {err = 5}" 0
+        EVAL "return {1, {err = 'inner'}, 3}" 0
+        EVAL "return {double = 3.5}" 0
+        EVAL "return {double = 1/0}" 0
+        EVAL "return {double = -1/0}" 0
+        EVAL "return {double = 0.1}" 0
+        EVAL "return {double = 'x'}" 0
+        EVAL "return {big_number = '123456789012345678901234567890'}" 0
+        EVAL "return {verbatim_string = {format = 'txt', string = 'hello'}}" 0
+        EVAL "return {verbatim_string = {format = 'mkd', string = ''}}" 0
+        EVAL "return {verbatim_string = {format = 'x', string = 'short'}}" 0
+        EVAL "return {map = {a = 1}}" 0
+        EVAL "return {map = {}}" 0
+        EVAL "return {set = {a = true}}" 0
+        EVAL "return {set = {}}" 0
+        EVAL "return {{ok = 'nested'}, {double = 2.5}}" 0
+        RPUSH list a b c
+        HSET hash field value
+        SADD set member
+        ZADD zset 1.5 one
+        SET counter 10
+        EVAL "return redis.call('lrange', 'list', 0, -1)" 0
+        EVAL "return redis.call('get', 'missing')" 0
+        EVAL "return type(redis.call('get', 'missing'))" 0
+        EVAL "return redis.call('set', 'k', 'v')" 0
+        EVAL "return type(redis.call('set', 'k', 'v'))" 0
+        EVAL "return redis.call('set', 'k', 'v').ok" 0
+        EVAL "return redis.call('incr', 'counter')" 0
+        EVAL "return redis.call('hgetall', 'hash')" 0
+        EVAL "return redis.call('zrange', 'zset', 0, -1, 'withscores')" 0
+        EVAL "return redis.call('exists', 'missing', 'list')" 0
+        EVAL "return redis.call('set', 'f', 1.5)" 0
+        EVAL "return redis.call('get', 'f')" 0
+        EVAL "return redis.call('set', 'f', 0.1)" 0
+        EVAL "return redis.call('get', 'f')" 0
+        EVAL "return redis.call('set', 'f', 1e20)" 0
+        EVAL "return redis.call('get', 'f')" 0
+        EVAL "return redis.call('set', 'f', 100)" 0
+        EVAL "return redis.call('get', 'f')" 0
+        EVAL "redis.setresp(3) return redis.call('hgetall', 'hash')" 0
+        EVAL "redis.setresp(3) return redis.call('smembers', 'set')" 0
+        EVAL "redis.setresp(3) return redis.call('zscore', 'zset', 'one')" 0
+        EVAL "redis.setresp(3) return redis.call('get', 'missing')" 0
+        EVAL "redis.setresp(3) return type(redis.call('get', 'missing'))" 0
+        EVAL "redis.setresp(3) return redis.call('hgetall', 'hash').map.field" 0
+        EVAL "redis.setresp(3) return redis.call('zscore', 'zset', 'one').double" 0
+        EVAL "redis.setresp(3) return redis.call('exists', 'list')" 0
+        EVAL "redis.setresp(3) local r = redis.call('config', 'get', 'maxmemory') return r" 0
+        EVAL "return redis.call('config', 'get', 'maxmemory')" 0
+        """
+
+    static let api = """
+        EVAL "return redis.sha1hex('abc')" 0
+        EVAL "return redis.sha1hex('')" 0
+        EVAL "return redis.sha1hex(5)" 0
+        EVAL "return redis.sha1hex()" 0
+        EVAL "return redis.sha1hex(1, 2)" 0
+        EVAL "return redis.error_reply('My Error')" 0
+        EVAL "return redis.error_reply('-CODE with dash')" 0
+        EVAL "return redis.error_reply('oops')" 0
+        EVAL "return redis.error_reply(5)" 0
+        EVAL "return redis.error_reply()" 0
+        EVAL "return redis.status_reply('FINE')" 0
+        EVAL "return redis.status_reply(1)" 0
+        EVAL "return type(redis.error_reply('x'))" 0
+        EVAL "return redis.error_reply('x').err" 0
+        EVAL "return redis.set_repl(redis.REPL_ALL)" 0
+        EVAL "return redis.set_repl(redis.REPL_NONE)" 0
+        EVAL "return redis.set_repl(9)" 0
+        EVAL "return redis.set_repl()" 0
+        EVAL "return {redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL}" 0
+        EVAL "return redis.replicate_commands()" 0
+        EVAL "return redis.REDIS_VERSION" 0
+        EVAL "return redis.REDIS_VERSION_NUM" 0
+        EVAL "return redis.log(redis.LOG_WARNING, 'from a script', 1, 2)" 0
+        EVAL "return {redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING}" 0
+        EVAL "return redis.log(1)" 0
+        EVAL "return redis.log('x', 'y')" 0
+        EVAL "return redis.log(7, 'y')" 0
+        EVAL "return redis.setresp(3)" 0
+        EVAL "return redis.setresp(4)" 0
+        EVAL "return redis.setresp()" 0
+        EVAL "return redis.acl_check_cmd('get', 'x')" 0
+        EVAL "return redis.acl_check_cmd('nosuch')" 0
+        EVAL "return redis.acl_check_cmd()" 0
+        EVAL "return redis.breakpoint()" 0
+        EVAL "return redis.debug('x')" 0
+        EVAL "return math.random() < 1" 0
+        EVAL "math.randomseed(42) return {math.random(100), math.random(5, 10), math.random()}" 0
+        EVAL "return math.random(0)" 0
+        EVAL "return math.random(1, 2, 3)" 0
+        EVAL "return cjson.encode({1, 2, 3})" 0
+        EVAL "return cjson.encode({a = 1})" 0
+        EVAL "return cjson.encode({1.5, 0.1, 1e100, -0, 123456789012})" 0
+        EVAL "return cjson.encode('quote\\\\'s and \\\\n')" 0
+        EVAL "return cjson.encode({})" 0
+        EVAL "return cjson.encode(cjson.null)" 0
+        EVAL "return cjson.decode('[1,2,{\\"a\\":3}]')" 0
+        EVAL "return cjson.decode('{}')" 0
+        EVAL "return cjson.decode('[1, 2')" 0
+        EVAL "return cjson.decode('1e500')" 0
+        EVAL "return type(cjson.decode('null'))" 0
+        EVAL "return pcall(cjson.encode, function() end)" 0
+        EVAL "return bit.band(0xff, 0x0f)" 0
+        EVAL "return {bit.bor(1, 2), bit.bxor(7, 2), bit.bnot(0), bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-1, 28)}" 0
+        EVAL "return {bit.tohex(255), bit.tohex(-1, 4), bit.tobit(2^32 + 5), bit.rol(1, 33), bit.bswap(1)}" 0
+        EVAL "return {tostring(1e15), tostring(0.1), tostring(1/3), tostring(2^53)}" 0
+        EVAL "return {string.format('%d %5.2f %s %q', 42, 3.14159, 'x', 'a\\\\nb')}" 0
+        EVAL "return {tonumber('0x10'), tonumber('  12  '), tonumber('1e2'), tonumber('z', 36)}" 0
+        EVAL "return table.concat({1, 2, 3}, '-')" 0
+        EVAL "local t = {3, 1, 2} table.sort(t) return t" 0
+        EVAL "return {select('#', 1, 2, 3), select(2, 'a', 'b', 'c')}" 0
+        EVAL "return {unpack({1, 2, 3})}" 0
+        EVAL "return {string.byte('A'), string.char(72, 105), string.find('hello', 'l+'), string.gsub('abc', 'b', 'x')}" 0
+        EVAL "return {math.floor(3.7), math.huge > 0, math.fmod(7, 3), math.max(1, 5, 3)}" 0
+        """
+
+    static let errors = """
+        EVAL "error('boom')" 0
+        EVAL "error('boom', 0)" 0
+        EVAL "error('boom', 2)" 0
+        EVAL "error({err = 'MY thing'})" 0
+        EVAL "error(5)" 0
+        EVAL "error()" 0
+        EVAL "error(true)" 0
+        EVAL "error({err = 'X'}, 0)" 0
+        EVAL "local t = nil return t.x" 0
+        EVAL "return 1 + {}" 0
+        EVAL "return #nil" 0
+        EVAL "return ('x'):nosuch()" 0
+        EVAL "return redis.call('nosuch')" 0
+        EVAL "return redis.pcall('nosuch')" 0
+        EVAL "return redis.call('get')" 0
+        EVAL "return redis.call()" 0
+        EVAL "return redis.pcall()" 0
+        EVAL "return redis.call('get', {})" 0
+        EVAL "return redis.call('get', nil)" 0
+        EVAL "return redis.call('get', true)" 0
+        SET str value
+        EVAL "return redis.call('incr', 'str')" 0
+        EVAL "return redis.pcall('incr', 'str')" 0
+        EVAL "return {redis.pcall('incr', 'str')}" 0
+        EVAL "local r = redis.pcall('incr', 'str') return r.err" 0
+        EVAL "return redis.call('lpush', 'str', 'x')" 0
+        EVAL "return pcall(redis.call, 'incr', 'str')" 0
+        EVAL "local ok, e = pcall(redis.call, 'incr', 'str') return e" 0
+        EVAL "local ok, e = pcall(error, {err = 'CODE x'}) return e" 0
+        EVAL "local ok, e = pcall(error, 'plain') return e" 0
+        EVAL "return redis.call('eval', 'return 1', 0)" 0
+        EVAL "return redis.call('multi')" 0
+        EVAL "return redis.call('subscribe', 'c')" 0
+        EVAL "return redis.call('blpop', 'empty', 0)" 0
+        EVAL "return redis.call('brpoplpush', 'empty', 'dst', 0)" 0
+        EVAL "return redis.call('script', 'load', 'return 1')" 0
+        EVAL "return redis.call('select', 1)" 0
+        EVAL "redis.call('select', 1) redis.call('set', 'indb1', 'x') return redis.call('get', 'indb1')" 0
+        GET indb1
+        EVAL "return" 0
+        EVAL "return 1 +" 0
+        EVAL "local" 0
+        EVAL "end" 0
+        EVAL "\u{1B}Lua" 0
+        EVAL "return 1" -1
+        EVAL "return 1" 2 a
+        EVAL "return 1" x
+        EVAL "return 1" 99999999999999999999
+        EVAL
+        EVAL "return 1"
+        """
+
+    static let commands = """
+        SCRIPT LOAD "return 'loaded'"
+        EVALSHA b534286061d4b9e4026607613b95c06c06015ae8 0
+        SCRIPT LOAD "return ARGV[1]"
+        EVALSHA 098e0f0d1448c0a81dafe820f66d460eb09263da 0 hello
+        EVALSHA 098E0F0D1448C0A81DAFE820F66D460EB09263DA 0 upper
+        EVALSHA 098e0f0d1448c0a81dafe820f66d460eb09263da 0
+        EVALSHA ffffffffffffffffffffffffffffffffffffffff 0
+        EVALSHA short 0
+        EVALSHA_RO 098e0f0d1448c0a81dafe820f66d460eb09263da 0 ro
+        SCRIPT EXISTS 098e0f0d1448c0a81dafe820f66d460eb09263da ffffffffffffffffffffffffffffffffffffffff
+        SCRIPT EXISTS 098E0F0D1448C0A81DAFE820F66D460EB09263DA
+        SCRIPT EXISTS
+        EVAL "return 'cached by eval'" 0
+        SCRIPT EXISTS 14a0ec5969ac10dc856a79479466fd953463f052
+        SCRIPT LOAD "return 1 +"
+        SCRIPT LOAD
+        SCRIPT LOAD a b
+        SCRIPT FLUSH
+        SCRIPT EXISTS 098e0f0d1448c0a81dafe820f66d460eb09263da
+        EVALSHA 098e0f0d1448c0a81dafe820f66d460eb09263da 0
+        SCRIPT FLUSH SYNC
+        SCRIPT FLUSH ASYNC
+        SCRIPT FLUSH NOW
+        SCRIPT FLUSH SYNC ASYNC
+        SCRIPT KILL
+        SCRIPT HELP
+        SCRIPT NOSUCH
+        EVAL_RO "return redis.call('get', 'k')" 1 k
+        EVAL_RO "return redis.call('set', 'k', 'v')" 1 k
+        EVAL_RO "return redis.call('pfcount', 'k')" 1 k
+        EVAL_RO "return redis.pcall('del', 'k')" 1 k
+        EVAL "#!lua\\nreturn 1" 0
+        EVAL "#!lua flags=no-writes\\nreturn redis.call('get', 'k')" 0
+        EVAL "#!lua flags=no-writes\\nreturn redis.call('set', 'k', 'v')" 0
+        EVAL "#!lua flags=no-writes,allow-oom\\nreturn 1" 0
+        EVAL "#!lua flags=allow-stale,allow-cross-slot-keys,no-cluster\\nreturn 2" 0
+        EVAL "#!lua flags=\\nreturn 3" 0
+        EVAL "#!lua flags=bogus\\nreturn 1" 0
+        EVAL "#!lua flags=no-writes,,allow-oom\\nreturn 1" 0
+        EVAL "#!lua name=x\\nreturn 1" 0
+        EVAL "#!python\\nreturn 1" 0
+        EVAL "#!lua" 0
+        EVAL "#! lua\\nreturn 1" 0
+        EVAL "#!lua\\nerror('line two')" 0
+        EVAL "#!lua\\nreturn 1 +" 0
+        EVAL_RO "#!lua\\nreturn 1" 0
+        EVAL_RO "#!lua flags=no-writes\\nreturn 1" 0
+        EVAL_RO "return 1" 0
+        EVAL "return redis.call('set', KEYS[1], ARGV[1])" 1 key value
+        GET key
+        """
+
+    @Test func sandboxAsSevenZeroFifteenBuildsIt() async throws {
+        try await DifferentialHarness.compare(["sandbox": Self.sandbox])
+    }
+
+    @Test func conversionsBothWays() async throws {
+        try await DifferentialHarness.compare(["conversions": Self.conversions])
+    }
+
+    @Test func theRedisTableAndLibraries() async throws {
+        try await DifferentialHarness.compare(["api": Self.api])
+    }
+
+    @Test func errorTextsAndPositions() async throws {
+        try await DifferentialHarness.compare(["errors": Self.errors])
+    }
+
+    @Test func scriptCommandsAndFlags() async throws {
+        try await DifferentialHarness.compare(["commands": Self.commands])
+    }
+}
