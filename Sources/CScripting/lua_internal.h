@@ -6,6 +6,21 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+/* A run's parameters, kept in the interpreter: the script may outlive the call that started it. */
+typedef struct {
+    char name[48];
+    char sha[48];
+    int nkeys;
+    const char *const *keys;
+    const size_t *key_lengths;
+    int nargs;
+    const char *const *args;
+    const size_t *arg_lengths;
+    int caller_resp;
+    int hook;
+    rc_lua_result *result;
+} rc_run;
+
 struct rc_lua {
     lua_State *L;
     rc_lua_host host;
@@ -25,6 +40,17 @@ struct rc_lua {
     char (*numbers)[32];
     int argv_capacity;
     rc_bytes call_reply;
+    rc_run run;
+    /* The script's own stack (lua_coroutine.c). */
+    void *host_sp;
+    void *script_sp;
+    char *stack;
+    int on_script_stack;
+    int run_finished;
+    /// The host may be handed back the stack mid-run (the hook's verdict 2).
+    int yieldable;
+    /// Resumed with SCRIPT KILL: the hook raises the kill error at once.
+    int kill_on_resume;
 };
 
 rc_lua *rc_vm_of(lua_State *L);
@@ -55,5 +81,12 @@ void rc_bytes_append(rc_bytes *bytes, const char *data, size_t length);
 void rc_bytes_appendf(rc_bytes *bytes, const char *format, ...);
 
 void rc_sha1hex(char out[41], const char *data, size_t length);
+
+/* The script's stack. */
+void rc_run_body(rc_lua *vm);
+int rc_enter_script(rc_lua *vm);
+void rc_leave_script(rc_lua *vm);
+int rc_resume_script(rc_lua *vm);
+void rc_release_stack(rc_lua *vm);
 
 #endif

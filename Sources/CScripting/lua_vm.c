@@ -8,6 +8,8 @@
 
 LUALIB_API int luaopen_cjson(lua_State *L);
 LUALIB_API int luaopen_bit(lua_State *L);
+int rc_luaopen_struct(lua_State *L);
+int rc_luaopen_cmsgpack(lua_State *L);
 
 rc_lua *rc_vm_of(lua_State *L) {
     void *vm = NULL;
@@ -147,6 +149,8 @@ static int setup(lua_State *L) {
     open_library(L, LUA_MATHLIBNAME, luaopen_math);
     open_library(L, LUA_DBLIBNAME, luaopen_debug);
     open_library(L, "cjson", luaopen_cjson);
+    open_library(L, "struct", rc_luaopen_struct);
+    open_library(L, "cmsgpack", rc_luaopen_cmsgpack);
     open_library(L, "bit", luaopen_bit);
     lua_pushcfunction(L, sandbox_loadstring);
     lua_setfield(L, LUA_GLOBALSINDEX, "loadstring");
@@ -180,6 +184,7 @@ rc_lua *rc_lua_new(const rc_lua_host *host) {
 void rc_lua_free(rc_lua *vm) {
     if (!vm) return;
     lua_close(vm->L);
+    rc_release_stack(vm);
     free(vm->argv);
     free(vm->lengths);
     free(vm->numbers);
@@ -241,27 +246,22 @@ int rc_lua_defined(rc_lua *vm, const char *name) {
 static void count_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     rc_lua *vm = rc_vm_of(L);
-    if (!vm->killing && !vm->host.interrupt(vm->host.context)) return;
+    int verdict = vm->killing ? 1 : vm->host.interrupt(vm->host.context);
+    if (verdict == 2) {
+        if (!vm->on_script_stack || !vm->yieldable) return;
+        /* The host's turn: it answers other clients, then resumes us here. */
+        vm->kill_on_resume = 0;
+        rc_leave_script(vm);
+        if (!vm->kill_on_resume) return;
+        verdict = 1;
+    }
+    if (verdict != 1) return;
     /* From now on every line raises: a pcall in the script cannot catch it for good. */
     vm->killing = 1;
     lua_sethook(L, count_hook, LUA_MASKLINE, 0);
     rc_push_error_cstr(L, "Script killed by user with SCRIPT KILL...");
     lua_error(L);
 }
-
-typedef struct {
-    const char *name;
-    const char *sha;
-    int nkeys;
-    const char *const *keys;
-    const size_t *key_lengths;
-    int nargs;
-    const char *const *args;
-    const size_t *arg_lengths;
-    int caller_resp;
-    int hook;
-    rc_lua_result *result;
-} run;
 
 static void set_array_global(lua_State *L, const char *name, int count, const char *const *items, const size_t *lengths) {
     rc_sandbox_push_globals(L);
@@ -282,7 +282,7 @@ static void error_text(rc_bytes *out, const char *text, size_t length) {
 }
 
 /* The reply for a failed run: "msg script: <sha>, on <source>:<line>." */
-static void failure(lua_State *L, run *r) {
+static void failure(lua_State *L, rc_run *r) {
     rc_lua_result *result = r->result;
     rc_bytes *out = &result->reply;
     result->status = RC_LUA_ERROR;
@@ -321,9 +321,9 @@ static void failure(lua_State *L, run *r) {
 }
 
 static int run_protected(lua_State *L) {
-    run *r = lua_touserdata(L, 1);
-    lua_settop(L, 0);
     rc_lua *vm = rc_vm_of(L);
+    rc_run *r = &vm->run;
+    lua_settop(L, 0);
     lua_getfield(L, LUA_REGISTRYINDEX, ERROR_HANDLER);
     lua_getfield(L, LUA_REGISTRYINDEX, r->name);
     set_array_global(L, "KEYS", r->nkeys, r->keys, r->key_lengths);
@@ -369,25 +369,55 @@ static int run_protected(lua_State *L) {
     return 0;
 }
 
-void rc_lua_run(rc_lua *vm, const char *name, const char *sha,
-                int nkeys, const char *const *keys, const size_t *key_lengths,
-                int nargs, const char *const *args, const size_t *arg_lengths,
-                int caller_resp, int hook, rc_lua_result *result) {
+/* On the script's stack (or the host's when it has none). */
+void rc_run_body(rc_lua *vm) {
+    rc_run *r = &vm->run;
+    if (lua_cpcall(vm->L, run_protected, NULL) != 0) {
+        vm->running = 0;
+        lua_sethook(vm->L, NULL, 0, 0);
+        r->result->reply.length = 0;
+        r->result->status = RC_LUA_ERROR;
+        const char *message = lua_tostring(vm->L, -1);
+        rc_bytes_appendf(&r->result->reply, "ERR Error running script %s, %.100s", r->sha, message ? message : "out of memory");
+        lua_pop(vm->L, 1);
+    }
+    lua_settop(vm->L, 0);
+}
+
+static void copy_name(char *out, size_t size, const char *name) {
+    size_t length = strlen(name);
+    if (length >= size) length = size - 1;
+    memcpy(out, name, length);
+    out[length] = 0;
+}
+
+int rc_lua_run(rc_lua *vm, const char *name, const char *sha,
+               int nkeys, const char *const *keys, const size_t *key_lengths,
+               int nargs, const char *const *args, const size_t *arg_lengths,
+               int caller_resp, int hook, int yieldable, rc_lua_result *result) {
     result->reply.length = 0;
     result->status = RC_LUA_OK;
     result->quiet = 0;
     result->nested_errors = 0;
-    run r = {name, sha, nkeys, keys, key_lengths, nargs, args, arg_lengths, caller_resp, hook, result};
-    if (lua_cpcall(vm->L, run_protected, &r) != 0) {
-        vm->running = 0;
-        lua_sethook(vm->L, NULL, 0, 0);
-        result->reply.length = 0;
-        result->status = RC_LUA_ERROR;
-        const char *message = lua_tostring(vm->L, -1);
-        rc_bytes_appendf(&result->reply, "ERR Error running script %s, %.100s", sha, message ? message : "out of memory");
-        lua_pop(vm->L, 1);
-    }
-    lua_settop(vm->L, 0);
+    rc_run *r = &vm->run;
+    copy_name(r->name, sizeof r->name, name);
+    copy_name(r->sha, sizeof r->sha, sha);
+    r->nkeys = nkeys;
+    r->keys = keys;
+    r->key_lengths = key_lengths;
+    r->nargs = nargs;
+    r->args = args;
+    r->arg_lengths = arg_lengths;
+    r->caller_resp = caller_resp;
+    r->hook = hook;
+    r->result = result;
+    vm->yieldable = yieldable;
+    return rc_enter_script(vm);
+}
+
+int rc_lua_resume(rc_lua *vm, int kill) {
+    vm->kill_on_resume = kill;
+    return rc_resume_script(vm);
 }
 
 size_t rc_lua_memory(rc_lua *vm) {

@@ -90,6 +90,12 @@ public final class NodeServer: @unchecked Sendable {
                     let delay = max(0, deadline - Int64(Date().timeIntervalSince1970 * 1000))
                     loop.scheduleTask(in: .milliseconds(delay)) { engine?.expireBlockedClients() }
                 }
+                // A busy script goes on after each turn of the loop (which answers others with BUSY).
+                engine.onScriptYield = { [weak engine] in
+                    // Due a little later, not at once: NIO runs every task that is due before it
+                    // polls its sockets again, and the point of parking is that it polls them.
+                    loop.scheduleTask(in: .microseconds(200)) { engine?.resumeParkedScript() }
+                }
                 engine.configApplier = { [weak self, weak engine] changes in
                     let refusal = Self.applyDirectory(changes, engine) ?? self?.applyListeners(changes, engine)
                     if refusal == nil, let level = changes.first(where: { $0.name == "loglevel" }) {

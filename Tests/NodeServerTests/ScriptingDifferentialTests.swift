@@ -28,6 +28,8 @@ import Testing
         EVAL "local ok, err = pcall(function() x = 1 end) return err" 0
         EVAL "local t = {} t.x = 1 return t.x" 0
         EVAL "local n = 0 for k, v in pairs(redis) do n = n + 1 end return n" 0
+        EVAL "local n = 0 for k, v in pairs(_G) do n = n + 1 end return n" 0
+        EVAL "local names = {} for k in pairs(_G) do names[#names + 1] = k end table.sort(names) return names" 0
         EVAL "local n = 0 for k, v in next, math do n = n + 1 end return n" 0
         EVAL "return {string.upper('abc'), ('x'):rep(3)}" 0
         EVAL "return print" 0
@@ -193,6 +195,60 @@ import Testing
         EVAL "return {math.floor(3.7), math.huge > 0, math.fmod(7, 3), math.max(1, 5, 3)}" 0
         """
 
+    /// struct and cmsgpack have no Debian package: the project's own, against redis-server's.
+    static let packing = """
+        EVAL "return struct.pack('>I2', 513)" 0
+        EVAL "return {struct.unpack('>I2', struct.pack('>I2', 513))}" 0
+        EVAL "return struct.pack('<i4 d s c3', -5, 1.5, 'ab', 'xyz')" 0
+        EVAL "return {struct.unpack('<i4 d s c3', struct.pack('<i4 d s c3', -5, 1.5, 'ab', 'xyz'))}" 0
+        EVAL "return {struct.unpack('>b B h H l L', struct.pack('>b B h H l L', -1, 255, -2, 65535, -3, 7))}" 0
+        EVAL "return {struct.pack('!8 b d', 1, 2), struct.pack('! b i', 1, 2), struct.pack('>i3 <I5', -2, 2^33)}" 0
+        EVAL "return {struct.unpack('>i3 <I5', struct.pack('>i3 <I5', -2, 2^33))}" 0
+        EVAL "return {struct.pack('f', 0.5), struct.unpack('>f', struct.pack('>f', -2.25))}" 0
+        EVAL "return {struct.pack('x c2', 'ab'), struct.pack('T', 7)}" 0
+        EVAL "return {struct.unpack('c0', struct.pack('b c0', 3, 'abc'))}" 0
+        EVAL "return {struct.unpack('bc0', struct.pack('b', 3) .. 'abc')}" 0
+        EVAL "return {struct.unpack('>I2', 'abcd', 3)}" 0
+        EVAL "return struct.size('!4 b i d')" 0
+        EVAL "return struct.size('>hhl')" 0
+        EVAL "return struct.size('s')" 0
+        EVAL "return struct.size('c0')" 0
+        EVAL "return struct.pack('q')" 0
+        EVAL "return struct.pack('i33')" 0
+        EVAL "return struct.pack('!3')" 0
+        EVAL "return struct.pack('i99999999999')" 0
+        EVAL "return struct.pack('c5', 'ab')" 0
+        EVAL "return struct.pack('i')" 0
+        EVAL "return struct.unpack('i4', 'ab')" 0
+        EVAL "return struct.unpack('s', 'abc')" 0
+        EVAL "return struct.unpack('c0', 'abc')" 0
+        EVAL "return struct.unpack('b', 'a', 0)" 0
+        EVAL "return cmsgpack.pack(1, -1, 127, 128, -33, 65536, 2^40, -2^40, 1.5, 0.1, 'str', true, false, nil)" 0
+        EVAL "return cmsgpack.pack(255, 256, 65535, -128, -129, -32768, -32769, 2^31, -2^31, -2^31 - 1, 2^32, 1e300)" 0
+        EVAL "return cmsgpack.pack({1, 2, 3}, {a = 1}, {}, {[1] = 'a', [3] = 'c'}, {[0] = 'zero'})" 0
+        EVAL "return cmsgpack.pack(string.rep('x', 31), string.rep('x', 32), string.rep('y', 300), string.rep('z', 70000))" 0
+        EVAL "local t = {} for i = 1, 20 do t[i] = i end return cmsgpack.pack(t)" 0
+        EVAL "local t = {} for i = 1, 20 do t['k' .. i] = i end return #cmsgpack.pack(t)" 0
+        EVAL "local t = {} t[1] = t return cmsgpack.pack(t)" 0
+        EVAL "return {cmsgpack.unpack(cmsgpack.pack(1, 'two', {3, 4}, {x = 'y'}))}" 0
+        EVAL "return cmsgpack.unpack(cmsgpack.pack({a = {b = {c = 'd'}}})).a.b.c" 0
+        EVAL "return {cmsgpack.unpack(cmsgpack.pack(2^64, -2^63, 1/0, 0.1, -0.5))}" 0
+        EVAL "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3))}" 0
+        EVAL "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), 1)}" 0
+        EVAL "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2)}" 0
+        EVAL "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2, 2)}" 0
+        EVAL "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 5)}" 0
+        EVAL "return cmsgpack.unpack(string.char(0xc1))" 0
+        EVAL "return cmsgpack.unpack(string.char(0xcd, 1))" 0
+        EVAL "return cmsgpack.unpack(string.char(0x92, 1))" 0
+        EVAL "return cmsgpack.unpack('')" 0
+        EVAL "return cmsgpack.pack()" 0
+        EVAL "return cmsgpack.unpack_one('', 5)" 0
+        EVAL "return cmsgpack.unpack_limit('a', -1)" 0
+        EVAL "return {cmsgpack._NAME, cmsgpack._VERSION, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION}" 0
+        EVAL "return cjson.encode(cmsgpack.unpack(cmsgpack.pack({jobs = {1, 2}, name = 'q', opts = {attempts = 3}})))" 0
+        """
+
     static let errors = """
         EVAL "error('boom')" 0
         EVAL "error('boom', 0)" 0
@@ -309,6 +365,10 @@ import Testing
 
     @Test func theRedisTableAndLibraries() async throws {
         try await DifferentialHarness.compare(["api": Self.api])
+    }
+
+    @Test func structAndCmsgpack() async throws {
+        try await DifferentialHarness.compare(["packing": Self.packing])
     }
 
     @Test func errorTextsAndPositions() async throws {

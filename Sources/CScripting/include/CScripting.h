@@ -42,7 +42,8 @@ typedef struct {
     int (*acl_check)(void *context, rc_command *command);
     /// redis.log: level 0-3 (debug, verbose, notice, warning).
     void (*log)(void *context, int level, const char *text, size_t length);
-    /// The count hook, every 100000 instructions: 0 go on, 1 kill (SCRIPT KILL).
+    /// The count hook, every 100000 instructions: 0 go on, 1 kill (SCRIPT KILL),
+    /// 2 hand the stack back to the host for a while (a busy script; see rc_lua_resume).
     int (*interrupt)(void *context);
 } rc_lua_host;
 
@@ -71,13 +72,19 @@ void rc_lua_free(rc_lua *vm);
 int rc_lua_define(rc_lua *vm, const char *name, const char *body, size_t length, rc_bytes *error);
 int rc_lua_defined(rc_lua *vm, const char *name);
 
-/// Runs function `name` with KEYS and ARGV; the reply is encoded for
-/// protocol `caller_resp`. `sha` names the script in error messages.
-/// `hook` arms the count hook (busy-reply-threshold > 0).
-void rc_lua_run(rc_lua *vm, const char *name, const char *sha,
-                int nkeys, const char *const *keys, const size_t *key_lengths,
-                int nargs, const char *const *args, const size_t *arg_lengths,
-                int caller_resp, int hook, rc_lua_result *result);
+/// Runs function `name` with KEYS and ARGV (copied at once); the reply is
+/// encoded for protocol `caller_resp` into `result`, which must outlive the
+/// run. `sha` names the script in error messages. `hook` arms the count
+/// hook (busy-reply-threshold > 0). Returns 0 when the script ended, 1 when
+/// it is parked (the hook said 2 and `yieldable`): the host must not touch
+/// the interpreter but through rc_lua_resume until that returns 0.
+int rc_lua_run(rc_lua *vm, const char *name, const char *sha,
+               int nkeys, const char *const *keys, const size_t *key_lengths,
+               int nargs, const char *const *args, const size_t *arg_lengths,
+               int caller_resp, int hook, int yieldable, rc_lua_result *result);
+
+/// Goes on with a parked script (`kill`: it ends with SCRIPT KILL's error).
+int rc_lua_resume(rc_lua *vm, int kill);
 
 /// Bytes the interpreter holds (used_memory_lua).
 size_t rc_lua_memory(rc_lua *vm);

@@ -174,7 +174,7 @@ extension NodeEngine {
     }
 
     public func isBlocked(_ client: ClientSession) -> Bool {
-        client.blocked != nil || client.postponed != nil || client.awaitingMigration
+        client.blocked != nil || client.postponed != nil || client.awaitingMigration || client.awaitingScript
     }
 
     /// CLIENT PAUSE's end: held commands run, in the order they came.

@@ -48,7 +48,8 @@ enum InfoCommand {
             let maxmemory = e.config.integer("maxmemory")
             lines = ["# Memory", "used_memory:\(used)", "used_memory_human:\(human(used))", "used_memory_rss:\(rss)",
                      "used_memory_rss_human:\(human(rss))", "used_memory_peak:\(max(used, e.peakMemory))",
-                     "used_memory_peak_human:\(human(max(used, e.peakMemory)))", "total_system_memory:\(physicalMemory())",
+                     "used_memory_peak_human:\(human(max(used, e.peakMemory)))", "total_system_memory:\(physicalMemory())"]
+                + e.scriptingMemoryInfoLines(human) + [
                      "maxmemory:\(maxmemory)", "maxmemory_human:\(human(maxmemory))",
                      "maxmemory_policy:\(e.config["maxmemory-policy"])",
                      "mem_fragmentation_ratio:\(String(format2: used > 0 ? Double(rss) / Double(used) : 0))",

@@ -53,6 +53,8 @@ public final class ClientSession {
     var rdbOnly = false
     /// Its MIGRATE is in flight: nothing more of it runs until that ends.
     var awaitingMigration = false
+    /// Its script is parked (busy): nothing more of it runs until that ends.
+    var awaitingScript = false
     var readOnly = false
     /// REPLCONF's announcements, and once SYNC / PSYNC came, the master's view of this replica.
     var replicaCapabilities = ReplicaCapabilities()

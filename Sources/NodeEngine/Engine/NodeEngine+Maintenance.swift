@@ -10,6 +10,8 @@ extension NodeEngine {
     /// the expired ones, repeating while more than a quarter of a sample
     /// had expired, within a time budget (a quarter of a tick, as 7.0).
     public func cron() {
+        // A busy script holds the dataset: nothing changes under it (whileBlockedCron does no more).
+        guard !scriptIsBusy else { return }
         now = clock.milliseconds()
         checkSavePoints()
         appendOnlyCron()

@@ -74,6 +74,8 @@ public final class NodeEngine {
     public var processID: Int32 = 0
     public var configFile = ""
     public var executable = ""
+    /// Called when a busy script parks: the server calls resumeParkedScript on its next turn.
+    public var onScriptYield: (() -> Void)?
     /// Called with a blocked client's deadline (Unix ms), so the server wakes then.
     public var onBlock: ((Int64) -> Void)?
     /// Set by SHUTDOWN: the server stops once the current replies are written.
@@ -197,7 +199,7 @@ public final class NodeEngine {
         batchClock = clock.microseconds()
         defer { batchClock = nil }
         while inbound.readableBytes > 0 && !client.closeAfterReply && client.blocked == nil && client.postponed == nil
-                && !client.awaitingMigration {
+                && !client.awaitingMigration && !client.awaitingScript && !(client.isMaster && scriptIsBusy) {
             switch client.parser.next(from: &inbound, authRequired: !client.authenticated) {
             case .incomplete:
                 if inbound.readableBytes > Int(config.integer("client-query-buffer-limit")) {
@@ -295,6 +297,9 @@ public final class NodeEngine {
         }
         if let refusal = replicationRefusal(entry, client) {
             return refuse(entry, client, refusal)
+        }
+        if scriptIsBusy && !entry.flags.contains(.allowBusy) {
+            return refuse(entry, client, "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.")
         }
         if pauseUntil > now && (pauseAll || mayReplicate(entry, client)) {
             client.postponed = arguments

@@ -24,7 +24,7 @@ final class LuaInterpreter {
             Unmanaged<NodeEngine>.fromOpaque(context!).takeUnretainedValue().scriptLog(level: Int(level), line)
         }
         host.interrupt = { context in
-            Unmanaged<NodeEngine>.fromOpaque(context!).takeUnretainedValue().scriptInterrupt() ? 1 : 0
+            Unmanaged<NodeEngine>.fromOpaque(context!).takeUnretainedValue().scriptInterrupt()
         }
         guard let vm = withUnsafePointer(to: &host, { rc_lua_new($0) }) else { return nil }
         self.vm = vm
@@ -54,9 +54,15 @@ final class LuaInterpreter {
         var nestedErrors: Int
     }
 
-    /// Runs function `name`; the reply (or the error line, without "-") is handed to `reply` while valid.
-    func run(_ name: String, sha: String, arguments: Arguments, keys: Range<Int>, args: Range<Int>,
-             callerProtocol: Int, hook: Bool, reply: (UnsafeRawBufferPointer, Outcome) -> Void) {
+    enum Progress {
+        case finished
+        /// Parked in its hook: the host answers others until it resumes it.
+        case parked
+    }
+
+    /// Starts function `name`; its KEYS and ARGV are copied into Lua at once.
+    func start(_ name: String, sha: String, arguments: Arguments, keys: Range<Int>, args: Range<Int>,
+               callerProtocol: Int, hook: Bool, yieldable: Bool) -> Progress {
         arguments.buffer.withUnsafeReadableBytes { base in
             let start = base.baseAddress!.assumingMemoryBound(to: CChar.self)
             let offset = arguments.buffer.readerIndex
@@ -70,17 +76,26 @@ final class LuaInterpreter {
                 lengths.append(range.count)
             }
             let keyCount = keys.count
-            pointers.withUnsafeBufferPointer { p in
+            return pointers.withUnsafeBufferPointer { p in
                 lengths.withUnsafeBufferPointer { l in
                     rc_lua_run(vm, name, sha,
                                Int32(keyCount), p.baseAddress, l.baseAddress,
                                Int32(args.count), p.baseAddress.map { $0 + keyCount }, l.baseAddress.map { $0 + keyCount },
-                               Int32(callerProtocol), hook ? 1 : 0, &result)
+                               Int32(callerProtocol), hook ? 1 : 0, yieldable ? 1 : 0, &result) == 0 ? .finished : .parked
                 }
             }
         }
+    }
+
+    /// Goes on with a parked script; `kill` ends it with SCRIPT KILL's error.
+    func resume(kill: Bool) -> Progress {
+        rc_lua_resume(vm, kill ? 1 : 0) == 0 ? .finished : .parked
+    }
+
+    /// The finished script's reply (or its error line, without "-"), valid during `body`.
+    func withReply(_ body: (UnsafeRawBufferPointer, Outcome) -> Void) {
         let outcome = Outcome(isError: result.status == Int32(RC_LUA_ERROR), quiet: result.quiet != 0, nestedErrors: Int(result.nested_errors))
-        reply(UnsafeRawBufferPointer(start: result.reply.data, count: result.reply.length), outcome)
+        body(UnsafeRawBufferPointer(start: result.reply.data, count: result.reply.length), outcome)
     }
 
     /// used_memory_lua.

@@ -106,16 +106,18 @@ extension NodeEngine {
         log(levels[max(0, min(3, level))], line)
     }
 
-    /// The count hook: true ends the script (SCRIPT KILL).
-    func scriptInterrupt() -> Bool {
-        guard let run = scripting.run else { return false }
+    /// The count hook's verdict: 0 go on, 1 end the script (SCRIPT KILL),
+    /// 2 hand the event loop back for a turn (busy past busy-reply-threshold).
+    func scriptInterrupt() -> Int32 {
+        guard let run = scripting.run else { return 0 }
+        if run.killed { return 1 }
         if !run.timedOut {
             let elapsed = (clock.microseconds() - run.startedAt) / 1000
-            guard elapsed >= config.integer("busy-reply-threshold") else { return false }
+            guard elapsed >= config.integer("busy-reply-threshold") else { return 0 }
             run.timedOut = true
             log(.warning, "Slow script detected: still in execution after \(elapsed) milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: \(run.sha).")
         }
-        return run.killed
+        return run.yieldable ? 2 : 0
     }
 
     private static func arguments(of command: rc_command) -> Arguments {

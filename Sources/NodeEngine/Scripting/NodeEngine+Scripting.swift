@@ -1,5 +1,6 @@
 import CScripting
 import ClusterModel
+import NIOCore
 
 /// EVAL and its family as eval.c and script.c run them: the cache by SHA1,
 /// the shebang's flags, the checks before a run, and the reply.
@@ -155,10 +156,59 @@ extension NodeEngine {
         scriptClient.asking = client.asking
         scriptClient.readOnly = client.readOnly
         scripting.run = run
-        defer { scripting.run = nil }
-        let hook = config.integer("busy-reply-threshold") > 0
-        interpreter.run(function, sha: run.sha, arguments: arguments, keys: keys, args: args,
-                        callerProtocol: client.reply.protocolVersion, hook: hook) { reply, outcome in
+        // A busy script hands the event loop back (to answer BUSY and SCRIPT KILL) only from
+        // the top of a client's command: not inside EXEC, from the master or while loading.
+        run.yieldable = onScriptYield != nil && !run.obeysCaller && !client.inExec
+        let progress = interpreter.start(function, sha: run.sha, arguments: arguments, keys: keys, args: args,
+                                         callerProtocol: client.reply.protocolVersion,
+                                         hook: config.integer("busy-reply-threshold") > 0, yieldable: run.yieldable)
+        // EVAL itself never goes out: the script's commands are its effects.
+        preventPropagation()
+        switch progress {
+        case .finished: finishScript(run, interpreter)
+        case .parked: park(run)
+        }
+    }
+
+    /// The script is parked in its hook: its caller waits, everyone else gets BUSY,
+    /// and its effects so far are kept aside to go out with the rest as one transaction.
+    private func park(_ run: ScriptRun) {
+        run.parked = true
+        run.caller.awaitingScript = true
+        run.parkedEffects = (propagation.pending, propagation.pendingBytes)
+        propagation.pending = []
+        propagation.pendingBytes = ByteBuffer()
+        onScriptYield?()
+    }
+
+    /// The server's next turn for a parked script.
+    public func resumeParkedScript() {
+        guard let run = scripting.run, run.parked, let interpreter = scripting.interpreter else { return }
+        now = clock.milliseconds()
+        run.parked = false
+        if let (pending, bytes) = run.parkedEffects {
+            propagation.pending = pending
+            propagation.pendingBytes = bytes
+            run.parkedEffects = nil
+        }
+        switch interpreter.resume(kill: run.killed) {
+        case .parked:
+            park(run)
+        case .finished:
+            finishScript(run, interpreter)
+            let offset = replication.offset
+            propagatePending()
+            if replication.offset != offset { run.caller.writeOffset = replication.offset }
+            run.caller.awaitingScript = false
+            run.caller.wake?()
+            replicationBeforeSleep()
+            clusterBeforeSleep()
+        }
+    }
+
+    private func finishScript(_ run: ScriptRun, _ interpreter: LuaInterpreter) {
+        let client = run.caller
+        interpreter.withReply { reply, outcome in
             if outcome.isError {
                 let message = String(decoding: reply, as: UTF8.self)
                 if outcome.quiet { client.reply.error(message) } else { fail(client, message) }
@@ -167,12 +217,11 @@ extension NodeEngine {
                 stats.errorReplies += Int64(outcome.nestedErrors)
             }
         }
-        if run.timedOut {
-            log(.warning, "Slow script ended after \((clock.microseconds() - run.startedAt) / 1000) milliseconds.")
-        }
-        // The script's commands went out as its effects: EVAL itself does not.
-        preventPropagation()
+        scripting.run = nil
     }
+
+    /// A script is parked past busy-reply-threshold: other clients get BUSY.
+    var scriptIsBusy: Bool { scripting.run?.parked ?? false }
 
     /// The client the script's commands run as.
     var scriptingClient: ClientSession {
@@ -194,6 +243,18 @@ extension NodeEngine {
         scripting.scriptsMemory = 0
         scripting.flaggedEntries = [:]
         scripting.interpreter = nil
+    }
+
+    /// INFO memory's scripting lines, as 7.0.15 names them (no function libraries yet: their VM counts 0).
+    func scriptingMemoryInfoLines(_ human: (Int64) -> String) -> [String] {
+        let vm = Int64(scripting.interpreter?.memory ?? 0)
+        // Each cached script costs its body and SHA, plus a dictionary entry and its slot.
+        let scripts = Int64(scripting.scriptsMemory + scripting.scripts.count * 48 + scripting.scripts.capacity * 8)
+        return ["used_memory_lua:\(vm)", "used_memory_vm_eval:\(vm)", "used_memory_lua_human:\(human(vm))",
+                "used_memory_scripts_eval:\(scripts)", "number_of_cached_scripts:\(scripting.scripts.count)",
+                "number_of_functions:0", "number_of_libraries:0", "used_memory_vm_functions:0",
+                "used_memory_vm_total:\(vm)", "used_memory_vm_total_human:\(human(vm))", "used_memory_functions:0",
+                "used_memory_scripts:\(scripts)", "used_memory_scripts_human:\(human(scripts))"]
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// A script in the cache (lctx.lua_scripts): its body, for SCRIPT LOAD's
 /// and EVAL's SHA, and the flags its shebang declared.
 struct CachedScript {
@@ -26,6 +28,11 @@ final class ScriptRun {
     var slot: Int?
     var timedOut = false
     var killed = false
+    /// It may hand the event loop back when busy; it is parked now.
+    var yieldable = false
+    var parked = false
+    /// Its effects so far while parked (propagation's pending list and bytes).
+    var parkedEffects: ([(db: Int, range: Range<Int>, target: PropagationTarget)], ByteBuffer)?
 
     init(caller: ClientSession, sha: String, flags: ScriptFlags, readOnly: Bool, obeysCaller: Bool,
          startedOutOfMemory: Bool, startedAt: Int64, slot: Int?) {
