@@ -136,6 +136,22 @@ import TestSupport
             step("SET", "lazy", "v2"),
             step("SET", "lazy2", "v", "PX", "1", pause: 20),
             step("GET", "lazy2"),
+            // Scripts go out as their effects: one alone, several in MULTI/EXEC, none for
+            // a read-only one or SCRIPT LOAD, the effects' own rewrites inside, SELECT
+            // for a script's SELECT, and redis.set_repl's choices.
+            step("EVAL", "return redis.call('set', KEYS[1], ARGV[1])", "1", "sc1", "v"),
+            step("EVAL", "redis.call('set', 'sc2', '1') redis.call('incr', 'sc2') return redis.call('get', 'sc2')", "0"),
+            step("EVAL", "return redis.call('get', 'sc2')", "0"),
+            step("SCRIPT", "LOAD", "return redis.call('incrbyfloat', 'sc3', '1.5')"),
+            step("EVALSHA", "1672839d4498b18721db5d7d65d3abe4f761759a", "0"),
+            step("EVAL", "return redis.call('incrbyfloat', 'sc3', '1.5')", "0"),
+            step("EVAL", "redis.call('set', 'sc4', 'v', 'EX', '100') redis.call('expire', 'sc4', '200') return 1", "0"),
+            step("EVAL", "redis.call('select', '3') redis.call('set', 'in3', 'v') return 1", "0"),
+            step("EVAL", "redis.set_repl(redis.REPL_NONE) redis.call('set', 'sc5', 'hidden') redis.set_repl(redis.REPL_ALL) redis.call('set', 'sc6', 'shown') return 1", "0"),
+            step("EVAL", "redis.set_repl(redis.REPL_AOF) redis.call('set', 'sc7', 'aof only') return 1", "0"),
+            step("EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'sc1')", "0"),
+            step("EVAL", "return redis.pcall('incr', 'sc1')", "0"),
+            step("EVAL", "redis.call('del', 'missing') return 1", "0"),
             // SELECT where the DB changes; FLUSHDB/FLUSHALL even when empty; PUBLISH.
             step("SELECT", "5"),
             step("FLUSHDB"),

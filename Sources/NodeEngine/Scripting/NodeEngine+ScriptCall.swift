@@ -59,12 +59,15 @@ extension NodeEngine {
         if writes { run.wrote = true }
         if cluster != nil && !run.obeysCaller {
             if let redirection = clusterRedirection(client, entry, arguments) {
-                if redirection.hasPrefix("CLUSTERDOWN") {
-                    return redirection.hasSuffix("only accepts read commands")
-                        ? "Script attempted to execute a write command while the cluster is down and readonly"
-                        : "Script attempted to execute a command while the cluster is down"
+                // getNodeByQuery's error codes: a slot nobody serves is a non-local key, like MOVED and ASK.
+                switch redirection {
+                case "CLUSTERDOWN The cluster is down and only accepts read commands":
+                    return "Script attempted to execute a write command while the cluster is down and readonly"
+                case "CLUSTERDOWN The cluster is down":
+                    return "Script attempted to execute a command while the cluster is down"
+                default:
+                    return "Script attempted to access a non local key in a cluster node"
                 }
-                return "Script attempted to access a non local key in a cluster node"
             }
             if !run.allowsCrossSlot, let position = KeyPositions.keys(of: entry, arguments).first {
                 let slot = arguments.withBytes(position, HashSlot.slot(of:))
