@@ -22,11 +22,11 @@ static void push_registry_table(lua_State *L, const char *name) {
     lua_getfield(L, LUA_REGISTRYINDEX, name);
 }
 
-/// Pushes the real table behind the proxy at `index`, or nothing (returns 0).
-static int push_real(lua_State *L, int index) {
+/// Pushes map[value at `index`] for a registry map, or nothing (returns 0).
+static int push_mapped(lua_State *L, int index, const char *map) {
     if (!lua_istable(L, index)) return 0;
     index = index < 0 ? lua_gettop(L) + index + 1 : index;
-    push_registry_table(L, PROXY_OF);
+    push_registry_table(L, map);
     lua_pushvalue(L, index);
     lua_rawget(L, -2);
     lua_remove(L, -2);
@@ -37,6 +37,11 @@ static int push_real(lua_State *L, int index) {
     return 1;
 }
 
+/// Pushes the real table behind the proxy at `index`, or nothing (returns 0).
+static int push_real(lua_State *L, int index) {
+    return push_mapped(L, index, PROXY_OF);
+}
+
 static int is_proxy(lua_State *L, int index) {
     if (!push_real(L, index)) return 0;
     lua_pop(L, 1);
@@ -45,17 +50,8 @@ static int is_proxy(lua_State *L, int index) {
 
 /// A value handed to a script: a real protected table becomes its proxy.
 static void replace_with_proxy(lua_State *L, int index) {
-    if (!lua_istable(L, index)) return;
     index = index < 0 ? lua_gettop(L) + index + 1 : index;
-    push_registry_table(L, PROXY_FOR);
-    lua_pushvalue(L, index);
-    lua_rawget(L, -2);
-    lua_remove(L, -2);
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        return;
-    }
-    lua_replace(L, index);
+    if (push_mapped(L, index, PROXY_FOR)) lua_replace(L, index);
 }
 
 static int refuse_write(lua_State *L) {
