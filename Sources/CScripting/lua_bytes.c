@@ -49,3 +49,25 @@ void rc_bytes_set(rc_bytes *bytes, const char *data, size_t length) {
     bytes->length = 0;
     rc_bytes_append(bytes, data, length);
 }
+
+/* "<type><value>\r\n" without printf into out (24 bytes at least); its length.
+   Replies' headers and integers are on every call's path. */
+size_t rc_format_header(char *out, char type, long long value) {
+    char digits[20];
+    char *end = digits + sizeof digits, *p = end;
+    unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
+    do { *--p = (char)('0' + magnitude % 10); magnitude /= 10; } while (magnitude);
+    char *o = out;
+    *o++ = type;
+    if (value < 0) *o++ = '-';
+    memcpy(o, p, (size_t)(end - p));
+    o += end - p;
+    *o++ = '\r';
+    *o++ = '\n';
+    return (size_t)(o - out);
+}
+
+void rc_bytes_append_header(rc_bytes *bytes, char type, long long value) {
+    char text[24];
+    rc_bytes_append(bytes, text, rc_format_header(text, type, value));
+}

@@ -196,7 +196,7 @@ static void append_line(rc_bytes *out, char prefix, const char *text, size_t len
 }
 
 static void append_bulk(rc_bytes *out, const char *text, size_t length) {
-    rc_bytes_appendf(out, "$%zu\r\n", length);
+    rc_bytes_append_header(out, '$', (long long)length);
     rc_bytes_append(out, text, length);
     rc_bytes_append(out, "\r\n", 2);
 }
@@ -214,13 +214,13 @@ static size_t defer_length(rc_bytes *out) {
 }
 
 static void set_deferred_length(rc_bytes *out, size_t mark, char type, long count) {
-    char header[32];
-    int n = snprintf(header, sizeof header, "%c%ld\r\n", type, count);
+    char header[24];
+    size_t n = rc_format_header(header, type, count);
     size_t tail = out->length - mark - 1;
-    if (!rc_bytes_reserve(out, (size_t)n)) return;
+    if (!rc_bytes_reserve(out, n)) return;
     memmove(out->data + mark + n, out->data + mark + 1, tail);
-    memcpy(out->data + mark, header, (size_t)n);
-    out->length = mark + (size_t)n + tail;
+    memcpy(out->data + mark, header, n);
+    out->length = mark + n + tail;
 }
 
 static void append_double(rc_bytes *out, double d, int resp) {
@@ -280,7 +280,7 @@ static void encode(lua_State *L, rc_bytes *out, int resp, int script_resp, int *
         }
         break;
     case LUA_TNUMBER:
-        rc_bytes_appendf(out, ":%lld\r\n", (long long)lua_tonumber(L, -1));
+        rc_bytes_append_header(out, ':', (long long)lua_tonumber(L, -1));
         break;
     case LUA_TTABLE: {
         int t = raw_field(L, "err");
@@ -330,7 +330,7 @@ static void encode(lua_State *L, rc_bytes *out, int resp, int script_resp, int *
                     } else {
                         char ext[3] = {' ', ' ', ' '};
                         for (int i = 0; i < 3 && format[i]; i++) ext[i] = format[i];
-                        rc_bytes_appendf(out, "=%zu\r\n", length + 4);
+                        rc_bytes_append_header(out, '=', (long long)(length + 4));
                         rc_bytes_append(out, ext, 3);
                         rc_bytes_append(out, ":", 1);
                         rc_bytes_append(out, text, length);

@@ -79,6 +79,8 @@ void rc_encode_reply(lua_State *L, rc_bytes *out, int resp, int script_resp, int
 int rc_bytes_reserve(rc_bytes *bytes, size_t more);
 void rc_bytes_append(rc_bytes *bytes, const char *data, size_t length);
 void rc_bytes_appendf(rc_bytes *bytes, const char *format, ...);
+size_t rc_format_header(char *out, char type, long long value);
+void rc_bytes_append_header(rc_bytes *bytes, char type, long long value);
 
 void rc_sha1hex(char out[41], const char *data, size_t length);
 

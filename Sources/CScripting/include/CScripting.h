@@ -93,6 +93,9 @@ void rc_bytes_free(rc_bytes *bytes);
 /// Replaces the contents (the engine answering a redis.call).
 void rc_bytes_set(rc_bytes *bytes, const char *data, size_t length);
 
+/// SHA1 of data as 40 lowercase hex digits and a NUL (scripts' names).
+void rc_sha1hex(char out[41], const char *data, size_t length);
+
 /// The 48-bit generator behind math.random, as redis-server's rand.c runs it.
 int32_t rc_lrand48(void);
 void rc_srand48(int32_t seed);

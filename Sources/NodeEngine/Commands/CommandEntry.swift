@@ -56,6 +56,10 @@ final class CommandEntry {
     weak var parent: CommandEntry?
     /// Index into the engine's per-command statistics.
     var statsIndex = 0
+    /// EVAL and EVAL_RO run a body, EVALSHA and EVALSHA_RO a cached script: their flags come from the script.
+    let script: ScriptSource?
+
+    enum ScriptSource { case body, sha }
 
     init(name: String, metadata: CommandMetadata.Info?, arity: Int? = nil, flags: CommandFlags? = nil, handler: @escaping CommandHandler) {
         self.name = name
@@ -71,6 +75,7 @@ final class CommandEntry {
         lastKey = metadata?.lastKey ?? 0
         step = metadata?.step ?? 0
         self.handler = handler
+        script = name.hasPrefix("evalsha") ? .sha : name.hasPrefix("eval") ? .body : nil
     }
 
     var isContainer: Bool { !subcommands.isEmpty }

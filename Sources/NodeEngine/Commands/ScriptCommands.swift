@@ -10,17 +10,15 @@ enum ScriptCommands {
     ]
 
     static func load(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        let body = a[2]
-        let sha = NodeEngine.hex(SHA1.hash(body))
-        guard e.createScript(body, sha: sha, for: c) != nil else { return }
-        c.reply.bulk(sha)
+        guard let script = e.createScript(a[2], for: c) else { return }
+        c.reply.bulk(script.sha)
     }
 
     static func exists(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         c.reply.array(a.count - 2)
         for index in 2..<a.count {
-            // The cache's dictionary compares SHAs without case.
-            c.reply.integer(e.scripting.scripts[a.string(index).lowercased()] == nil ? 0 : 1)
+            let digest = a.withBytes(index, ScriptDigest.init(hex:))
+            c.reply.integer(digest.flatMap { e.scripting.scripts[$0] } == nil ? 0 : 1)
         }
     }
 

@@ -6,6 +6,8 @@ extension NodeEngine {
     func readCachedConfig() {
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
+        minReplicasToWrite = config.integer("min-replicas-to-write")
+        scripting.busyReplyThreshold = config.integer("busy-reply-threshold")
         usesLFU = config["maxmemory-policy"].hasSuffix("lfu")
         slowlogThreshold = config.integer("slowlog-log-slower-than")
         outputLimits = OutputBufferLimits(config)

@@ -14,6 +14,8 @@ public final class NodeEngine {
     var encodingLimits = EncodingLimits()
     /// maxmemory, read on every write command: kept out of the config table.
     var maxmemory: Int64 = 0
+    /// min-replicas-to-write, read on every write on a master.
+    var minReplicasToWrite: Int64 = 0
     /// maxmemory-policy is one of the LFU ones: access stamps count accesses (NodeEngine+AccessStamps).
     var usesLFU = false
     let hashSeed: UInt64
@@ -246,8 +248,8 @@ public final class NodeEngine {
     func processCommand(_ client: ClientSession, _ arguments: Arguments) {
         client.lastInteraction = now
         var entry = commands.lookup(arguments)
-        if let found = entry, found.flags.contains(.mayReplicate), found.name.hasPrefix("eval") {
-            entry = scriptEntry(found, arguments)
+        if let found = entry, let source = found.script {
+            entry = scriptEntry(found, source, arguments)
         }
         // ASKING holds for the next command only, or a whole MULTI ... EXEC.
         defer { if client.asking && client.transaction == nil && entry?.name != "asking" { client.asking = false } }

@@ -225,7 +225,7 @@ extension NodeEngine {
 
     /// min-replicas-to-write: writes are refused without enough good replicas.
     func lacksGoodReplicas() -> Bool {
-        let wanted = config.integer("min-replicas-to-write")
+        let wanted = minReplicasToWrite
         return wanted > 0 && config.integer("min-replicas-max-lag") > 0 && replication.master == nil && goodReplicas < wanted
     }
 }

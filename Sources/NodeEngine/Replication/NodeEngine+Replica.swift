@@ -345,7 +345,7 @@ extension NodeEngine {
     /// processCommand's replication checks, in 7.0's order: too few good
     /// replicas, a read-only replica, a replica without its master.
     func replicationRefusal(_ entry: CommandEntry, _ client: ClientSession) -> String? {
-        guard replication.master != nil || config.integer("min-replicas-to-write") > 0 else { return nil }
+        guard replication.master != nil || minReplicasToWrite > 0 else { return nil }
         let writes = entry.flags.contains(.write) || (entry.name == "exec" && (client.transaction ?? []).contains {
             commands.lookup($0)?.flags.contains(.write) ?? false
         })

@@ -8,6 +8,9 @@ final class LuaInterpreter {
     private let vm: OpaquePointer
     private var result = rc_lua_result()
     private var compileError = rc_bytes()
+    /// KEYS' and ARGV's words for the next run, their storage kept between runs.
+    private var pointers: [UnsafePointer<CChar>?] = []
+    private var lengths: [Int] = []
 
     /// The host's callbacks get `owner` back as their context.
     init?(owner: AnyObject) {
@@ -66,10 +69,8 @@ final class LuaInterpreter {
         arguments.buffer.withUnsafeReadableBytes { base in
             let start = base.baseAddress!.assumingMemoryBound(to: CChar.self)
             let offset = arguments.buffer.readerIndex
-            var pointers: [UnsafePointer<CChar>?] = []
-            var lengths: [Int] = []
-            pointers.reserveCapacity(arguments.count)
-            lengths.reserveCapacity(arguments.count)
+            pointers.removeAll(keepingCapacity: true)
+            lengths.removeAll(keepingCapacity: true)
             for index in keys.lowerBound..<args.upperBound {
                 let range = arguments.range(index)
                 pointers.append(UnsafePointer(start + (range.lowerBound - offset)))

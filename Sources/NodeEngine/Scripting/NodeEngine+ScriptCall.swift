@@ -7,17 +7,19 @@ import NIOCore
 /// script's for propagation (one MULTI/EXEC at the end of EVAL).
 extension NodeEngine {
     func runScriptCommand(_ command: UnsafeMutablePointer<rc_command>) {
-        let arguments = Self.arguments(of: command.pointee)
+        let arguments = scriptArguments(of: command.pointee)
+        defer { scripting.spareArguments = arguments }
         let client = scriptingClient
         client.reply.protocolVersion = Int(command.pointee.resp)
-        if let refusal = scriptCommandRefusal(arguments, client) {
+        let entry = commands.lookup(arguments)
+        if let refusal = scriptCommandRefusal(entry, arguments, client) {
             stats.errorReplies += 1
             stats.countError(refusal.hasPrefix("-") ? String(refusal.dropFirst()) : "ERR " + refusal)
             command.pointee.refused = 1
             Self.setReply(command.pointee.reply, refusal)
             return
         }
-        let entry = commands.lookup(arguments)!
+        guard let entry else { return }
         let pendingBefore = propagation.pending.count
         call(entry, client, arguments)
         applyScriptReplication(Int(command.pointee.repl), from: pendingBefore)
@@ -29,9 +31,9 @@ extension NodeEngine {
 
     /// Why the script may not run this command now, as scriptCall words it
     /// ("-CODE msg" or a plain message that becomes "ERR msg"); nil: it runs.
-    private func scriptCommandRefusal(_ arguments: Arguments, _ client: ClientSession) -> String? {
+    private func scriptCommandRefusal(_ entry: CommandEntry?, _ arguments: Arguments, _ client: ClientSession) -> String? {
         guard let run = scripting.run else { return "redis.call can only be called inside a script invocation" }
-        guard let entry = commands.lookup(arguments) else { return "Unknown Redis command called from script" }
+        guard let entry else { return "Unknown Redis command called from script" }
         if (entry.arity > 0 && entry.arity != arguments.count) || arguments.count < -entry.arity {
             return "Wrong number of args calling Redis command from script"
         }
@@ -48,7 +50,7 @@ extension NodeEngine {
             if let failure = aof.diskError {
                 return "-MISCONF Errors writing to the AOF file: \(failure)"
             }
-            if replication.master == nil && config.integer("min-replicas-to-write") > 0 && lacksGoodReplicas() {
+            if replication.master == nil && minReplicasToWrite > 0 && lacksGoodReplicas() {
                 return "-NOREPLICAS Not enough good replicas to write."
             }
         }
@@ -101,7 +103,7 @@ extension NodeEngine {
 
     /// redis.acl_check_cmd: the default user may run every command.
     func scriptACLCheck(_ command: UnsafeMutablePointer<rc_command>) -> Int32 {
-        commands.lookup(Self.arguments(of: command.pointee)) == nil ? -1 : 1
+        commands.lookup(scriptArguments(of: command.pointee)) == nil ? -1 : 1
     }
 
     func scriptLog(level: Int, _ line: String) {
@@ -116,17 +118,21 @@ extension NodeEngine {
         if run.killed { return 1 }
         if !run.timedOut {
             let elapsed = (clock.microseconds() - run.startedAt) / 1000
-            guard elapsed >= config.integer("busy-reply-threshold") else { return 0 }
+            guard elapsed >= scripting.busyReplyThreshold else { return 0 }
             run.timedOut = true
             log(.warning, "Slow script detected: still in execution after \(elapsed) milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: \(run.sha).")
         }
         return run.yieldable ? 2 : 0
     }
 
-    private static func arguments(of command: rc_command) -> Arguments {
-        var buffer = ByteBuffer()
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(Int(command.argc))
+    /// The command's words, in the buffer and ranges the previous call left
+    /// (no allocation once they are big enough, unless an effect kept them).
+    private func scriptArguments(of command: rc_command) -> Arguments {
+        var buffer = scripting.spareArguments.buffer
+        var ranges = scripting.spareArguments.ranges
+        scripting.spareArguments = Arguments(buffer: ByteBuffer(), ranges: [])
+        buffer.clear()
+        ranges.removeAll(keepingCapacity: true)
         for index in 0..<Int(command.argc) {
             let start = buffer.writerIndex
             let length = command.lengths[index]

@@ -15,28 +15,24 @@ extension NodeEngine {
 
     /// The script EVAL or EVALSHA names, from the cache; nil when it is not
     /// there (EVAL then compiles it in its handler).
-    func cachedScript(for entry: CommandEntry, _ arguments: Arguments) -> (sha: String, script: CachedScript)? {
+    func cachedScript(_ source: CommandEntry.ScriptSource, _ arguments: Arguments) -> CachedScript? {
         guard arguments.count > 1 else { return nil }
-        let sha: String
-        if entry.name.hasPrefix("evalsha") {
-            guard arguments.length(1) == 40 else { return nil }
-            sha = arguments.string(1).lowercased()
-        } else {
-            sha = arguments.withBytes(1) { Self.hex(SHA1.hash($0)) }
+        let digest = switch source {
+        case .sha: arguments.withBytes(1, ScriptDigest.init(hex:))
+        case .body: arguments.withBytes(1, ScriptDigest.init(body:))
         }
-        return scripting.scripts[sha].map { (sha, $0) }
+        return digest.flatMap { scripting.scripts[$0] }
     }
 
     /// evalGetCommandFlags: a script that declared flags runs with them in
     /// place of EVAL's own (write unless no-writes, deny-oom unless
     /// allow-oom or no-writes, stale if allow-stale), so processCommand's
     /// checks (READONLY, OOM, MISCONF, pause) see what it may do.
-    func scriptEntry(_ entry: CommandEntry, _ arguments: Arguments) -> CommandEntry {
+    func scriptEntry(_ entry: CommandEntry, _ source: CommandEntry.ScriptSource, _ arguments: Arguments) -> CommandEntry {
         var flags: ScriptFlags
-        if let (_, script) = cachedScript(for: entry, arguments) {
+        if let script = cachedScript(source, arguments) {
             flags = script.flags
-        } else if !entry.name.hasPrefix("evalsha"), arguments.count > 1,
-                  case .success(let shebang) = Shebang.parse(arguments[1]) {
+        } else if source == .body, arguments.count > 1, case .success(let shebang) = Shebang.parse(arguments[1]) {
             flags = shebang.flags
         } else {
             return entry
@@ -58,8 +54,9 @@ extension NodeEngine {
 
     /// luaCreateFunction: the script compiled and cached under its SHA; the
     /// error goes to the client when it does not compile.
-    func createScript(_ body: [UInt8], sha: String, for client: ClientSession) -> CachedScript? {
-        if let script = scripting.scripts[sha] { return script }
+    func createScript(_ body: [UInt8], for client: ClientSession) -> CachedScript? {
+        let digest = ScriptDigest(body: body)
+        if let script = scripting.scripts[digest] { return script }
         let shebang: Shebang
         switch Shebang.parse(body) {
         case .success(let parsed): shebang = parsed
@@ -71,12 +68,13 @@ extension NodeEngine {
             fail(client, "ERR the Lua interpreter could not be started (out of memory)")
             return nil
         }
+        let sha = digest.hex
         if let message = interpreter.define("f_" + sha, body: body[shebang.length...]) {
             fail(client, "ERR Error compiling script (new function): " + message)
             return nil
         }
-        let script = CachedScript(body: body, flags: shebang.flags)
-        scripting.scripts[sha] = script
+        let script = CachedScript(body: body, flags: shebang.flags, sha: sha, function: "f_" + sha)
+        scripting.scripts[digest] = script
         scripting.scriptsMemory += body.count + 40
         return script
     }
@@ -87,18 +85,16 @@ extension NodeEngine {
         guard let numberOfKeys = arguments.integer(2) else { return fail(client, "ERR value is not an integer or out of range") }
         if numberOfKeys > Int64(arguments.count - 3) { return fail(client, "ERR Number of keys can't be greater than number of args") }
         if numberOfKeys < 0 { return fail(client, "ERR Number of keys can't be negative") }
-        let entry = commands.entry(named: bySHA ? "evalsha" : "eval")!
-        var found = cachedScript(for: entry, arguments)
+        var found = cachedScript(bySHA ? .sha : .body, arguments)
         if found == nil {
             if bySHA { return fail(client, Self.noScriptError) }
-            let sha = arguments.withBytes(1) { Self.hex(SHA1.hash($0)) }
-            guard let script = createScript(arguments[1], sha: sha, for: client) else { return }
-            found = (sha, script)
+            guard let script = createScript(arguments[1], for: client) else { return }
+            found = script
         }
-        guard let (sha, script) = found, let interpreter else { return }
+        guard let script = found, let interpreter else { return }
         let keys = 3..<(3 + Int(numberOfKeys))
-        guard let run = prepareScriptRun(client, sha: sha, flags: script.flags, readOnly: readOnly, arguments, keys: keys) else { return }
-        runScript(run, interpreter, function: "f_" + sha, arguments, keys: keys, args: keys.upperBound..<arguments.count)
+        guard let run = prepareScriptRun(client, sha: script.sha, flags: script.flags, readOnly: readOnly, arguments, keys: keys) else { return }
+        runScript(run, interpreter, function: script.function, arguments, keys: keys, args: keys.upperBound..<arguments.count)
     }
 
     /// scriptPrepareForRun: the refusals a script gets before it starts, from what it declared.
@@ -128,7 +124,7 @@ extension NodeEngine {
                     fail(client, "ERR Can not execute a script with write flag using *_ro command.")
                     return nil
                 }
-                if replication.master == nil && config.integer("min-replicas-to-write") > 0 && lacksGoodReplicas() {
+                if replication.master == nil && minReplicasToWrite > 0 && lacksGoodReplicas() {
                     fail(client, "NOREPLICAS Not enough good replicas to write.")
                     return nil
                 }
@@ -161,7 +157,7 @@ extension NodeEngine {
         run.yieldable = onScriptYield != nil && !run.obeysCaller && !client.inExec
         let progress = interpreter.start(function, sha: run.sha, arguments: arguments, keys: keys, args: args,
                                          callerProtocol: client.reply.protocolVersion,
-                                         hook: config.integer("busy-reply-threshold") > 0, yieldable: run.yieldable)
+                                         hook: scripting.busyReplyThreshold > 0, yieldable: run.yieldable)
         // EVAL itself never goes out: the script's commands are its effects.
         preventPropagation()
         switch progress {
@@ -255,16 +251,5 @@ extension NodeEngine {
                 "number_of_functions:0", "number_of_libraries:0", "used_memory_vm_functions:0",
                 "used_memory_vm_total:\(vm)", "used_memory_vm_total_human:\(human(vm))", "used_memory_functions:0",
                 "used_memory_scripts:\(scripts)", "used_memory_scripts_human:\(human(scripts))"]
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -5,6 +5,10 @@ import NIOCore
 struct CachedScript {
     let body: [UInt8]
     let flags: ScriptFlags
+    /// Its SHA1 in hex, for replies and error messages.
+    let sha: String
+    /// The Lua function it was compiled into (f_<sha>, as eval.c names it).
+    let function: String
 }
 
 /// One run of a script (scriptRunCtx): who asked, what it may do, what it did.
@@ -54,7 +58,7 @@ final class ScriptRun {
 /// cache, and the run underway.
 struct ScriptingState {
     var interpreter: LuaInterpreter?
-    var scripts: [String: CachedScript] = [:]
+    var scripts: [ScriptDigest: CachedScript] = [:]
     /// Bytes of the cached bodies and their SHAs (used_memory_scripts_eval's main part).
     var scriptsMemory = 0
     var run: ScriptRun?
@@ -62,6 +66,10 @@ struct ScriptingState {
     var client: ClientSession?
     /// EVAL_RO & co with flags of their own, by the flags a script declared.
     var flaggedEntries: [FlaggedEntryKey: CommandEntry] = [:]
+    /// The previous redis.call's words, their storage reused by the next.
+    var spareArguments = Arguments(buffer: ByteBuffer(), ranges: [])
+    /// busy-reply-threshold (lua-time-limit), read on every run: kept out of the config table.
+    var busyReplyThreshold: Int64 = 5000
 }
 
 struct FlaggedEntryKey: Hashable {
