@@ -9,7 +9,10 @@
 /* A run's parameters, kept in the interpreter: the script may outlive the call that started it. */
 typedef struct {
     char name[48];
-    char sha[48];
+    /// A function's registry reference (function interpreters), or LUA_NOREF.
+    int ref;
+    /// The script's SHA or the function's name, for error messages (owned).
+    char *sha;
     int nkeys;
     const char *const *keys;
     const size_t *key_lengths;
@@ -24,6 +27,12 @@ typedef struct {
 struct rc_lua {
     lua_State *L;
     rc_lua_host host;
+    /// The functions' interpreter: KEYS and ARGV are arguments, not globals.
+    int functions;
+    /// FUNCTION LOAD is underway: register_function works only then.
+    int loading;
+    /// Its deadline (monotonic µs; 0: none).
+    long long load_deadline;
     /// Inside rc_lua_run: redis.call and math.random work only then.
     int running;
     /// The script client's protocol (redis.setresp) and propagation (redis.set_repl), reset per run.
@@ -64,8 +73,19 @@ void rc_sandbox_install(lua_State *L);
 /// Pushes the real globals table (where KEYS and ARGV go).
 void rc_sandbox_push_globals(lua_State *L);
 
-/* The redis table, pcall, and math.random. */
-void rc_api_install(lua_State *L);
+/* The redis table, pcall, and math.random (without EVAL's debugger entries for functions). */
+void rc_api_install(lua_State *L, int functions);
+/// Pushes the redis table a library sees while it loads: register_function, log and the versions.
+void rc_api_push_library_redis(lua_State *L, lua_CFunction register_function);
+/// Sets an __index on the table on top that raises the nonexistent-global error (luaSetErrorMetatable).
+void rc_sandbox_set_error_metatable(lua_State *L);
+/// Makes the table on top protected, replacing it there by its read-only proxy.
+void rc_sandbox_protect(lua_State *L);
+/// Points the globals' reads at the table on top (popped): the library API while loading.
+void rc_sandbox_read_globals_from(lua_State *L);
+/// Sets the functions' library API up (lua_functions.c).
+void rc_functions_install(lua_State *L);
+long long rc_monotonic_us(void);
 
 /* Conversions. */
 /// Parses one RESP reply (as the engine wrote it) and pushes it as redis-server does.

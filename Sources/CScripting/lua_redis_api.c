@@ -293,7 +293,20 @@ static void set_number(lua_State *L, const char *name, lua_Number value) {
     lua_setfield(L, -2, name);
 }
 
-void rc_api_install(lua_State *L) {
+void rc_api_push_library_redis(lua_State *L, lua_CFunction register_function) {
+    lua_newtable(L);
+    set_function(L, "register_function", register_function);
+    set_function(L, "log", redis_log);
+    set_number(L, "LOG_DEBUG", 0);
+    set_number(L, "LOG_VERBOSE", 1);
+    set_number(L, "LOG_NOTICE", 2);
+    set_number(L, "LOG_WARNING", 3);
+    set_number(L, "REDIS_VERSION_NUM", VERSION_NUM);
+    lua_pushstring(L, VERSION);
+    lua_setfield(L, -2, "REDIS_VERSION");
+}
+
+void rc_api_install(lua_State *L, int functions) {
     lua_pushcfunction(L, global_pcall);
     lua_setfield(L, LUA_GLOBALSINDEX, "pcall");
 
@@ -319,9 +332,11 @@ void rc_api_install(lua_State *L) {
     set_number(L, "REPL_REPLICA", PROPAGATE_REPL);
     set_number(L, "REPL_ALL", PROPAGATE_AOF | PROPAGATE_REPL);
     set_function(L, "acl_check_cmd", redis_acl_check_cmd);
-    set_function(L, "breakpoint", redis_breakpoint);
-    set_function(L, "debug", redis_debug);
-    set_function(L, "replicate_commands", redis_replicate_commands);
+    if (!functions) {
+        set_function(L, "breakpoint", redis_breakpoint);
+        set_function(L, "debug", redis_debug);
+        set_function(L, "replicate_commands", redis_replicate_commands);
+    }
     lua_setfield(L, LUA_GLOBALSINDEX, "redis");
 
     lua_getfield(L, LUA_GLOBALSINDEX, "math");

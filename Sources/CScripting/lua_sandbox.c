@@ -71,6 +71,22 @@ static int refuse_write_bare(lua_State *L) {
 
 static void protect(lua_State *L);
 
+void rc_sandbox_protect(lua_State *L) { protect(L); }
+
+void rc_sandbox_set_error_metatable(lua_State *L) {
+    lua_newtable(L);
+    lua_pushcfunction(L, missing_global);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+}
+
+void rc_sandbox_read_globals_from(lua_State *L) {
+    lua_getmetatable(L, LUA_GLOBALSINDEX);   /* the globals' proxy's own metatable */
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+}
+
 /// Makes the real table on top of the stack protected and replaces it there by its proxy.
 static void protect(lua_State *L) {
     int real = lua_gettop(L);

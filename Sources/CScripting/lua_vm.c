@@ -156,20 +156,29 @@ static int setup(lua_State *L) {
     lua_setfield(L, LUA_GLOBALSINDEX, "loadstring");
     lua_pushcfunction(L, sandbox_load);
     lua_setfield(L, LUA_GLOBALSINDEX, "load");
-    rc_api_install(L);
+    rc_lua *vm = rc_vm_of(L);
+    rc_api_install(L, vm->functions);
     if (luaL_loadbuffer(L, error_handler, sizeof error_handler - 1, "@err_handler_def")) return lua_error(L);
     lua_call(L, 0, 0);
     lua_getfield(L, LUA_GLOBALSINDEX, "__redis__err__handler");
     lua_setfield(L, LUA_REGISTRYINDEX, ERROR_HANDLER);
+    if (vm->functions) {
+        /* The functions' interpreter keeps its error handler in the registry only. */
+        lua_pushnil(L);
+        lua_setfield(L, LUA_GLOBALSINDEX, "__redis__err__handler");
+    }
     drop_other_globals(L);
     rc_sandbox_install(L);
+    if (vm->functions) rc_functions_install(L);
     return 0;
 }
 
-rc_lua *rc_lua_new(const rc_lua_host *host) {
+static rc_lua *new_interpreter(const rc_lua_host *host, int functions) {
     rc_lua *vm = calloc(1, sizeof *vm);
     if (!vm) return NULL;
     vm->host = *host;
+    vm->functions = functions;
+    vm->run.ref = LUA_NOREF;
     vm->resp = 2;
     vm->repl = 3;
     vm->L = lua_newstate(allocate, vm);
@@ -181,6 +190,10 @@ rc_lua *rc_lua_new(const rc_lua_host *host) {
     return vm;
 }
 
+rc_lua *rc_lua_new(const rc_lua_host *host) { return new_interpreter(host, 0); }
+
+rc_lua *rc_lua_new_functions(const rc_lua_host *host) { return new_interpreter(host, 1); }
+
 void rc_lua_free(rc_lua *vm) {
     if (!vm) return;
     lua_close(vm->L);
@@ -188,6 +201,7 @@ void rc_lua_free(rc_lua *vm) {
     free(vm->argv);
     free(vm->lengths);
     free(vm->numbers);
+    free(vm->run.sha);
     rc_bytes_free(&vm->call_reply);
     free(vm);
 }
@@ -263,13 +277,17 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
     lua_error(L);
 }
 
-static void set_array_global(lua_State *L, const char *name, int count, const char *const *items, const size_t *lengths) {
-    rc_sandbox_push_globals(L);
+static void push_array(lua_State *L, int count, const char *const *items, const size_t *lengths) {
     lua_createtable(L, count, 0);
     for (int j = 0; j < count; j++) {
         lua_pushlstring(L, items[j], lengths[j]);
         lua_rawseti(L, -2, j + 1);
     }
+}
+
+static void set_array_global(lua_State *L, const char *name, int count, const char *const *items, const size_t *lengths) {
+    rc_sandbox_push_globals(L);
+    push_array(L, count, items, lengths);
     lua_setfield(L, -2, name);   /* the real globals have no __newindex */
     lua_pop(L, 1);
 }
@@ -288,7 +306,7 @@ static void failure(lua_State *L, rc_run *r) {
     result->status = RC_LUA_ERROR;
     if (!lua_istable(L, -1)) {
         const char *message = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";
-        rc_bytes_appendf(out, "ERR Error running script %s, %.100s", r->sha, message);
+        rc_bytes_appendf(out, "ERR Error running script %s, %.100s", (r->sha ? r->sha : ""), message);
         size_t end = out->length;
         while (end > 0 && (out->data[end - 1] == '\r' || out->data[end - 1] == '\n')) end--;
         out->length = end;
@@ -305,7 +323,7 @@ static void failure(lua_State *L, rc_run *r) {
     lua_getfield(L, -1, "source");
     lua_getfield(L, -2, "line");
     if (lua_isstring(L, -1) && lua_isstring(L, -2)) {
-        rc_bytes_appendf(out, " script: %s, on ", r->sha);
+        rc_bytes_appendf(out, " script: %s, on ", r->sha ? r->sha : "");
         size_t source_length, line_length;
         const char *source = lua_tolstring(L, -2, &source_length);
         const char *line = lua_tolstring(L, -1, &line_length);
@@ -325,15 +343,24 @@ static int run_protected(lua_State *L) {
     rc_run *r = &vm->run;
     lua_settop(L, 0);
     lua_getfield(L, LUA_REGISTRYINDEX, ERROR_HANDLER);
-    lua_getfield(L, LUA_REGISTRYINDEX, r->name);
-    set_array_global(L, "KEYS", r->nkeys, r->keys, r->key_lengths);
-    set_array_global(L, "ARGV", r->nargs, r->args, r->arg_lengths);
+    int arguments = 0;
+    if (vm->functions) {
+        /* luaEngineCall: the function gets KEYS and ARGV as its arguments. */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, r->ref);
+        push_array(L, r->nkeys, r->keys, r->key_lengths);
+        push_array(L, r->nargs, r->args, r->arg_lengths);
+        arguments = 2;
+    } else {
+        lua_getfield(L, LUA_REGISTRYINDEX, r->name);
+        set_array_global(L, "KEYS", r->nkeys, r->keys, r->key_lengths);
+        set_array_global(L, "ARGV", r->nargs, r->args, r->arg_lengths);
+    }
     vm->running = 1;
     vm->resp = 2;
     vm->repl = 3;
     vm->killing = 0;
     if (r->hook) lua_sethook(L, count_hook, LUA_MASKCOUNT, 100000);
-    int status = lua_pcall(L, 0, 1, 1);
+    int status = lua_pcall(L, arguments, 1, 1);
     if (r->hook || vm->killing) lua_sethook(L, NULL, 0, 0);
     vm->running = 0;
     /* A GC step every 50 runs rather than a full cycle now and then (LUA_GC_CYCLE_PERIOD). */
@@ -378,7 +405,7 @@ void rc_run_body(rc_lua *vm) {
         r->result->reply.length = 0;
         r->result->status = RC_LUA_ERROR;
         const char *message = lua_tostring(vm->L, -1);
-        rc_bytes_appendf(&r->result->reply, "ERR Error running script %s, %.100s", r->sha, message ? message : "out of memory");
+        rc_bytes_appendf(&r->result->reply, "ERR Error running script %s, %.100s", (r->sha ? r->sha : ""), message ? message : "out of memory");
         lua_pop(vm->L, 1);
     }
     lua_settop(vm->L, 0);
@@ -391,7 +418,7 @@ static void copy_name(char *out, size_t size, const char *name) {
     out[length] = 0;
 }
 
-int rc_lua_run(rc_lua *vm, const char *name, const char *sha,
+int rc_lua_run(rc_lua *vm, const char *name, int ref, const char *sha,
                int nkeys, const char *const *keys, const size_t *key_lengths,
                int nargs, const char *const *args, const size_t *arg_lengths,
                int caller_resp, int hook, int yieldable, rc_lua_result *result) {
@@ -400,8 +427,14 @@ int rc_lua_run(rc_lua *vm, const char *name, const char *sha,
     result->quiet = 0;
     result->nested_errors = 0;
     rc_run *r = &vm->run;
-    copy_name(r->name, sizeof r->name, name);
-    copy_name(r->sha, sizeof r->sha, sha);
+    copy_name(r->name, sizeof r->name, name ? name : "");
+    r->ref = ref;
+    size_t sha_length = strlen(sha);
+    char *copy = realloc(r->sha, sha_length + 1);
+    if (copy) {
+        memcpy(copy, sha, sha_length + 1);
+        r->sha = copy;
+    }
     r->nkeys = nkeys;
     r->keys = keys;
     r->key_lengths = key_lengths;

@@ -34,52 +34,87 @@ public enum LZF {
         return output.count == length ? output : nil
     }
 
-    /// A valid LZF stream for `input` (greedy matching through a hash of
-    /// three bytes), or nil when it would not be smaller.
+    /// `input` compressed as redis-server's lzf_c.c compresses it (HLOG 16,
+    /// VERY_FAST: a three-byte hash, the bytes around each match's end
+    /// hashed again), so that DUMP payloads and RDB files come out the same
+    /// bytes; nil when it would not be smaller. (redis-server leaves its hash
+    /// table uninitialised, so a stale entry can in rare cases give it an
+    /// earlier match than this fresh table does: both decode the same.)
+    /// nil when it does not fit in 4 bytes less than the input, which is
+    /// when rdbSaveLzfStringObject stores the string as it is (lzf_c's own
+    /// conservative checks of its output's room included).
     public static func compress(_ input: [UInt8]) -> [UInt8]? {
         guard input.count > 4 else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(input.count)
-        var table = [Int](repeating: -1, count: 1 << 14)
-        var literals: [UInt8] = []
-        func flushLiterals() {
-            var start = 0
-            while start < literals.count {
-                let count = min(32, literals.count - start)
-                output.append(UInt8(count - 1))
-                output.append(contentsOf: literals[start..<(start + count)])
-                start += count
-            }
-            literals.removeAll(keepingCapacity: true)
-        }
-        var index = 0
-        while index < input.count {
-            if index + 2 < input.count {
-                let hash = (Int(input[index]) << 8 ^ Int(input[index + 1]) << 4 ^ Int(input[index + 2])) & ((1 << 14) - 1)
-                let candidate = table[hash]
-                table[hash] = index
-                if candidate >= 0, index - candidate <= 8192,
-                   input[candidate] == input[index], input[candidate + 1] == input[index + 1], input[candidate + 2] == input[index + 2] {
-                    var length = 3
-                    while index + length < input.count, length < 264, input[candidate + length] == input[index + length] { length += 1 }
-                    flushLiterals()
-                    let distance = index - candidate - 1
-                    let encoded = length - 2
-                    if encoded < 7 {
-                        output.append(UInt8(encoded << 5 | distance >> 8))
-                    } else {
-                        output.append(UInt8(7 << 5 | distance >> 8))
-                        output.append(UInt8(encoded - 7))
-                    }
-                    output.append(UInt8(distance & 0xFF))
-                    index += length
-                    continue
+        let room = input.count - 4
+        let hashSize = 1 << 16, maxLiteral = 32, maxOffset = 1 << 13, maxReference = (1 << 8) + (1 << 3)
+        var table = [Int](repeating: 0, count: hashSize)
+        var output = [UInt8](repeating: 0, count: 1)   // the first run's length byte
+        output.reserveCapacity(input.count + 8)
+        let end = input.count
+        func index(_ h: UInt32) -> Int { Int(((h >> 8) &- h &* 5) & UInt32(hashSize - 1)) }
+        func next(_ h: UInt32, _ at: Int) -> UInt32 { (h << 8) | UInt32(input[at + 2]) }
+        var literals = 0
+        var ip = 0
+        var hash = UInt32(input[0]) << 8 | UInt32(input[1])
+        func startRun() { output.append(0); literals = 0 }
+        func stopRun() { output[output.count - literals - 1] = UInt8(truncatingIfNeeded: literals - 1) }
+        while ip < end - 2 {
+            hash = next(hash, ip)
+            let slot = index(hash)
+            let reference = table[slot]
+            table[slot] = ip
+            let offset = ip - reference - 1
+            if offset >= 0, offset < maxOffset, reference > 0,
+               input[reference + 2] == input[ip + 2], input[reference] == input[ip], input[reference + 1] == input[ip + 1] {
+                var length = 2
+                let maxLength = min(end - ip - length, maxReference)
+                if output.count + 4 >= room && output.count - (literals == 0 ? 1 : 0) + 4 >= room { return nil }
+                stopRun()
+                if literals == 0 { output.removeLast() }   // an empty run is undone
+                repeat { length += 1 } while length < maxLength && input[reference + length] == input[ip + length]
+                length -= 2
+                ip += 1
+                if length < 7 {
+                    output.append(UInt8(offset >> 8) + UInt8(length << 5))
+                } else {
+                    output.append(UInt8(offset >> 8) + (7 << 5))
+                    output.append(UInt8(length - 7))
+                }
+                output.append(UInt8(truncatingIfNeeded: offset))
+                startRun()
+                ip += length + 1
+                if ip >= end - 2 { break }
+                ip -= 2
+                hash = UInt32(input[ip]) << 8 | UInt32(input[ip + 1])
+                hash = next(hash, ip)
+                table[index(hash)] = ip
+                ip += 1
+                hash = next(hash, ip)
+                table[index(hash)] = ip
+                ip += 1
+            } else {
+                if output.count >= room { return nil }
+                literals += 1
+                output.append(input[ip])
+                ip += 1
+                if literals == maxLiteral {
+                    stopRun()
+                    startRun()
                 }
             }
-            literals.append(input[index])
-            index += 1
         }
-        flushLiterals()
-        return output.count < input.count ? output : nil
+        if output.count + 3 > room { return nil }
+        while ip < end {
+            literals += 1
+            output.append(input[ip])
+            ip += 1
+            if literals == maxLiteral {
+                stopRun()
+                startRun()
+            }
+        }
+        stopRun()
+        if literals == 0 { output.removeLast() }
+        return output
     }
 }

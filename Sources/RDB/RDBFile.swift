@@ -19,6 +19,11 @@ public struct RDBFileWriter {
         }
     }
 
+    /// A function library (before the databases, as rdbSaveRio writes them).
+    public mutating func writeLibrary(_ payload: [UInt8]) {
+        FunctionRecords.write(payload, into: &writer)
+    }
+
     /// Starts database `index`, with the counts that size its tables on load.
     public mutating func selectDatabase(_ index: Int, keys: Int, expires: Int) {
         writer.bytes.append(0xFE)

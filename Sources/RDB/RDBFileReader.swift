@@ -37,14 +37,17 @@ public enum RDBFileReader {
 
     /// Reads `bytes`, handing each key to `entry` in file order (an error
     /// string from it stops the load); returns the AUX fields.
+    /// `library` gets each function library's payload (an error string stops the load).
     @discardableResult
-    public static func read(_ bytes: [UInt8], entry: (Entry) -> String?) throws(Failure) -> [(String, String)] {
-        try readPrefix(bytes, entry: entry).aux
+    public static func read(_ bytes: [UInt8], library: ([UInt8]) -> String? = { _ in nil },
+                            entry: (Entry) -> String?) throws(Failure) -> [(String, String)] {
+        try readPrefix(bytes, library: library, entry: entry).aux
     }
 
     /// read(_:entry:) of a file that may go on after the RDB (an AOF with an
     /// RDB preamble): the AUX fields and the RDB's length, checksum included.
-    public static func readPrefix(_ bytes: [UInt8], entry: (Entry) -> String?) throws(Failure) -> (aux: [(String, String)], length: Int) {
+    public static func readPrefix(_ bytes: [UInt8], library: ([UInt8]) -> String? = { _ in nil },
+                                  entry: (Entry) -> String?) throws(Failure) -> (aux: [(String, String)], length: Int) {
         guard bytes.count >= 9, bytes[0..<5].elementsEqual("REDIS".utf8),
               let version = Int(String(decoding: bytes[5..<9], as: UTF8.self)), version >= 1 else { throw .notAnRDBFile }
         guard version <= newestVersion else { throw .unsupportedVersion(version) }
@@ -56,6 +59,7 @@ public enum RDBFileReader {
             let start = reader.offset
             var pair: Entry?
             var unsupported: String?
+            var refusal: String?
             var ended = false
             do throws(RDBError) {
                 let opcode = try reader.byte()
@@ -71,7 +75,11 @@ public enum RDBFileReader {
                 case 0xF9: _ = try reader.byte()  // FREQ (LFU counter)
                 case 0xF8: _ = try reader.readCount()  // IDLE (LRU seconds)
                 case 0xF7: unsupported = "module data (MODULE_AUX): this server loads no modules"
-                case 0xF5, 0xF6: unsupported = "a function library: this server has no Lua to run it"
+                case FunctionRecords.function2, FunctionRecords.preGAFunction:
+                    switch FunctionRecords.readRecord(opcode, &reader) {
+                    case .success(let payload): refusal = library(payload).map { "a function library: " + $0 }
+                    case .failure(let error): throw RDBError.malformed(error.message)
+                    }
                 default:
                     let key = try reader.readString()
                     pair = Entry(database: database, key: key, value: try reader.readObject(ofType: opcode), expireAt: expireAt)
@@ -82,6 +90,7 @@ public enum RDBFileReader {
                 throw .damaged(offset: reader.offset, error)
             }
             if let unsupported { throw .unsupported(offset: start, unsupported) }
+            if let refusal { throw .refused(offset: start, refusal) }
             if ended {
                 try verifyChecksum(bytes, end: reader.offset, version: version)
                 return (aux, reader.offset + (version >= 5 ? 8 : 0))

@@ -34,6 +34,25 @@ typedef struct {
     int refused;
 } rc_command;
 
+/// The flags register_function reads (scripts_flags_def), as bits.
+enum {
+    RC_FLAG_NO_WRITES = 1,
+    RC_FLAG_ALLOW_OOM = 2,
+    RC_FLAG_ALLOW_STALE = 4,
+    RC_FLAG_NO_CLUSTER = 8,
+    RC_FLAG_ALLOW_CROSS_SLOT_KEYS = 16,
+};
+
+typedef struct rc_function_registration {
+    const char *name;
+    size_t name_length;
+    /// NULL when none was given.
+    const char *description;
+    size_t description_length;
+    int flags;
+    int ref;
+} rc_function_registration;
+
 typedef struct {
     void *context;
     /// redis.call / redis.pcall: runs a command. Fills reply or refused.
@@ -45,7 +64,12 @@ typedef struct {
     /// The count hook, every 100000 instructions: 0 go on, 1 kill (SCRIPT KILL),
     /// 2 hand the stack back to the host for a while (a busy script; see rc_lua_resume).
     int (*interrupt)(void *context);
+    /// redis.register_function during FUNCTION LOAD (function interpreters
+    /// only): 0 taken, or 1 with the refusal's text in `error` (raised as
+    /// "ERR <text>"). The function stays referenced as `ref` until rc_lua_unref.
+    int (*register_function)(void *context, const rc_function_registration *function, rc_bytes *error);
 } rc_lua_host;
+
 
 enum {
     RC_LUA_OK = 0,
@@ -65,6 +89,17 @@ typedef struct {
 
 /// A sandboxed interpreter as redis-server 7.0.15 builds it. NULL on failure.
 rc_lua *rc_lua_new(const rc_lua_host *host);
+/// The functions' interpreter (luaEngineInitEngine): the same sandbox,
+/// without EVAL's debugger entries, with a library API while loading.
+rc_lua *rc_lua_new_functions(const rc_lua_host *host);
+
+/// FUNCTION LOAD's run of a library's code (the part after its shebang
+/// line): its globals are the library API only, its register_function
+/// calls reach the host; `timeout_ms` (0: none) ends a load that runs too
+/// long. 0 on success, else 1 with the whole error text in `error`.
+int rc_lua_load_library(rc_lua *vm, const char *code, size_t length, long timeout_ms, rc_bytes *error);
+/// Drops a registered function (its library was deleted or replaced, or its load failed).
+void rc_lua_unref(rc_lua *vm, int ref);
 void rc_lua_free(rc_lua *vm);
 
 /// Compiles a script body into function `name` (f_<sha1>). On a compile
@@ -78,7 +113,11 @@ int rc_lua_defined(rc_lua *vm, const char *name);
 /// hook (busy-reply-threshold > 0). Returns 0 when the script ended, 1 when
 /// it is parked (the hook said 2 and `yieldable`): the host must not touch
 /// the interpreter but through rc_lua_resume until that returns 0.
-int rc_lua_run(rc_lua *vm, const char *name, const char *sha,
+///
+/// A function interpreter runs registered function `ref` instead (name is
+/// NULL), with KEYS and ARGV as its two arguments; `sha` is then the
+/// function's name.
+int rc_lua_run(rc_lua *vm, const char *name, int ref, const char *sha,
                int nkeys, const char *const *keys, const size_t *key_lengths,
                int nargs, const char *const *args, const size_t *arg_lengths,
                int caller_resp, int hook, int yieldable, rc_lua_result *result);

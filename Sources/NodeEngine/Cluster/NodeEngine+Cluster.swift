@@ -140,7 +140,11 @@ extension NodeEngine {
 
     func resetCluster(hard: Bool) {
         guard let cluster else { return }
-        if cluster.myself.isReplica { for database in databases { database.removeAll() } }
+        if cluster.myself.isReplica {
+            // emptyData: the keys and the function libraries.
+            for database in databases { database.removeAll() }
+            flushFunctions()
+        }
         for node in cluster.knownNodes where !node.isMyself { freeLinks(of: node) }
         cluster.reset(hard: hard, newID: randomNodeID())
         if hard {

@@ -56,10 +56,11 @@ final class CommandEntry {
     weak var parent: CommandEntry?
     /// Index into the engine's per-command statistics.
     var statsIndex = 0
-    /// EVAL and EVAL_RO run a body, EVALSHA and EVALSHA_RO a cached script: their flags come from the script.
+    /// EVAL and EVAL_RO run a body, EVALSHA and EVALSHA_RO a cached script,
+    /// FCALL and FCALL_RO a function: their flags come from the script.
     let script: ScriptSource?
 
-    enum ScriptSource { case body, sha }
+    enum ScriptSource { case body, sha, function }
 
     init(name: String, metadata: CommandMetadata.Info?, arity: Int? = nil, flags: CommandFlags? = nil, handler: @escaping CommandHandler) {
         self.name = name
@@ -75,7 +76,7 @@ final class CommandEntry {
         lastKey = metadata?.lastKey ?? 0
         step = metadata?.step ?? 0
         self.handler = handler
-        script = name.hasPrefix("evalsha") ? .sha : name.hasPrefix("eval") ? .body : nil
+        script = name.hasPrefix("evalsha") ? .sha : name.hasPrefix("eval") ? .body : name.hasPrefix("fcall") ? .function : nil
     }
 
     var isContainer: Bool { !subcommands.isEmpty }

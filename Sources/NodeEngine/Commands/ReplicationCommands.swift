@@ -137,6 +137,7 @@ extension NodeEngine {
         }
         aux.append(("aof-base", aofBase ? "1" : "0"))
         var file = RDBFileWriter(aux: aux, compression: config.bool("rdbcompression"), checksum: config.bool("rdbchecksum"))
+        for library in scripting.libraries.sorted { file.writeLibrary(library.code) }
         for (index, database) in databases.enumerated() where database.count > 0 {
             file.selectDatabase(index, keys: database.count, expires: database.expires.count)
             for entry in 0..<database.table.count {

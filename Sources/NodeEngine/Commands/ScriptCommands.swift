@@ -30,17 +30,8 @@ enum ScriptCommands {
         c.reply.ok()
     }
 
-    /// scriptKill.
     static func kill(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
-        guard let run = e.scripting.run else { return e.fail(c, "NOTBUSY No scripts in execution right now.") }
-        if run.obeysCaller {
-            return e.fail(c, "UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.")
-        }
-        if run.wrote {
-            return e.fail(c, "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
-        }
-        run.killed = true
-        c.reply.ok()
+        e.killScript(c, fromEval: true)
     }
 
     /// The engine has no Lua debugger (LDB).
@@ -48,5 +39,22 @@ enum ScriptCommands {
         if a.isWord(2, "no") { return c.reply.ok() }
         guard a.isWord(2, "yes") || a.isWord(2, "sync") else { return e.fail(c, "ERR Use SCRIPT DEBUG YES/SYNC/NO") }
         e.fail(c, "ERR SCRIPT DEBUG is not supported by rcluster's engine: it has no Lua debugger")
+    }
+}
+
+extension NodeEngine {
+    /// scriptKill: SCRIPT KILL ends an EVAL, FUNCTION KILL a function.
+    func killScript(_ c: ClientSession, fromEval: Bool) {
+        guard let run = scripting.run else { return fail(c, "NOTBUSY No scripts in execution right now.") }
+        if run.obeysCaller {
+            return fail(c, "UNKILLABLE The busy script was sent by a master instance in the context of replication and cannot be killed.")
+        }
+        if run.wrote {
+            return fail(c, "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
+        }
+        if fromEval && run.isFunction { return fail(c, Self.busyFunctionError) }
+        if !fromEval && !run.isFunction { return fail(c, Self.busyScriptError) }
+        run.killed = true
+        c.reply.ok()
     }
 }

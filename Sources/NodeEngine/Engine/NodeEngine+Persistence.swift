@@ -39,7 +39,14 @@ extension NodeEngine {
                      restoresReplication: Bool = true) throws(RDBFileReader.Failure) -> (loaded: Int, expired: Int, length: Int) {
         now = clock.milliseconds()
         var loaded = 0, expired = 0
-        let (aux, length) = try RDBFileReader.readPrefix(bytes) { entry in
+        let library = { [self] (payload: [UInt8]) -> String? in
+            // rdbFunctionLoad: no timeout; a library already there gives way only on MERGE (RDBFLAGS_ALLOW_DUP).
+            switch createLibrary(payload, replace: replacing, timeoutMilliseconds: 0) {
+            case .success: return nil
+            case .failure(let error): return error.message
+            }
+        }
+        let (aux, length) = try RDBFileReader.readPrefix(bytes, library: library) { entry in
             guard entry.database < databases.count else {
                 return "a key in database \(entry.database), and this server has \(databases.count) databases (the databases directive)"
             }
@@ -177,7 +184,10 @@ extension DebugCommand {
         // Emptying and loading back is not a change to save (redis-server's emptyData here counts nothing).
         let dirty = e.dirty
         defer { e.dirty = dirty }
-        if flush { for db in e.databases.indices { e.flush(db) } }
+        if flush {
+            for db in e.databases.indices { e.flush(db) }
+            e.flushFunctions()   // emptyData takes the libraries too
+        }
         do {
             _ = try e.loadRDB(bytes, replacing: merge)
         } catch {

@@ -301,7 +301,7 @@ public final class NodeEngine {
             return refuse(entry, client, refusal)
         }
         if scriptIsBusy && !entry.flags.contains(.allowBusy) {
-            return refuse(entry, client, "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.")
+            return refuse(entry, client, scripting.run?.isFunction == true ? Self.busyFunctionError : Self.busyScriptError)
         }
         if pauseUntil > now && (pauseAll || mayReplicate(entry, client)) {
             client.postponed = arguments

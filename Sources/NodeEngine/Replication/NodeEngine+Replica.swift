@@ -203,6 +203,7 @@ extension NodeEngine {
         if aof.status != .off { stopAppendOnly() }
         log(.notice, "MASTER <-> REPLICA sync: Flushing old data")
         for db in databases.indices { flush(db) }
+        flushFunctions()
         log(.notice, "MASTER <-> REPLICA sync: Loading DB in memory")
         do {
             _ = try loadRDB(payload, keepingExpired: true)

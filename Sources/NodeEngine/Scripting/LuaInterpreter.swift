@@ -12,8 +12,9 @@ final class LuaInterpreter {
     private var pointers: [UnsafePointer<CChar>?] = []
     private var lengths: [Int] = []
 
-    /// The host's callbacks get `owner` back as their context.
-    init?(owner: AnyObject) {
+    /// The host's callbacks get `owner` back as their context. `functions`:
+    /// the functions' interpreter (FUNCTION LOAD, FCALL) rather than EVAL's.
+    init?(owner: AnyObject, functions: Bool = false) {
         var host = rc_lua_host()
         host.context = Unmanaged.passUnretained(owner).toOpaque()
         host.call = { context, command in
@@ -29,7 +30,10 @@ final class LuaInterpreter {
         host.interrupt = { context in
             Unmanaged<NodeEngine>.fromOpaque(context!).takeUnretainedValue().scriptInterrupt()
         }
-        guard let vm = withUnsafePointer(to: &host, { rc_lua_new($0) }) else { return nil }
+        host.register_function = { context, function, error in
+            Unmanaged<NodeEngine>.fromOpaque(context!).takeUnretainedValue().registerFunction(function!.pointee, refusal: error!)
+        }
+        guard let vm = withUnsafePointer(to: &host, { functions ? rc_lua_new_functions($0) : rc_lua_new($0) }) else { return nil }
         self.vm = vm
     }
 
@@ -50,6 +54,20 @@ final class LuaInterpreter {
         return String(decoding: UnsafeRawBufferPointer(start: compileError.data, count: compileError.length), as: UTF8.self)
     }
 
+    /// Runs a library's code so it registers its functions; the error text when it fails.
+    func loadLibrary(_ code: ArraySlice<UInt8>, timeoutMilliseconds: Int) -> String? {
+        let failed = Array(code).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) {
+                rc_lua_load_library(vm, $0.baseAddress, $0.count, timeoutMilliseconds, &compileError)
+            }
+        }
+        guard failed != 0 else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: compileError.data, count: compileError.length), as: UTF8.self)
+    }
+
+    /// A function of a deleted, replaced or failed library goes.
+    func release(_ ref: Int32) { rc_lua_unref(vm, ref) }
+
     struct Outcome {
         var isError: Bool
         /// Counted already (an error a called command replied).
@@ -63,8 +81,9 @@ final class LuaInterpreter {
         case parked
     }
 
-    /// Starts function `name`; its KEYS and ARGV are copied into Lua at once.
-    func start(_ name: String, sha: String, arguments: Arguments, keys: Range<Int>, args: Range<Int>,
+    /// Starts script `name` (EVAL's interpreter) or registered function `ref`
+    /// (the functions'); its KEYS and ARGV are copied into Lua at once.
+    func start(_ name: String?, ref: Int32 = -1, sha: String, arguments: Arguments, keys: Range<Int>, args: Range<Int>,
                callerProtocol: Int, hook: Bool, yieldable: Bool) -> Progress {
         arguments.buffer.withUnsafeReadableBytes { base in
             let start = base.baseAddress!.assumingMemoryBound(to: CChar.self)
@@ -79,7 +98,7 @@ final class LuaInterpreter {
             let keyCount = keys.count
             return pointers.withUnsafeBufferPointer { p in
                 lengths.withUnsafeBufferPointer { l in
-                    rc_lua_run(vm, name, sha,
+                    rc_lua_run(vm, name, ref, sha,
                                Int32(keyCount), p.baseAddress, l.baseAddress,
                                Int32(args.count), p.baseAddress.map { $0 + keyCount }, l.baseAddress.map { $0 + keyCount },
                                Int32(callerProtocol), hook ? 1 : 0, yieldable ? 1 : 0, &result) == 0 ? .finished : .parked

@@ -6,6 +6,8 @@ import NIOCore
 /// the shebang's flags, the checks before a run, and the reply.
 extension NodeEngine {
     static let noScriptError = "NOSCRIPT No matching script. Please use EVAL."
+    static let busyScriptError = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+    static let busyFunctionError = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
 
     var interpreter: LuaInterpreter? {
         if let interpreter = scripting.interpreter { return interpreter }
@@ -20,6 +22,7 @@ extension NodeEngine {
         let digest = switch source {
         case .sha: arguments.withBytes(1, ScriptDigest.init(hex:))
         case .body: arguments.withBytes(1, ScriptDigest.init(body:))
+        case .function: nil as ScriptDigest?
         }
         return digest.flatMap { scripting.scripts[$0] }
     }
@@ -30,7 +33,11 @@ extension NodeEngine {
     /// checks (READONLY, OOM, MISCONF, pause) see what it may do.
     func scriptEntry(_ entry: CommandEntry, _ source: CommandEntry.ScriptSource, _ arguments: Arguments) -> CommandEntry {
         var flags: ScriptFlags
-        if let script = cachedScript(source, arguments) {
+        if source == .function {
+            // fcallGetCommandFlags: a function's flags, when it exists.
+            guard arguments.count > 1, let found = scripting.libraries.function(named: arguments.string(1)) else { return entry }
+            flags = found.function.flags
+        } else if let script = cachedScript(source, arguments) {
             flags = script.flags
         } else if source == .body, arguments.count > 1, case .success(let shebang) = Shebang.parse(arguments[1]) {
             flags = shebang.flags
@@ -144,7 +151,7 @@ extension NodeEngine {
     }
 
     /// luaCallFunction: the run, its reply, and its effects already collected for propagation.
-    func runScript(_ run: ScriptRun, _ interpreter: LuaInterpreter, function: String, _ arguments: Arguments,
+    func runScript(_ run: ScriptRun, _ interpreter: LuaInterpreter, function: String?, ref: Int32 = -1, _ arguments: Arguments,
                    keys: Range<Int>, args: Range<Int>) {
         let client = run.caller
         let scriptClient = scriptingClient
@@ -155,7 +162,8 @@ extension NodeEngine {
         // A busy script hands the event loop back (to answer BUSY and SCRIPT KILL) only from
         // the top of a client's command: not inside EXEC, from the master or while loading.
         run.yieldable = onScriptYield != nil && !run.obeysCaller && !client.inExec
-        let progress = interpreter.start(function, sha: run.sha, arguments: arguments, keys: keys, args: args,
+        run.interpreter = interpreter
+        let progress = interpreter.start(function, ref: ref, sha: run.sha, arguments: arguments, keys: keys, args: args,
                                          callerProtocol: client.reply.protocolVersion,
                                          hook: scripting.busyReplyThreshold > 0, yieldable: run.yieldable)
         // EVAL itself never goes out: the script's commands are its effects.
@@ -179,7 +187,7 @@ extension NodeEngine {
 
     /// The server's next turn for a parked script.
     public func resumeParkedScript() {
-        guard let run = scripting.run, run.parked, let interpreter = scripting.interpreter else { return }
+        guard let run = scripting.run, run.parked, let interpreter = run.interpreter else { return }
         now = clock.milliseconds()
         run.parked = false
         if let (pending, bytes) = run.parkedEffects {
@@ -241,15 +249,18 @@ extension NodeEngine {
         scripting.interpreter = nil
     }
 
-    /// INFO memory's scripting lines, as 7.0.15 names them (no function libraries yet: their VM counts 0).
+    /// INFO memory's scripting lines, as 7.0.15 names them.
     func scriptingMemoryInfoLines(_ human: (Int64) -> String) -> [String] {
         let vm = Int64(scripting.interpreter?.memory ?? 0)
         // Each cached script costs its body and SHA, plus a dictionary entry and its slot.
         let scripts = Int64(scripting.scriptsMemory + scripting.scripts.count * 48 + scripting.scripts.capacity * 8)
+        let functions = functionsMemory
         return ["used_memory_lua:\(vm)", "used_memory_vm_eval:\(vm)", "used_memory_lua_human:\(human(vm))",
                 "used_memory_scripts_eval:\(scripts)", "number_of_cached_scripts:\(scripting.scripts.count)",
-                "number_of_functions:0", "number_of_libraries:0", "used_memory_vm_functions:0",
-                "used_memory_vm_total:\(vm)", "used_memory_vm_total_human:\(human(vm))", "used_memory_functions:0",
-                "used_memory_scripts:\(scripts)", "used_memory_scripts_human:\(human(scripts))"]
+                "number_of_functions:\(scripting.libraries.functionCount)", "number_of_libraries:\(scripting.libraries.count)",
+                "used_memory_vm_functions:\(functions.vm)",
+                "used_memory_vm_total:\(vm + functions.vm)", "used_memory_vm_total_human:\(human(vm + functions.vm))",
+                "used_memory_functions:\(functions.overhead)",
+                "used_memory_scripts:\(scripts + functions.overhead)", "used_memory_scripts_human:\(human(scripts + functions.overhead))"]
     }
 }

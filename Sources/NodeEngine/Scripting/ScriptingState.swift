@@ -35,6 +35,12 @@ final class ScriptRun {
     /// It may hand the event loop back when busy; it is parked now.
     var yieldable = false
     var parked = false
+    /// FCALL or FCALL_RO ran a function (FUNCTION KILL, FUNCTION STATS and BUSY's text tell them apart).
+    var isFunction = false
+    /// The interpreter it runs in (EVAL's or the functions').
+    var interpreter: LuaInterpreter?
+    /// The caller's command, for FUNCTION STATS.
+    var command: Arguments?
     /// Its effects so far while parked (propagation's pending list and bytes).
     var parkedEffects: ([(db: Int, range: Range<Int>, target: PropagationTarget)], ByteBuffer)?
 
@@ -54,10 +60,14 @@ final class ScriptRun {
     }
 }
 
-/// The engine's scripting: the interpreter (made on first use), the script
-/// cache, and the run underway.
+/// The engine's scripting: the interpreters (made on first use), the script
+/// cache, the function libraries, and the run underway.
 struct ScriptingState {
     var interpreter: LuaInterpreter?
+    var functionInterpreter: LuaInterpreter?
+    var libraries = FunctionLibraries()
+    /// The functions a library registers while FUNCTION LOAD runs its code.
+    var registering: [LibraryFunction]?
     var scripts: [ScriptDigest: CachedScript] = [:]
     /// Bytes of the cached bodies and their SHAs (used_memory_scripts_eval's main part).
     var scriptsMemory = 0
