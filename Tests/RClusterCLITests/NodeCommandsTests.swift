@@ -47,6 +47,23 @@ import TestSupport
         }
     }
 
+    /// The cluster's function libraries reach the new master (FUNCTION DUMP, FUNCTION RESTORE),
+    /// between engine nodes and between an engine and redis-server either way.
+    @Test(arguments: [[TestServer.engine, .engine, .engine, .engine], [.redis70, .redis70, .redis70, .engine],
+                      [.engine, .engine, .engine, .redis70]])
+    func addNodeCopiesTheClustersFunctions(servers: [TestServer]) async throws {
+        try await RedisTestCluster.withNodes(servers: servers) { cluster in
+            let founders = Array(cluster.addresses.prefix(3)).map(\.description)
+            #expect(try await RClusterBinary.run(["create"] + founders + ["--yes"]).exitCode == 0)
+            let library = "#!lua name=app\nredis.register_function{function_name='greet', callback=function() return 'hi' end, flags={'no-writes'}}"
+            for node in cluster.nodes.prefix(3) { _ = try await cluster.command(node, ["FUNCTION", "LOAD", library]) }
+            let added = try await RClusterBinary.run(["add-node", "\(cluster.addresses[3])", founders[0]])
+            #expect(added.exitCode == 0, "\(added.stdout)\(added.stderr)")
+            #expect(try await cluster.command(cluster.nodes[3], ["FCALL_RO", "greet", "0"]).contains("hi"))
+            #expect(try await cluster.command(cluster.nodes[3], ["INFO", "memory"]).contains("number_of_libraries:1"))
+        }
+    }
+
     @Test func addNodeRefusesANonEmptyNode() async throws {
         try await RedisTestCluster.withNodes(5) { cluster in
             let founders = Array(cluster.addresses.prefix(3)).map(\.description)
