@@ -293,9 +293,8 @@ static void set_number(lua_State *L, const char *name, lua_Number value) {
     lua_setfield(L, -2, name);
 }
 
-void rc_api_push_library_redis(lua_State *L, lua_CFunction register_function) {
-    lua_newtable(L);
-    set_function(L, "register_function", register_function);
+/* redis.log, its levels and the versions: in both redis tables. */
+static void set_log_and_versions(lua_State *L) {
     set_function(L, "log", redis_log);
     set_number(L, "LOG_DEBUG", 0);
     set_number(L, "LOG_VERBOSE", 1);
@@ -306,6 +305,12 @@ void rc_api_push_library_redis(lua_State *L, lua_CFunction register_function) {
     lua_setfield(L, -2, "REDIS_VERSION");
 }
 
+void rc_api_push_library_redis(lua_State *L, lua_CFunction register_function) {
+    lua_newtable(L);
+    set_function(L, "register_function", register_function);
+    set_log_and_versions(L);
+}
+
 void rc_api_install(lua_State *L, int functions) {
     lua_pushcfunction(L, global_pcall);
     lua_setfield(L, LUA_GLOBALSINDEX, "pcall");
@@ -313,14 +318,7 @@ void rc_api_install(lua_State *L, int functions) {
     lua_newtable(L);
     set_function(L, "call", redis_call);
     set_function(L, "pcall", redis_pcall);
-    set_function(L, "log", redis_log);
-    set_number(L, "LOG_DEBUG", 0);
-    set_number(L, "LOG_VERBOSE", 1);
-    set_number(L, "LOG_NOTICE", 2);
-    set_number(L, "LOG_WARNING", 3);
-    set_number(L, "REDIS_VERSION_NUM", VERSION_NUM);
-    lua_pushstring(L, VERSION);
-    lua_setfield(L, -2, "REDIS_VERSION");
+    set_log_and_versions(L);
     set_function(L, "setresp", redis_setresp);
     set_function(L, "sha1hex", redis_sha1hex);
     set_function(L, "error_reply", redis_error_reply);
