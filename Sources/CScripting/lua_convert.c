@@ -275,6 +275,9 @@ static void encode(lua_State *L, rc_bytes *out, int resp, int script_resp, int *
         if (script_resp == 2) {
             if (lua_toboolean(L, -1)) rc_bytes_append(out, ":1\r\n", 4);
             else append_null(out, resp);
+        } else if (resp == 2) {
+            /* addReplyBool to a RESP2 caller. */
+            rc_bytes_append(out, lua_toboolean(L, -1) ? ":1\r\n" : ":0\r\n", 4);
         } else {
             rc_bytes_append(out, lua_toboolean(L, -1) ? "#t\r\n" : "#f\r\n", 4);
         }

@@ -31,6 +31,7 @@ import Testing
         FUNCTION LOAD "#!lua name=y\\nredis.register_function(1, function() end)"
         FUNCTION LOAD "#!lua name=y\\nredis.register_function({}, function() end)"
         FUNCTION LOAD "#!lua name=y\\nredis.register_function('a-b', function() end)"
+        FUNCTION LOAD "#!lua name=y\\nredis.register_function('test\\\\0test', function() end)"
         FUNCTION LOAD "#!lua name=y\\nredis.register_function('x')"
         FUNCTION LOAD "#!lua name=y\\nredis.register_function{function_name='c', callback=function() return 1 end, flags={'bad'}}"
         FUNCTION LOAD "#!lua name=y\\nredis.register_function{function_name='c', callback=function() return 1 end, flags='no-writes'}"

@@ -303,6 +303,23 @@ import Testing
         """
 
     static let commands = """
+        # DEBUG SET-DISABLE-DENY-SCRIPTS lets scripts run noscript commands (the suite's protocol tests).
+        EVAL "return redis.call('debug', 'protocol', 'bignum')" 0
+        DEBUG SET-DISABLE-DENY-SCRIPTS 1
+        EVAL "return redis.call('debug', 'protocol', 'bignum')" 0
+        EVAL "redis.setresp(3) return redis.call('debug', 'protocol', 'map')" 0
+        EVAL "redis.setresp(3) return redis.call('debug', 'protocol', 'double')" 0
+        DEBUG SET-DISABLE-DENY-SCRIPTS 0
+        EVAL "return redis.call('debug', 'protocol', 'bignum')" 0
+        # SORT BY a constant of a set, from a script: sorted, so its effects are deterministic.
+        SADD letters z b aaa c a zz d
+        EVAL "return redis.call('sort', KEYS[1], 'by', 'nokey')" 1 letters
+        # DEBUG OBJECT finds a key past its time that nothing removed yet.
+        DEBUG SET-ACTIVE-EXPIRE 0
+        SET fading v PX 1
+        DEBUG SLEEP 0.01
+        ? DEBUG OBJECT fading
+        DEBUG SET-ACTIVE-EXPIRE 1
         SCRIPT LOAD "return 'loaded'"
         EVALSHA b534286061d4b9e4026607613b95c06c06015ae8 0
         SCRIPT LOAD "return ARGV[1]"

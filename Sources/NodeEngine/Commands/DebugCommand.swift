@@ -48,7 +48,10 @@ enum DebugCommand {
             c.reply.ok()
         case "object":
             guard a.count == 3 else { return e.fail(c, "ERR syntax error") }
-            guard let value = e.lookup(c, a[2]) else { return e.fail(c, "ERR no such key") }
+            // The dictionary as it is: a key past its time that is still there answers (debug.c).
+            let database = e.databases[c.db]
+            guard let slot = database.table.find(a[2]) else { return e.fail(c, "ERR no such key") }
+            let value = database.table[value: slot]
             c.reply.simple("Value at:0x0 refcount:1 encoding:\(value.encodingName) serializedlength:0 lru:0 lru_seconds_idle:0")
         case "protocol" where a.count == 3:
             protocolReply(e, c, a)
@@ -77,8 +80,11 @@ enum DebugCommand {
             c.reply.simple("Apparently Redis did not crash: test passed")
         case "replybuffer" where a.count == 4:
             replyBuffer(e, c, a)
-        case "set-skip-checksum-validation" where a.count == 3, "set-disable-deny-scripts" where a.count == 3,
-             "pause-cron" where a.count == 3:
+        case "set-disable-deny-scripts" where a.count == 3:
+            // Commands flagged noscript may then run from scripts (the suite's DEBUG PROTOCOL tests).
+            e.scripting.denyScriptsDisabled = (a.integer(2) ?? 0) != 0
+            c.reply.ok()
+        case "set-skip-checksum-validation" where a.count == 3, "pause-cron" where a.count == 3:
             c.reply.ok()
         case "listpack" where a.count == 3, "quicklist" where a.count == 3 || a.count == 4:
             structure(e, c, a, sub)

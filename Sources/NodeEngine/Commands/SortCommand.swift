@@ -60,7 +60,8 @@ enum SortCommand {
         case .zset(let zset): elements = zset.allEntries.map(\.member)
         default: return e.wrongType(c)
         }
-        if dontSort && isSet && store != nil {
+        // A set's order is its hash table's: stored or given to a script, it is sorted (deterministic effects).
+        if dontSort && isSet && (store != nil || c === e.scripting.client) {
             dontSort = false
             alpha = true
             by = nil

@@ -18,20 +18,26 @@ extension NodeEngine {
     /// After a command ran: monitors see it (unless admin or skip-monitor),
     /// and the slow log keeps it when it took longer than the threshold.
     func observe(_ entry: CommandEntry, _ client: ClientSession, _ arguments: Arguments, started: Int64, duration: Int64) {
-        if !monitors.isEmpty && !entry.flags.contains(.admin) && !entry.flags.contains(.skipMonitor) {
-            var line = "+\(started / 1_000_000).\(String(started % 1_000_000).leftPadded(6)) [\(client.db) \(client.address)] "
-            line += (0..<arguments.count).map {
-                ServerConfig.representation(bytes: redactedArguments.contains($0) ? Self.redactedWord : arguments[$0])
-            }.joined(separator: " ")
-            line += "\r\n"
-            let bytes = Array(line.utf8)
-            for monitor in monitors where monitor !== client {
-                monitor.reply.raw(bytes)
-                monitor.wake?()
-            }
+        if !entry.flags.contains(.admin) && !entry.flags.contains(.skipMonitor) {
+            feedMonitors(client, arguments, at: started)
         }
         if slowlogThreshold >= 0 && duration >= slowlogThreshold && !entry.flags.contains(.skipSlowlog) {
             recordSlow(client, arguments, started: started, duration: duration)
+        }
+    }
+
+    /// replicationFeedMonitors: the command's line to every monitor but its sender.
+    func feedMonitors(_ client: ClientSession, _ arguments: Arguments, at time: Int64) {
+        guard !monitors.isEmpty else { return }
+        var line = "+\(time / 1_000_000).\(String(time % 1_000_000).leftPadded(6)) [\(client.db) \(client.address)] "
+        line += (0..<arguments.count).map {
+            ServerConfig.representation(bytes: redactedArguments.contains($0) ? Self.redactedWord : arguments[$0])
+        }.joined(separator: " ")
+        line += "\r\n"
+        let bytes = Array(line.utf8)
+        for monitor in monitors where monitor !== client {
+            monitor.reply.raw(bytes)
+            monitor.wake?()
         }
     }
 

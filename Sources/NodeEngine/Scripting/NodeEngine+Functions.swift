@@ -64,10 +64,9 @@ extension NodeEngine {
             text.withUTF8 { bytes in bytes.withMemoryRebound(to: CChar.self) { rc_bytes_set(refusal, $0.baseAddress, $0.count) } }
             return 1
         }
-        // The name is a C string to redis-server: it ends at a NUL.
-        let visible = name.prefix { $0 != 0 }
-        guard FunctionLibraries.isValidName(visible) else { return refuse(FunctionLibraries.invalidName) }
-        let functionName = String(decoding: visible, as: UTF8.self)
+        // Every byte counts (a NUL inside makes the name invalid, as luaGetStringSds keeps it).
+        guard FunctionLibraries.isValidName(name) else { return refuse(FunctionLibraries.invalidName) }
+        let functionName = String(decoding: name, as: UTF8.self)
         guard scripting.registering != nil else { return refuse("redis.register_function can only be called on FUNCTION LOAD command") }
         if scripting.registering!.contains(where: { $0.name == functionName }) { return refuse("Function already exists in the library") }
         let description = registration.description.map { Array(UnsafeRawBufferPointer(start: $0, count: registration.description_length)) }
@@ -140,6 +139,7 @@ extension NodeEngine {
 
     /// fcallCommandGeneric.
     func fcall(_ client: ClientSession, _ arguments: Arguments, readOnly: Bool) {
+        feedMonitors(client, arguments, at: clock.microseconds())
         guard let (_, function) = scripting.libraries.function(named: arguments.string(1)) else {
             return fail(client, "ERR Function not found")
         }

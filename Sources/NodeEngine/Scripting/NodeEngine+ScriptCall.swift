@@ -37,7 +37,7 @@ extension NodeEngine {
         if (entry.arity > 0 && entry.arity != arguments.count) || arguments.count < -entry.arity {
             return "Wrong number of args calling Redis command from script"
         }
-        if entry.flags.contains(.noScript) { return "This Redis command is not allowed from script" }
+        if entry.flags.contains(.noScript) && !scripting.denyScriptsDisabled { return "This Redis command is not allowed from script" }
         if isStaleReplica && !entry.flags.contains(.stale) { return "Can not execute the command on a stale replica" }
         let writes = entry.flags.contains(.write)
         if run.readOnly && (writes || entry.flags.contains(.mayReplicate)) {

@@ -88,6 +88,8 @@ extension NodeEngine {
 
     /// evalGenericCommand.
     func eval(_ client: ClientSession, _ arguments: Arguments, bySHA: Bool, readOnly: Bool) {
+        // EVAL is skip_monitor: monitors get it here, before the commands it runs.
+        feedMonitors(client, arguments, at: clock.microseconds())
         if bySHA && arguments.length(1) != 40 { return fail(client, Self.noScriptError) }
         guard let numberOfKeys = arguments.integer(2) else { return fail(client, "ERR value is not an integer or out of range") }
         if numberOfKeys > Int64(arguments.count - 3) { return fail(client, "ERR Number of keys can't be greater than number of args") }
@@ -230,7 +232,8 @@ extension NodeEngine {
     /// The client the script's commands run as.
     var scriptingClient: ClientSession {
         if let client = scripting.client { return client }
-        let client = ClientSession(id: 0, address: "", localAddress: "", isLoopback: true, authenticated: true, now: now,
+        // Its commands show as "[db lua]" in MONITOR, as the Lua client's do.
+        let client = ClientSession(id: 0, address: "lua", localAddress: "", isLoopback: true, authenticated: true, now: now,
                                    maxBulkLength: Int.max)
         scripting.client = client
         return client

@@ -78,6 +78,8 @@ struct ScriptingState {
     var flaggedEntries: [FlaggedEntryKey: CommandEntry] = [:]
     /// The previous redis.call's words, their storage reused by the next.
     var spareArguments = Arguments(buffer: ByteBuffer(), ranges: [])
+    /// DEBUG SET-DISABLE-DENY-SCRIPTS: noscript commands run from scripts too.
+    var denyScriptsDisabled = false
     /// busy-reply-threshold (lua-time-limit), read on every run: kept out of the config table.
     var busyReplyThreshold: Int64 = 5000
 }
