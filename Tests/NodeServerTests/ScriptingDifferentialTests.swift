@@ -309,6 +309,9 @@ import Testing
         EVAL "return redis.call('debug', 'protocol', 'bignum')" 0
         EVAL "redis.setresp(3) return redis.call('debug', 'protocol', 'map')" 0
         EVAL "redis.setresp(3) return redis.call('debug', 'protocol', 'double')" 0
+        # The time stands still while a script runs: a key does not expire halfway through it.
+        EVAL "redis.call('SET', 'key', 'value', 'PX', 1) redis.call('DEBUG', 'SLEEP', 0.01) return redis.call('EXISTS', 'key')" 0
+        EXISTS key
         DEBUG SET-DISABLE-DENY-SCRIPTS 0
         EVAL "return redis.call('debug', 'protocol', 'bignum')" 0
         # SORT BY a constant of a set, from a script: sorted, so its effects are deterministic.

@@ -332,7 +332,8 @@ public final class NodeEngine {
     func call(_ entry: CommandEntry, _ client: ClientSession, _ arguments: Arguments) {
         let errorsBefore = stats.errorReplies
         let start = batchClock ?? clock.microseconds()
-        now = start / 1000
+        // A script's commands see the time it started at (scriptTimeSnapshot): a key cannot expire halfway.
+        if scripting.run == nil { now = start / 1000 }
         let outerWrite = executingWrite
         executingWrite = entry.flags.contains(.write)
         defer { executingWrite = outerWrite }

@@ -190,7 +190,7 @@ extension NodeEngine {
     /// The server's next turn for a parked script.
     public func resumeParkedScript() {
         guard let run = scripting.run, run.parked, let interpreter = run.interpreter else { return }
-        now = clock.milliseconds()
+        now = run.startedAt / 1000
         run.parked = false
         if let (pending, bytes) = run.parkedEffects {
             propagation.pending = pending
