@@ -83,10 +83,14 @@ enum InfoCommand {
             lines = ["# Modules"]
         case "commandstats":
             lines = ["# Commandstats"]
-            for entry in e.commands.entries where e.stats.commandCalls[entry.statsIndex] > 0 {
-                let calls = e.stats.commandCalls[entry.statsIndex]
-                let usec = e.stats.commandMicroseconds[entry.statsIndex]
-                lines.append("cmdstat_\(entry.name):calls=\(calls),usec=\(usec),usec_per_call=\(String(format2: Double(usec) / Double(calls))),rejected_calls=0,failed_calls=\(e.stats.commandFailures[entry.statsIndex])")
+            for entry in e.commands.entries {
+                let index = entry.statsIndex
+                let calls = e.stats.commandCalls[index], rejected = e.stats.commandRejections[index]
+                let failed = e.stats.commandFailures[index]
+                guard calls > 0 || rejected > 0 || failed > 0 else { continue }
+                let usec = e.stats.commandMicroseconds[index]
+                let perCall = calls > 0 ? Double(usec) / Double(calls) : 0
+                lines.append("cmdstat_\(entry.name):calls=\(calls),usec=\(usec),usec_per_call=\(String(format2: perCall)),rejected_calls=\(rejected),failed_calls=\(failed)")
             }
         case "errorstats":
             lines = ["# Errorstats"] + e.stats.errorCodes.sorted { $0.key < $1.key }.map { "errorstat_\($0.key):count=\($0.value)" }

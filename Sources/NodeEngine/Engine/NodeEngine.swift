@@ -146,6 +146,7 @@ public final class NodeEngine {
         stats.commandCalls = Array(repeating: 0, count: commands.entries.count)
         stats.commandMicroseconds = stats.commandCalls
         stats.commandFailures = stats.commandCalls
+        stats.commandRejections = stats.commandCalls
         stats.commandHistograms = Array(repeating: 0, count: commands.entries.count * ServerStats.latencyBuckets)
         startedAt = clock.milliseconds()
         now = startedAt
@@ -264,30 +265,30 @@ public final class NodeEngine {
             return
         }
         if (entry.arity > 0 && entry.arity != arguments.count) || arguments.count < -entry.arity {
-            reject(client, "ERR wrong number of arguments for '\(entry.name)' command")
+            reject(client, "ERR wrong number of arguments for '\(entry.name)' command", command: entry)
             return
         }
         client.lastCommand = entry.name
         if entry.flags.contains(.protected) && !allowsDebug(client) {
-            reject(client, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.")
+            reject(client, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.", command: entry)
             return
         }
         if client.isMaster { return processFromMaster(entry, client, arguments) }
         if !client.authenticated && !entry.flags.contains(.noAuth) {
-            reject(client, "NOAUTH Authentication required.")
+            reject(client, "NOAUTH Authentication required.", command: entry)
             return
         }
         if client.isSubscriber && client.reply.protocolVersion == 2 && !Self.subscriberCommands.contains(entry.name) {
-            reject(client, "ERR Can't execute '\(entry.name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
+            reject(client, "ERR Can't execute '\(entry.name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", command: entry)
             return
         }
         if client.transaction != nil && entry.flags.contains(.noMulti) {
-            reject(client, "ERR Command not allowed inside a transaction")
+            reject(client, "ERR Command not allowed inside a transaction", command: entry)
             return
         }
         if cluster != nil, let redirection = clusterRedirection(client, entry, arguments) {
             if entry.name == "exec" { discardTransaction(client) }
-            reject(client, redirection)
+            reject(client, redirection, command: entry)
             return
         }
         if let error = memoryRefusal(entry, client) {
@@ -374,12 +375,14 @@ public final class NodeEngine {
     /// rejectCommand: an EXEC refused takes its transaction with it and says
     /// why (execCommandAbort), as "EXECABORT ... because of: NOREPLICAS ...".
     private func refuse(_ entry: CommandEntry, _ client: ClientSession, _ error: String) {
-        guard entry.name == "exec" else { return reject(client, error) }
+        guard entry.name == "exec" else { return reject(client, error, command: entry) }
         discardTransaction(client)
-        reject(client, "EXECABORT Transaction discarded because of: " + error)
+        reject(client, "EXECABORT Transaction discarded because of: " + error, command: entry)
     }
 
-    func reject(_ client: ClientSession, _ message: String) {
+    /// rejectCommand: `command`'s rejected_calls count it when it was found.
+    func reject(_ client: ClientSession, _ message: String, command entry: CommandEntry? = nil) {
+        if let entry { stats.commandRejections[entry.statsIndex] += 1 }
         if client.transaction != nil { client.transactionFailed = true }
         client.reply.error(message)
         stats.errorReplies += 1

@@ -16,6 +16,8 @@ struct ServerStats {
     var commandCalls: [Int64] = []
     var commandMicroseconds: [Int64] = []
     var commandFailures: [Int64] = []
+    /// Refused before they ran (arity, OOM, MOVED, a script's refused redis.call): rejected_calls.
+    var commandRejections: [Int64] = []
     /// LATENCY HISTOGRAM: per command, calls by duration bucket (latencyBucket).
     var commandHistograms: [Int64] = []
     static let latencyBuckets = 21
@@ -35,6 +37,7 @@ struct ServerStats {
         commandCalls = Array(repeating: 0, count: commands)
         commandMicroseconds = Array(repeating: 0, count: commands)
         commandFailures = Array(repeating: 0, count: commands)
+        commandRejections = Array(repeating: 0, count: commands)
         commandHistograms = Array(repeating: 0, count: commands * Self.latencyBuckets)
     }
 

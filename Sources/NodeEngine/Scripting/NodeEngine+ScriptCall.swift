@@ -13,6 +13,7 @@ extension NodeEngine {
         client.reply.protocolVersion = Int(command.pointee.resp)
         let entry = commands.lookup(arguments)
         if let refusal = scriptCommandRefusal(entry, arguments, client) {
+            if let entry { stats.commandRejections[entry.statsIndex] += 1 }
             stats.errorReplies += 1
             stats.countError(refusal.hasPrefix("-") ? String(refusal.dropFirst()) : "ERR " + refusal)
             command.pointee.refused = 1
