@@ -331,7 +331,9 @@ public final class NodeEngine {
 
     /// Runs a handler and accounts for it (INFO commandstats).
     func call(_ entry: CommandEntry, _ client: ClientSession, _ arguments: Arguments) {
-        let errorsBefore = stats.errorReplies
+        // incrCommandStatsOnError: a command failed when errors were replied since the last accounting,
+        // which the commands it ran (a script's) move on: their errors are theirs.
+        stats.errorsAccounted = stats.errorReplies
         let start = batchClock ?? clock.microseconds()
         // A script's commands see the time it started at (scriptTimeSnapshot): a key cannot expire halfway.
         if scripting.run == nil { now = start / 1000 }
@@ -368,7 +370,9 @@ public final class NodeEngine {
         }
         stats.commandCalls[entry.statsIndex] += 1
         stats.commandMicroseconds[entry.statsIndex] += elapsed
-        if stats.errorReplies != errorsBefore { stats.commandFailures[entry.statsIndex] += 1 }
+        if stats.errorReplies > stats.errorsAccounted || stats.failedUncounted { stats.commandFailures[entry.statsIndex] += 1 }
+        stats.failedUncounted = false
+        stats.errorsAccounted = stats.errorReplies
         stats.commandsProcessed += 1
     }
 

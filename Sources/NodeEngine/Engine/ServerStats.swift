@@ -16,6 +16,11 @@ struct ServerStats {
     var commandCalls: [Int64] = []
     var commandMicroseconds: [Int64] = []
     var commandFailures: [Int64] = []
+    /// The error replies counted against a command so far (incrCommandStatsOnError's prev_err_count).
+    var errorsAccounted: Int64 = 0
+    /// The command running replied an error already counted where it arose (a script's, from its redis.call):
+    /// it failed all the same (afterErrorReply's NO_STATS_UPDATE branch).
+    var failedUncounted = false
     /// Refused before they ran (arity, OOM, MOVED, a script's refused redis.call): rejected_calls.
     var commandRejections: [Int64] = []
     /// LATENCY HISTOGRAM: per command, calls by duration bucket (latencyBucket).

@@ -16,6 +16,7 @@ extension NodeEngine {
             if let entry { stats.commandRejections[entry.statsIndex] += 1 }
             stats.errorReplies += 1
             stats.countError(refusal.hasPrefix("-") ? String(refusal.dropFirst()) : "ERR " + refusal)
+            stats.errorsAccounted = stats.errorReplies
             command.pointee.refused = 1
             Self.setReply(command.pointee.reply, refusal)
             return

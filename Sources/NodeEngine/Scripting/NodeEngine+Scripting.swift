@@ -217,7 +217,12 @@ extension NodeEngine {
         interpreter.withReply { reply, outcome in
             if outcome.isError {
                 let message = String(decoding: reply, as: UTF8.self)
-                if outcome.quiet { client.reply.error(message) } else { fail(client, message) }
+                if outcome.quiet {
+                    client.reply.error(message)
+                    stats.failedUncounted = true
+                } else {
+                    fail(client, message)
+                }
             } else {
                 client.reply.bytes.writeBytes(reply)
                 stats.errorReplies += Int64(outcome.nestedErrors)
