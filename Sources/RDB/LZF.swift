@@ -58,6 +58,15 @@ public enum LZF {
         var hash = UInt32(input[0]) << 8 | UInt32(input[1])
         func startRun() { output.append(0); literals = 0 }
         func stopRun() { output[output.count - literals - 1] = UInt8(truncatingIfNeeded: literals - 1) }
+        func copyLiteral() {
+            literals += 1
+            output.append(input[ip])
+            ip += 1
+            if literals == maxLiteral {
+                stopRun()
+                startRun()
+            }
+        }
         while ip < end - 2 {
             hash = next(hash, ip)
             let slot = index(hash)
@@ -94,25 +103,11 @@ public enum LZF {
                 ip += 1
             } else {
                 if output.count >= room { return nil }
-                literals += 1
-                output.append(input[ip])
-                ip += 1
-                if literals == maxLiteral {
-                    stopRun()
-                    startRun()
-                }
+                copyLiteral()
             }
         }
         if output.count + 3 > room { return nil }
-        while ip < end {
-            literals += 1
-            output.append(input[ip])
-            ip += 1
-            if literals == maxLiteral {
-                stopRun()
-                startRun()
-            }
-        }
+        while ip < end { copyLiteral() }
         stopRun()
         if literals == 0 { output.removeLast() }
         return output
