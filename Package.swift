@@ -58,14 +58,14 @@ let package = Package(
         .target(name: "CEngineSupport"),
         .systemLibrary(
             name: "CLua",
-            pkgConfig: "lua5.1",
             providers: [.apt(["liblua5.1-0-dev", "lua-cjson-dev", "lua-bitop-dev"])]
         ),
         // The Lua boundary: every Lua API call, so that no longjmp crosses a Swift frame.
         .target(
             name: "CScripting",
             dependencies: ["CLua"],
-            linkerSettings: [.linkedLibrary("lua5.1"), .linkedLibrary("lua5.1-cjson"), .linkedLibrary("lua5.1-bitop")]
+            // The archives, not the shared objects: the binary runs where no Lua is installed.
+            linkerSettings: [.linkedLibrary(":liblua5.1-cjson.a"), .linkedLibrary(":liblua5.1-bitop.a"), .linkedLibrary(":liblua5.1.a")]
         ),
         .target(name: "ClusterBus", swiftSettings: swiftSettings),
         .target(name: "RDB", swiftSettings: swiftSettings),

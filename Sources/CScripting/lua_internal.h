@@ -2,9 +2,9 @@
 #ifndef RCLUSTER_LUA_INTERNAL_H
 #define RCLUSTER_LUA_INTERNAL_H
 #include "CScripting.h"
-#include <lua.h>
-#include <lauxlib.h>
-#include <lualib.h>
+#include <lua5.1/lua.h>
+#include <lua5.1/lauxlib.h>
+#include <lua5.1/lualib.h>
 
 /* A run's parameters, kept in the interpreter: the script may outlive the call that started it. */
 typedef struct {
