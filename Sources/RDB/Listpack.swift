@@ -107,7 +107,7 @@ public enum Listpack {
         return value
     }
 
-    private static func appendInteger(_ value: Int64, to body: inout [UInt8]) {
+    static func appendInteger(_ value: Int64, to body: inout [UInt8]) {
         func appendLE(_ value: Int64, _ count: Int) {
             let raw = UInt64(bitPattern: value)
             for offset in 0..<count { body.append(UInt8(truncatingIfNeeded: raw >> UInt64(8 * offset))) }
@@ -124,7 +124,7 @@ public enum Listpack {
         }
     }
 
-    private static func appendString(_ bytes: [UInt8], to body: inout [UInt8]) {
+    static func appendString(_ bytes: [UInt8], to body: inout [UInt8]) {
         if bytes.count < 64 {
             body.append(0x80 | UInt8(bytes.count))
         } else if bytes.count < 4096 {
@@ -143,7 +143,7 @@ public enum Listpack {
 
     /// The entry's size, 7 bits per byte: the highest group first, every
     /// byte after it flagged, the lowest nearest the next entry.
-    private static func appendBackLength(_ size: Int, to body: inout [UInt8]) {
+    static func appendBackLength(_ size: Int, to body: inout [UInt8]) {
         let count = backLengthSize(size)
         for position in stride(from: count - 1, through: 0, by: -1) {
             let group = UInt8((size >> (7 * position)) & 127)

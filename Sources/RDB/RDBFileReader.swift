@@ -15,7 +15,7 @@ public enum RDBFileReader {
         case notAnRDBFile
         case unsupportedVersion(Int)
         case checksumMismatch(stored: UInt64, computed: UInt64)
-        /// Something this server cannot hold: modules, functions, streams.
+        /// Something this server cannot hold: modules, 7.2's streams.
         case unsupported(offset: Int, String)
         case damaged(offset: Int, RDBError)
         /// The caller refused an entry (a database index out of range, ...).
@@ -102,7 +102,7 @@ public enum RDBFileReader {
     static func unsupportedTypeName(_ type: UInt8) -> String {
         switch type {
         case 6, 7: "a module's value: this server loads no modules"
-        case 15, 19, 21: "a stream: this server has no streams yet"
+        case 21: "a stream in the format of Redis 7.2 (type 21), which 7.0 cannot read"
         default: "object type \(type), which no Redis 7.0 writes"
         }
     }

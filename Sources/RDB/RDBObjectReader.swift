@@ -68,6 +68,8 @@ public struct RDBObjectReader {
             return .hash(try pairs(Listpack.decode(try readString()).map(\.bytes)), encoding: .listpack)
         case RDBType.zsetListpack:
             return .sortedSet(try scored(Listpack.decode(try readString()).map(\.bytes)), encoding: .listpack)
+        case RDBType.streamListpacks, RDBType.streamListpacks2:
+            return .stream(try readStream(legacy: type == RDBType.streamListpacks))
         default:
             throw .unsupportedType(type)
         }

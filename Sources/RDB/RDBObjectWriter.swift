@@ -78,6 +78,9 @@ public struct RDBObjectWriter {
                 withUnsafeBytes(of: entry.score.bitPattern.littleEndian) { bytes += $0 }
             }
             return RDBType.zset2
+        case .stream(let stream):
+            writeStream(stream)
+            return RDBType.streamListpacks2
         }
     }
 

@@ -85,7 +85,7 @@ enum BlockingCommands {
 /// A client waiting in a blocking command.
 struct BlockedCommand {
     /// What the command pops: only a key of that type serves it.
-    enum Kind { case list, zset, replicas(wanted: Int64, offset: Int64) }
+    enum Kind { case list, zset, stream(StreamWait), replicas(wanted: Int64, offset: Int64) }
 
     let kind: Kind
     let keys: [WatchedKeyName]
@@ -96,13 +96,13 @@ struct BlockedCommand {
 
 extension NodeEngine {
     /// Parks `client` on `keys`, or inside MULTI answers as a timeout at once.
-    func block(_ client: ClientSession, keys: [[UInt8]], deadline: Int64, arguments: Arguments) {
+    func block(_ client: ClientSession, keys: [[UInt8]], deadline: Int64, arguments: Arguments, kind given: BlockedCommand.Kind? = nil) {
         if client.inExec {
             client.reply.nullArray()
             return
         }
         let names = keys.map { WatchedKeyName(db: client.db, key: $0) }
-        let kind: BlockedCommand.Kind = arguments.lowercased(0).hasPrefix("bz") ? .zset : .list
+        let kind: BlockedCommand.Kind = given ?? (arguments.lowercased(0).hasPrefix("bz") ? .zset : .list)
         client.blocked = BlockedCommand(kind: kind, keys: names, deadline: deadline, arguments: arguments)
         for name in names { blockedByKey[name, default: []].append(client) }
         stats.blockedClients += 1
@@ -129,12 +129,13 @@ extension NodeEngine {
             let ready = readyKeys
             readyKeys = []
             for name in ready {
+                serveStreamClients(name)
                 serving: for client in blockedByKey[name] ?? [] {
                     guard let blocked = client.blocked, let index = databases[name.db].table.find(name.key) else { break }
                     switch (databases[name.db].table[value: index], blocked.kind) {
                     case (.list(let list), .list) where list.count > 0: break
                     case (.zset(let zset), .zset) where zset.count > 0: break
-                    case (.list, .zset), (.zset, .list): continue
+                    case (.list, .zset), (.zset, .list), (_, .stream), (.stream, _): continue
                     default: break serving
                     }
                     let arguments = blocked.arguments

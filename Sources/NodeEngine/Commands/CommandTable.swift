@@ -11,7 +11,7 @@ final class CommandTable {
     static func standard() -> CommandTable {
         let table = CommandTable()
         for (name, handler) in ConnectionCommands.all + ClientCommands.all + KeyCommands.all + StringCommands.all + BitmapCommands.all + HyperLogLogCommands.all + ServerCommands.all
-            + HashCommands.all + ListCommands.all + BlockingCommands.all + SetCommands.all + ZSetCommands.all + GeoCommands.all + SortCommand.all + CommandCommands.all + MemoryCommands.all + LolwutCommand.all + LatencyCommands.all + DebugCommand.all + TransactionCommands.all + PubSubCommands.all + ClusterCommands.all + DumpCommands.all + MigrateCommand.all + FunctionCommands.all + ReplicationCommands.all + ScriptCommands.all {
+            + HashCommands.all + ListCommands.all + BlockingCommands.all + SetCommands.all + ZSetCommands.all + GeoCommands.all + SortCommand.all + CommandCommands.all + MemoryCommands.all + LolwutCommand.all + LatencyCommands.all + DebugCommand.all + TransactionCommands.all + PubSubCommands.all + ClusterCommands.all + DumpCommands.all + MigrateCommand.all + FunctionCommands.all + ReplicationCommands.all + ScriptCommands.all + StreamCommands.all {
             table.register(name, handler)
         }
         table.registerHelpSubcommands()

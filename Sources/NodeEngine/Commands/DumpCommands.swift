@@ -47,7 +47,9 @@ enum DumpCommands {
         } catch {
             return e.fail(c, "ERR Bad data format")
         }
-        let value = Value(rdb: decoded, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random)
+        guard let value = try? Value(rdb: decoded, limits: e.encodingLimits, seed: e.hashSeed, random: &e.random) else {
+            return e.fail(c, "ERR Bad data format")
+        }
         let deleted = replace && e.delete(c.db, key)
         if ttl != 0 && !absoluteTTL { ttl += e.now }
         if ttl != 0 && e.alreadyExpired(ttl) {

@@ -350,6 +350,8 @@ extension Value {
             return .set(copy)
         case .zset(let zset):
             return .zset(zset.copy(random: &random))
+        case .stream(let stream):
+            return .stream(stream.copy())
         }
     }
 }
@@ -358,6 +360,7 @@ extension NodeEngine {
     func flush(_ db: Int) {
         let count = databases[db].count
         touchAllWatchedKeys(in: db, replacedWith: nil)
+        for name in blockedByKey.keys where name.db == db { signalReady(db, name.key) }
         databases[db].removeAll()
         dirty += Int64(count)
     }

@@ -44,6 +44,7 @@ extension NodeEngine {
     func store(_ client: ClientSession, _ arguments: Arguments, _ argument: Int, _ value: Value, keepTTL: Bool = false) {
         let database = databases[client.db]
         if let index = index(client.db, arguments, argument) {
+            if !blockedByKey.isEmpty, case .stream = database.table[value: index] { signalReady(client.db, arguments[argument]) }
             database.table[value: index] = value
             database.table.stamps[index] = touchedStamp(database.table.stamps[index])
             if !keepTTL && !database.expires.isEmpty { arguments.withBytes(argument) { key in
@@ -119,6 +120,7 @@ extension NodeEngine {
 
     func store(db: Int, _ key: [UInt8], _ value: Value, keepTTL: Bool = false) {
         if let index = index(db, key) {
+            if !blockedByKey.isEmpty, case .stream = databases[db].table[value: index] { signalReady(db, key) }
             databases[db].table[value: index] = value
             databases[db].table.stamps[index] = touchedStamp(databases[db].table.stamps[index])
             if !keepTTL && !databases[db].expires.isEmpty { databases[db].removeExpire(key) }
@@ -143,6 +145,8 @@ extension NodeEngine {
         guard index(db, key) != nil else { return false }
         databases[db].remove(key)
         modified(db, key)
+        // A stream's XREADGROUP clients learn it is gone (dbGenericDelete).
+        if !blockedByKey.isEmpty { signalReady(db, key) }
         return true
     }
 
@@ -150,6 +154,7 @@ extension NodeEngine {
     func expire(_ db: Int, _ key: [UInt8]) {
         guard !keepsExpiredKeys else { return }
         databases[db].remove(key)
+        if !blockedByKey.isEmpty { signalReady(db, key) }
         if propagates { propagateDeletion(db, key, lazy: config.bool("lazyfree-lazy-expire")) }
         stats.expiredKeys += 1
         notify(.expired, "expired", key, db: db)
@@ -217,7 +222,7 @@ extension NodeEngine {
     /// command put it there (a push, RENAME, MOVE, COPY, RESTORE, a STORE).
     func keyNowHolds(_ db: Int, _ key: [UInt8], _ value: Value) {
         switch value {
-        case .list, .zset: signalReady(db, key)
+        case .list, .zset, .stream: signalReady(db, key)
         default: break
         }
     }

@@ -59,7 +59,12 @@ extension NodeEngine {
             guard database.table.find(entry.key) == nil else {
                 return "the key '\(String(decoding: entry.key, as: UTF8.self))' appears twice in database \(entry.database)"
             }
-            let value = Value(rdb: entry.value, limits: encodingLimits, seed: hashSeed, random: &random)
+            let value: Value
+            do {
+                value = try Value(rdb: entry.value, limits: encodingLimits, seed: hashSeed, random: &random)
+            } catch {
+                return "the key '\(String(decoding: entry.key, as: UTF8.self))' holds a damaged value: \(error)"
+            }
             database.table.insert(entry.key, value, stamp: newKeyStamp)
             if let expireAt = entry.expireAt { database.setExpire(entry.key, at: expireAt) }
             loaded += 1

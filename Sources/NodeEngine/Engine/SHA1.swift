@@ -65,6 +65,7 @@ extension NodeEngine {
         case .set: type = 2
         case .zset: type = 3
         case .hash: type = 4
+        case .stream: type = 6
         }
         digest.mix([0, 0, 0, UInt8(type)])
         switch value {
@@ -84,6 +85,12 @@ extension NodeEngine {
                 element.mix(pair.field)
                 element.mix(pair.value)
                 digest.xor(element.bytes)
+            }
+        case .stream(let stream):
+            stream.forEach(from: .zero, to: .max) { node, entry in
+                digest.mix(Array("\(entry.id.ms).\(entry.id.seq)".utf8))
+                for element in node.pairs(entry) { digest.mix(element) }
+                return true
             }
         }
         if expires { digest.xor(Array("!!expire!!".utf8)) }

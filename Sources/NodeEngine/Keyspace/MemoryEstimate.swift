@@ -69,7 +69,40 @@ enum MemoryEstimate {
                 return objectHeader + 16 + 32 + dictStruct + 8 * slots(entries.count) + skiplistHeader
                     + sampled(entries.map { sds($0.member.count) + dictEntry + expectedSkiplistNode }, samples: samples, count: entries.count)
             }
+        case .stream(let stream):
+            return streamBytes(stream, samples: samples)
         }
+    }
+
+    /// streamRadixTreeMemoryUsage: 16 bytes a key, 4 + 240 a node.
+    static func radixTree(_ keys: [[UInt8]]) -> Int {
+        keys.count * 16 + StreamValue.radixTreeNodes(keys) * (4 + 8 * 30)
+    }
+
+    /// objectComputeSize's stream: the first nodes' allocations averaged over
+    /// all but the last, which counts as it is; then the groups' PELs.
+    static func streamBytes(_ stream: StreamValue, samples: Int) -> Int {
+        let tailReserve = 4096
+        func allocated(_ node: StreamNode, isTail: Bool) -> Int {
+            jemalloc(isTail ? max(tailReserve, node.listpack.byteCount) : node.listpack.byteCount)
+        }
+        var size = objectHeader + 80 + radixTree(stream.nodes.map(\.master.key))
+        let nodes = stream.nodes
+        let taken = samples == 0 ? nodes.count : min(samples, nodes.count)
+        var sampledBytes = 0
+        for index in 0..<taken { sampledBytes += allocated(nodes[index], isTail: index == nodes.count - 1) }
+        if nodes.count <= taken {
+            size += sampledBytes
+        } else if let tail = nodes.last {
+            size += sampledBytes / max(taken, 1) * (nodes.count - 1) + allocated(tail, isTail: true)
+        }
+        for group in stream.groups.all {
+            size += 40 + radixTree(group.pending.ids.map(\.key)) + 24 * group.pending.count
+            for consumer in group.consumers {
+                size += 24 + consumer.name.count + radixTree(consumer.pending.ids.map(\.key))
+            }
+        }
+        return size
     }
 
     /// The first `samples` elements' sizes scaled to `count`, as objectComputeSize

@@ -15,10 +15,12 @@ extension Value {
             return .hash(hash.pairs, encoding: hash.encodingName == "listpack" ? .listpack : .table)
         case .zset(let zset):
             return .sortedSet(zset.allEntries.map { ($0.member, $0.score) }, encoding: zset.encodingName == "listpack" ? .listpack : .table)
+        case .stream(let stream):
+            return .stream(stream.rdbStream)
         }
     }
 
-    init(rdb: RDBValue, limits: EncodingLimits, seed: UInt64, random: inout SplitMix64Generator) {
+    init(rdb: RDBValue, limits: EncodingLimits, seed: UInt64, random: inout SplitMix64Generator) throws(RDBError) {
         switch rdb {
         case .string(let bytes):
             self = .string(.encoded(bytes))
@@ -36,6 +38,8 @@ extension Value {
             let zset = ZSetValue()
             for entry in entries { zset.set(entry.member, entry.score, limits: limits, seed: seed, random: &random) }
             self = .zset(zset)
+        case .stream(let record):
+            self = .stream(try StreamValue.restored(record))
         }
     }
 }

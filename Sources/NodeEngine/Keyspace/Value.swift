@@ -5,6 +5,7 @@ enum Value {
     case hash(HashValue)
     case set(SetValue)
     case zset(ZSetValue)
+    case stream(StreamValue)
 
     var typeName: String {
         switch self {
@@ -13,6 +14,7 @@ enum Value {
         case .hash: "hash"
         case .set: "set"
         case .zset: "zset"
+        case .stream: "stream"
         }
     }
 
@@ -23,6 +25,7 @@ enum Value {
         case .hash(let hash): hash.encodingName
         case .set(let set): set.encodingName
         case .zset(let zset): zset.encodingName
+        case .stream: "stream"
         }
     }
 }
@@ -33,4 +36,5 @@ extension Value {
     var asHash: HashValue? { if case .hash(let value) = self { value } else { nil } }
     var asSet: SetValue? { if case .set(let value) = self { value } else { nil } }
     var asZSet: ZSetValue? { if case .zset(let value) = self { value } else { nil } }
+    var asStream: StreamValue? { if case .stream(let value) = self { value } else { nil } }
 }

@@ -219,6 +219,12 @@ extension NodeEngine {
                         bulk(field.field)
                         bulk(field.value)
                     }
+                case .stream:
+                    guard case .stream(let stream) = database.table[value: entry] else { break }
+                    for command in stream.rebuildingCommands(key: key) {
+                        header(UInt8(ascii: "*"), command.count)
+                        for word in command { bulk(word) }
+                    }
                 }
                 if let expireAt {
                     out.writeStaticString("*3\r\n$9\r\nPEXPIREAT\r\n")
