@@ -187,7 +187,8 @@ enum StreamCommands {
             if given.seqGiven {
                 newID = given.id
             } else if stream.lastID.ms == given.id.ms {
-                guard stream.lastID.seq < .max else { return e.fail(c, "ERR The ID specified in XADD is equal or smaller than the target stream top item") }
+                // streamAppendItem fails here without setting errno: xaddCommand words it as a size error.
+                guard stream.lastID.seq < .max else { return e.fail(c, "ERR Elements are too large to be stored") }
                 newID = StreamID(ms: given.id.ms, seq: stream.lastID.seq + 1)
             } else {
                 newID = given.id

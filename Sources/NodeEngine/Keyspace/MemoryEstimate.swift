@@ -82,19 +82,15 @@ enum MemoryEstimate {
     /// objectComputeSize's stream: the first nodes' allocations averaged over
     /// all but the last, which counts as it is; then the groups' PELs.
     static func streamBytes(_ stream: StreamValue, samples: Int) -> Int {
-        let tailReserve = 4096
-        func allocated(_ node: StreamNode, isTail: Bool) -> Int {
-            jemalloc(isTail ? max(tailReserve, node.listpack.byteCount) : node.listpack.byteCount)
-        }
         var size = objectHeader + 80 + radixTree(stream.nodes.map(\.master.key))
         let nodes = stream.nodes
         let taken = samples == 0 ? nodes.count : min(samples, nodes.count)
         var sampledBytes = 0
-        for index in 0..<taken { sampledBytes += allocated(nodes[index], isTail: index == nodes.count - 1) }
+        for index in 0..<taken { sampledBytes += jemalloc(nodes[index].allocatedBytes) }
         if nodes.count <= taken {
             size += sampledBytes
         } else if let tail = nodes.last {
-            size += sampledBytes / max(taken, 1) * (nodes.count - 1) + allocated(tail, isTail: true)
+            size += sampledBytes / max(taken, 1) * (nodes.count - 1) + jemalloc(tail.allocatedBytes)
         }
         for group in stream.groups.all {
             size += 40 + radixTree(group.pending.ids.map(\.key)) + 24 * group.pending.count

@@ -7,11 +7,17 @@ import RDB
 final class StreamNode {
     let master: StreamID
     var listpack: ListpackBuffer
+    /// Bytes allocated up front for the tail node (lpNew's preallocation), 0 once it is shrunk.
+    var reserved: Int
 
-    init(master: StreamID, listpack: ListpackBuffer) {
+    init(master: StreamID, listpack: ListpackBuffer, reserved: Int = 0) {
         self.master = master
         self.listpack = listpack
+        self.reserved = reserved
     }
+
+    /// What the allocator holds for the listpack (zmalloc_size).
+    var allocatedBytes: Int { Swift.max(reserved, listpack.byteCount) }
 
     static let deletedFlag: Int64 = 1, sameFieldsFlag: Int64 = 2
 
@@ -139,6 +145,7 @@ final class StreamValue {
                 || (limits.maxEntries > 0 && tail.validCount + tail.deletedCount >= Int64(limits.maxEntries))
             if full {
                 tail.listpack.shrinkToFit()
+                tail.reserved = 0
                 node = nil
             }
         }
@@ -165,7 +172,7 @@ final class StreamValue {
             lp.append(Int64(fieldCount))
             for index in 0..<fieldCount { lp.append(pairs[index * 2]) }
             lp.append(0)
-            target = StreamNode(master: id, listpack: lp)
+            target = StreamNode(master: id, listpack: lp, reserved: reserve)
             nodes.append(target)
             flags |= StreamNode.sameFieldsFlag
         }
