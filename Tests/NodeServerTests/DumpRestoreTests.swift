@@ -23,6 +23,14 @@ import TestSupport
         keys.append(("t:set", [["SADD", "t:set"] + (0..<700).map { "member-\($0)" }]))
         keys.append(("t:hash", [["HSET", "t:hash"] + (0..<600).flatMap { ["f\($0)", String(repeating: "v", count: $0 % 100)] }]))
         keys.append(("t:zset", [["ZADD", "t:zset"] + (0..<300).flatMap { ["\(Double($0) * 0.25 - 10)", "m\($0)"] }]))
+        // Streams: several nodes, a deletion hole, groups with pending entries and consumers.
+        var stream = (1...250).map { ["XADD", "x:stream", "\($0)-\($0 % 3)", "field", "value-\($0)", "n", "\($0 * 1000)"] }
+        stream += [["XDEL", "x:stream", "7-1", "100-1"], ["XGROUP", "CREATE", "x:stream", "g1", "0"], ["XGROUP", "CREATE", "x:stream", "g2", "$"],
+                   ["XREADGROUP", "GROUP", "g1", "alice", "COUNT", "5", "STREAMS", "x:stream", ">"],
+                   ["XREADGROUP", "GROUP", "g1", "bob", "COUNT", "3", "STREAMS", "x:stream", ">"],
+                   ["XGROUP", "CREATECONSUMER", "x:stream", "g2", "carol"], ["XACK", "x:stream", "g1", "2-2"]]
+        keys.append(("x:stream", stream))
+        keys.append(("x:empty", [["XADD", "x:empty", "5-0", "a", "b"], ["XDEL", "x:empty", "5-0"], ["XGROUP", "CREATE", "x:empty", "g", "$"]]))
         return keys
     }()
 
@@ -51,7 +59,8 @@ import TestSupport
             restore += Array("$\(pttl.utf8.count)\r\n\(pttl)\r\n$\(body.count)\r\n".utf8) + body + [13, 10]
             try to.sendRaw(restore)
             #expect(String(decoding: try to.readReply(), as: UTF8.self) == "+OK\r\n", "\(key)")
-            for probe in [["DEBUG", "DIGEST-VALUE", key], ["TYPE", key], ["OBJECT", "ENCODING", key]] {
+            let streamProbes = key.hasPrefix("x:") ? [["XINFO", "STREAM", key], ["XINFO", "GROUPS", key], ["XPENDING", key, "g1"]] : []
+            for probe in [["DEBUG", "DIGEST-VALUE", key], ["TYPE", key], ["OBJECT", "ENCODING", key]] + streamProbes {
                 #expect(try from.command(probe) == (try to.command(probe)), "\(key): \(probe)")
             }
             if !ttl.hasPrefix("-") {
