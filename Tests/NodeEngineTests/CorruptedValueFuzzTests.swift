@@ -109,7 +109,7 @@ import Testing
         #expect(node.run("PING") == "+PONG\r\n")
     }
 
-    static let keys = ["str", "int", "list", "biglist", "hash", "bighash", "set", "intset", "bigset", "zset", "bigzset", "hll", "densehll"]
+    static let keys = ["str", "int", "list", "biglist", "hash", "bighash", "set", "intset", "bigset", "zset", "bigzset", "hll", "densehll", "stream", "bigstream"]
 
     static func populate(_ node: EngineHarness) {
         node.run("SET", "str", "hello world")
@@ -125,6 +125,15 @@ import Testing
         node.run(["ZADD", "bigzset"] + (0..<200).flatMap { ["\($0)", "member\($0)"] })
         node.run("PFADD", "hll", "a", "b", "c")
         node.run(["PFADD", "densehll"] + (0..<3000).map { "e\($0)" })
+        node.run("XADD", "stream", "1-1", "f", "v", "n", "12")
+        node.run("XADD", "stream", "2-0", "g", "w")
+        node.run("XGROUP", "CREATE", "stream", "grp", "0")
+        node.run("XREADGROUP", "GROUP", "grp", "alice", "COUNT", "1", "STREAMS", "stream", ">")
+        for id in 1...240 { node.run("XADD", "bigstream", "\(id)-0", "field", "value\(id)", "n", "\(id * 7)") }
+        node.run("XDEL", "bigstream", "5-0", "120-0")
+        node.run("XGROUP", "CREATE", "bigstream", "grp", "0")
+        node.run("XREADGROUP", "GROUP", "grp", "bob", "COUNT", "10", "STREAMS", "bigstream", ">")
+        node.run("XGROUP", "CREATECONSUMER", "bigstream", "grp", "carol")
     }
 
     /// SETRANGE, APPEND or SETBIT at a random place of the value at `key`.

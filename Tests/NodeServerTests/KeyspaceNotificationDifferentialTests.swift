@@ -152,12 +152,34 @@ import TestSupport
         SLEEP 50
         ZADD zwaited 1 a
         SLEEP 50
+        XADD st 1-0 f v
+        XADD st MAXLEN 1 2-0 f v
+        XADD st NOMKSTREAM 3-0 f v
+        XADD nost NOMKSTREAM 1-0 f v
+        XDEL st 2-0 9-0
+        XADD st 4-0 f v
+        XADD st 5-0 f v
+        XTRIM st MAXLEN 1
+        XTRIM st MAXLEN 1
+        XSETID st 9-0
+        XGROUP CREATE st g 0
+        XGROUP CREATE st2 g $ MKSTREAM
+        XGROUP CREATECONSUMER st g c1
+        XREADGROUP GROUP g c2 STREAMS st >
+        XCLAIM st g c3 0 5-0
+        XGROUP SETID st g 0
+        XGROUP DELCONSUMER st g c1
+        XGROUP DESTROY st g
+        WAITER XREAD BLOCK 0 STREAMS st $
+        SLEEP 50
+        XADD st 6-0 f v
+        SLEEP 50
         GET missing
         EXISTS missing
         FLUSHALL
         """
 
-    @Test(arguments: ["KEA", "Kg", "E$", "El", "Ks", "Eh", "Kz", "Ex", "KEAm", "KEn", "AKE"])
+    @Test(arguments: ["KEA", "Kg", "E$", "El", "Ks", "Eh", "Kz", "Ex", "Kt", "KEAm", "KEn", "AKE"])
     func subscribersSeeTheSameEvents(classes: String) async throws {
         let seen = try await DifferentialHarness.onBoth { try await Self.events(on: $0, classes: classes) }
         #expect(!seen[0].isEmpty, "redis-server published nothing for \(classes)")
