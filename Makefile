@@ -89,6 +89,7 @@ bench:
 	python3 Benchmarks/aof_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/failover_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/scripting_bench.py --rcluster .build/release/rcluster
+	python3 Benchmarks/streams_bench.py --rcluster .build/release/rcluster
 	python3 Benchmarks/local_bench.py --rcluster .build/release/rcluster $(if $(REDIS_SRC),--redis-src $(REDIS_SRC))
 	python3 Benchmarks/reshard_bench.py --rcluster .build/release/rcluster --case engine
 	scripts/fetch-test-servers.sh

@@ -21,10 +21,12 @@ import TestSupport
         #expect(try to.command(["AUTH", "secret"]) == Array("+OK\r\n".utf8))
         func reply(_ words: [String]) throws -> String { String(decoding: try from.command(words), as: UTF8.self) }
         let port = String(target.port)
-        var digests: [String: [UInt8]] = [:]
+        var digests: [String: [UInt8]] = [:], streams: [String: [UInt8]] = [:]
         for (key, build) in DumpRestoreTests.keys {
             for command in build { _ = try from.command(command) }
             digests[key] = try from.command(["DEBUG", "DIGEST-VALUE", key])
+            // The digest covers a stream's entries; XINFO STREAM FULL its groups, PELs and consumers too.
+            if key.hasPrefix("x:") { streams[key] = try from.command(["XINFO", "STREAM", key, "FULL"]) }
         }
         let all = DumpRestoreTests.keys.map(\.key)
         #expect(try reply(["MIGRATE", "127.0.0.1", port, "s:short", "0", "5000", "AUTH", "wrong"])
@@ -38,6 +40,7 @@ import TestSupport
         #expect(try reply(["DBSIZE"]) == ":0\r\n")
         for key in all {
             #expect(try to.command(["DEBUG", "DIGEST-VALUE", key]) == digests[key], "\(key)")
+            if let full = streams[key] { #expect(try to.command(["XINFO", "STREAM", key, "FULL"]) == full, "\(key)") }
         }
         #expect(String(decoding: try to.command(["PTTL", "s:ttl"]), as: UTF8.self).count > 6)
         #expect(try reply(["MIGRATE", "127.0.0.1", port, "", "0", "5000", "AUTH", "secret", "KEYS", "missing"]) == "+NOKEY\r\n")

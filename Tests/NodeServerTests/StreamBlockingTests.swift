@@ -49,6 +49,9 @@ import TestSupport
         try await blocked(admin, 1)
         record(try admin.command(["XGROUP", "DESTROY", "t", "g"]))
         record(try first.readReply())
+        // A wait ended by an error counts as the command's failed call.
+        let stats = String(decoding: try admin.command(["INFO", "commandstats"]), as: UTF8.self)
+        replies.append(stats.split(separator: "\r\n").first { $0.hasPrefix("cmdstat_xreadgroup:") }.map { String($0.split(separator: ",").suffix(2).joined(separator: ",")) } ?? "none")
 
         _ = try reader.command(["HELLO", "3"])
         try send(reader, ["XREAD", "BLOCK", "0", "STREAMS", "t", "$"])

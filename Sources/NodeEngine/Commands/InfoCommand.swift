@@ -53,7 +53,7 @@ enum InfoCommand {
                      "maxmemory:\(maxmemory)", "maxmemory_human:\(human(maxmemory))",
                      "maxmemory_policy:\(e.config["maxmemory-policy"])",
                      "mem_fragmentation_ratio:\(String(format2: used > 0 ? Double(rss) / Double(used) : 0))",
-                     "mem_allocator:libc", "lazyfree_pending_objects:0"]
+                     "mem_allocator:libc", "lazyfree_pending_objects:0", "lazyfreed_objects:\(e.stats.lazyfreedObjects)"]
         case "persistence":
             lines = ["# Persistence", "loading:0", "async_loading:0", "rdb_changes_since_last_save:\(e.dirty)",
                      "rdb_bgsave_in_progress:\(e.persistence.background == nil ? 0 : 1)", "rdb_last_save_time:\(e.lastSave / 1000)",

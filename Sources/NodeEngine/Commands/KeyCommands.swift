@@ -12,7 +12,11 @@ enum KeyCommands {
 
     static func del(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         var deleted = 0
-        for index in 1..<a.count where e.delete(c.db, a[index]) {
+        let lazy = a.isWord(0, "unlink") || e.config.bool("lazyfree-lazy-user-del")
+        for index in 1..<a.count {
+            let value = lazy ? e.lookup(c, a, index) : nil
+            guard e.delete(c.db, a[index]) else { continue }
+            if let value { e.freedLazily(value) }
             e.notify(.generic, "del", a, index, db: c.db)
             deleted += 1
         }
@@ -206,8 +210,15 @@ enum KeyCommands {
         return true
     }
 
+    /// FLUSHALL/FLUSHDB ASYNC, or lazyfree-lazy-user-flush without a mode.
+    static func flushesLazily(_ e: NodeEngine, _ a: Arguments) -> Bool {
+        a.count == 2 ? a.isWord(1, "async") : e.config.bool("lazyfree-lazy-user-flush")
+    }
+
     static func flushall(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard flushMode(e, c, a) else { return }
+        // emptyDbAsync: the background thread counts every key it frees.
+        if flushesLazily(e, a) { e.stats.lazyfreedObjects += Int64(e.databases.reduce(0) { $0 + $1.count }) }
         for db in e.databases.indices { e.flush(db) }
         e.savedAfterFlushAll()
         // Even an empty dataset's FLUSHALL goes out, as 7.0's forceCommandPropagation does.
@@ -217,6 +228,7 @@ enum KeyCommands {
 
     static func flushdb(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
         guard flushMode(e, c, a) else { return }
+        if flushesLazily(e, a) { e.stats.lazyfreedObjects += Int64(e.databases[c.db].count) }
         e.flush(c.db)
         e.forcePropagation()
         c.reply.ok()

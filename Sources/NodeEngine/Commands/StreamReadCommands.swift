@@ -215,17 +215,13 @@ extension NodeEngine {
             let value = databases[name.db].table.find(name.key).map { databases[name.db].table[value: $0] }
             guard case .stream(let stream) = value else {
                 guard wait.group != nil else { continue }
-                unblock(client)
-                fail(client, "UNBLOCKED the stream key no longer exists")
-                client.wake?()
+                endWait(client, blocked, error: "UNBLOCKED the stream key no longer exists")
                 continue
             }
             var after = wait.ids[position]
             if let groupRead = wait.group {
                 guard let group = stream.groups[groupRead.group] else {
-                    unblock(client)
-                    fail(client, "NOGROUP the consumer group this client was blocked on no longer exists")
-                    client.wake?()
+                    endWait(client, blocked, error: "NOGROUP the consumer group this client was blocked on no longer exists")
                     continue
                 }
                 after = group.lastID
@@ -248,5 +244,14 @@ extension NodeEngine {
             propagatePending()
             client.wake?()
         }
+    }
+
+    /// updateStatsOnUnblock with an error: the command's failed_calls counts it.
+    private func endWait(_ client: ClientSession, _ blocked: BlockedCommand, error: String) {
+        unblock(client)
+        fail(client, error)
+        if let entry = commands.lookup(blocked.arguments) { stats.commandFailures[entry.statsIndex] += 1 }
+        stats.errorsAccounted = stats.errorReplies
+        client.wake?()
     }
 }

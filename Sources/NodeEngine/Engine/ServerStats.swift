@@ -16,6 +16,8 @@ struct ServerStats {
     var commandCalls: [Int64] = []
     var commandMicroseconds: [Int64] = []
     var commandFailures: [Int64] = []
+    /// lazyfreed_objects: values a background free would have taken (effort past 64).
+    var lazyfreedObjects: Int64 = 0
     /// The error replies counted against a command so far (incrCommandStatsOnError's prev_err_count).
     var errorsAccounted: Int64 = 0
     /// The command running replied an error already counted where it arose (a script's, from its redis.call):

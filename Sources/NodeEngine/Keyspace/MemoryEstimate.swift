@@ -112,6 +112,8 @@ enum MemoryEstimate {
     /// A quicklist's nodes as tail pushes fill them: a new node once the next
     /// element (estimated at its length + 8, as _quicklistNodeAllowInsert does)
     /// would pass the byte limit of a negative fill, or the count of a positive one.
+    static func quicklistNodeCount(_ items: [[UInt8]], fill: Int) -> Int { quicklistNodes(items, fill: fill).count }
+
     private static func quicklistNodes(_ items: [[UInt8]], fill: Int) -> [Int] {
         let byteLimits = [4096, 8192, 16384, 32768, 65536]
         let byteLimit = fill < 0 ? byteLimits[min(-fill, byteLimits.count) - 1] : 8192
@@ -175,5 +177,30 @@ enum MemoryEstimate {
         let group = Int.bitWidth - 1 - (size - 1).leadingZeroBitCount
         let step = 1 << (group - 2)
         return (size + step - 1) & ~(step - 1)
+    }
+}
+
+extension NodeEngine {
+    /// freeObjAsync: a value whose free effort passes LAZYFREE_THRESHOLD (64)
+    /// would go to the background thread, and lazyfreed_objects counts it.
+    /// The engine frees at once; the counter reads as redis-server's.
+    func freedLazily(_ value: Value) {
+        if value.freeEffort(listFill: Int(config.integer("list-max-listpack-size"))) > 64 { stats.lazyfreedObjects += 1 }
+    }
+}
+
+extension Value {
+    /// lazyfreeGetFreeEffort: allocations to free, as 7.0.15 estimates them.
+    func freeEffort(listFill: Int) -> Int {
+        switch self {
+        case .list(let list): return MemoryEstimate.quicklistNodeCount(Array(list.items), fill: listFill)
+        case .set(let set): return set.encodingName == "hashtable" ? set.count : 1
+        case .zset(let zset): return zset.encodingName == "skiplist" ? zset.count : 1
+        case .hash(let hash): return hash.encodingName == "hashtable" ? hash.count : 1
+        case .stream(let stream):
+            let first = stream.groups.all.first.map { $0.pending.count } ?? 0
+            return stream.radixTreeNodes + stream.groups.count * (1 + first)
+        case .string: return 1
+        }
     }
 }
