@@ -102,9 +102,29 @@ public enum Listpack {
 
     /// lpStringToInt64: the decimal form Redis would print back, no more.
     static func canonicalInteger(_ bytes: [UInt8]) -> Int64? {
-        guard !bytes.isEmpty, bytes.count <= 20, let value = Int64(String(decoding: bytes, as: UTF8.self)),
-              Array(String(value).utf8) == bytes else { return nil }
-        return value
+        bytes.withUnsafeBytes { canonicalInteger($0) }
+    }
+
+    /// string2ll's strict form: an optional minus, no leading zeros (but "0"), in range.
+    static func canonicalInteger(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard !bytes.isEmpty, bytes.count <= 20 else { return nil }
+        var index = 0
+        let negative = bytes[0] == UInt8(ascii: "-")
+        if negative { index = 1 }
+        guard index < bytes.count else { return nil }
+        if bytes[index] == UInt8(ascii: "0") { return bytes.count == 1 ? 0 : nil }
+        var magnitude: UInt64 = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- 48
+            guard digit < 10 else { return nil }
+            let (times, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times.addingReportingOverflow(UInt64(digit))
+            guard !overflow, !carry else { return nil }
+            magnitude = sum
+            index += 1
+        }
+        if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
+        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
     }
 
     static func appendInteger(_ value: Int64, to body: inout [UInt8]) {

@@ -118,40 +118,65 @@ public struct ListpackBuffer: Equatable, Sendable {
     }
 
     public func equals(_ p: Int, _ other: [UInt8]) -> Bool {
+        other.withUnsafeBytes { equals(p, $0) }
+    }
+
+    public func equals(_ p: Int, _ other: UnsafeRawBufferPointer) -> Bool {
         switch element(p) {
         case .integer(let value): return Listpack.canonicalInteger(other) == value
-        case .string(let range): return bytes[range].elementsEqual(other)
+        case .string(let range): return range.count == other.count && bytes[range].elementsEqual(other)
         }
     }
 
+    /// Entries go in before the end byte, written in place.
     public mutating func append(_ value: Int64) {
-        var entry: [UInt8] = []
-        Listpack.appendInteger(value, to: &entry)
-        insert(entry, at: end)
+        bytes.removeLast()
+        let start = bytes.count
+        Listpack.appendInteger(value, to: &bytes)
+        appended(from: start)
     }
 
     /// lpAppend: a string in canonical decimal form is stored as an integer.
     public mutating func append(_ element: [UInt8]) {
+        element.withUnsafeBytes { append($0) }
+    }
+
+    public mutating func append(_ element: UnsafeRawBufferPointer) {
         if let value = Listpack.canonicalInteger(element) { return append(value) }
-        var entry: [UInt8] = []
-        Listpack.appendString(element, to: &entry)
-        insert(entry, at: end)
+        bytes.removeLast()
+        let start = bytes.count
+        let count = element.count
+        if count < 64 {
+            bytes.append(0x80 | UInt8(count))
+        } else if count < 4096 {
+            bytes.append(0xE0 | UInt8(count >> 8))
+            bytes.append(UInt8(count & 0xFF))
+        } else {
+            bytes.append(0xF0)
+            for offset in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: count >> (8 * offset))) }
+        }
+        bytes.append(contentsOf: element)
+        appended(from: start)
+    }
+
+    private mutating func appended(from start: Int) {
+        Listpack.appendBackLength(bytes.count - start, to: &bytes)
+        bytes.append(0xFF)
+        writeHeader(count: storedCount == 65535 ? 65535 : storedCount + 1)
     }
 
     /// lpReplaceInteger: the entry at `p` now holds `value` (its size may change).
     public mutating func replaceInteger(at p: Int, with value: Int64) {
+        // The common case, a small count or a flag: one byte for another, in place.
+        if value >= 0 && value <= 127 && bytes[p] & 0x80 == 0 {
+            bytes[p] = UInt8(value)
+            return
+        }
         var entry: [UInt8] = []
         Listpack.appendInteger(value, to: &entry)
         Listpack.appendBackLength(entry.count, to: &entry)
         bytes.replaceSubrange(p..<(p + entrySize(p)), with: entry)
         writeHeader(count: storedCount)
-    }
-
-    private mutating func insert(_ encoded: [UInt8], at p: Int) {
-        var entry = encoded
-        Listpack.appendBackLength(encoded.count, to: &entry)
-        bytes.insert(contentsOf: entry, at: p)
-        writeHeader(count: storedCount == 65535 ? 65535 : storedCount + 1)
     }
 
     private var storedCount: Int { Int(bytes[4]) | Int(bytes[5]) << 8 }

@@ -55,10 +55,6 @@ enum StreamCommands {
         for element in pairs { c.reply.bulk(element) }
     }
 
-    static func limits(_ e: NodeEngine) -> StreamValue.NodeLimits {
-        StreamValue.NodeLimits(maxBytes: Int(e.config.integer("stream-node-max-bytes")), maxEntries: Int(e.config.integer("stream-node-max-entries")))
-    }
-
     // MARK: XADD and XTRIM
 
     struct TrimArguments {
@@ -79,10 +75,9 @@ enum StreamCommands {
         var index = 2
         while index < a.count {
             let more = a.count - 1 - index
-            let option = a.lowercased(index)
-            if xadd && a[index] == [UInt8(ascii: "*")] {
-                break
-            } else if (option == "maxlen" || option == "minid") && more > 0 {
+            if xadd && a.length(index) == 1 && a.withBytes(index, { $0[0] == UInt8(ascii: "*") }) { break }
+            let option = a.length(index) <= 10 ? a.lowercased(index) : ""
+            if (option == "maxlen" || option == "minid") && more > 0 {
                 if parsed.strategy != nil {
                     e.fail(c, "ERR syntax error, MAXLEN and MINID options at the same time are not compatible")
                     return nil
@@ -171,8 +166,7 @@ enum StreamCommands {
         if let given = parsed.id, given.seqGiven, given.id == .zero {
             return e.fail(c, "ERR The ID specified in XADD must be greater than 0-0")
         }
-        let key = a[1]
-        guard let found = writable(e, c, key) else { return }
+        guard let found = e.typed(c, e.lookup(c, a, 1), \.asStream) else { return }
         let stream: StreamValue
         if let found {
             stream = found
@@ -198,32 +192,26 @@ enum StreamCommands {
             newID = ms > stream.lastID.ms ? StreamID(ms: ms, seq: 0) : (stream.lastID.successor ?? .zero)
         }
         do {
-            try stream.append(a.tail(from: fieldsAt), id: newID, limits: limits(e))
+            try stream.append(ArgumentFields(arguments: a, first: fieldsAt), id: newID, limits: e.streamNodeLimits)
         } catch .notGreater {
             return e.fail(c, "ERR The ID specified in XADD is equal or smaller than the target stream top item")
         } catch {
             return e.fail(c, "ERR Elements are too large to be stored")
         }
         c.reply.bulk(newID.bytes)
-        e.modified(c.db, key)
-        e.notify(.stream, "xadd", key, db: c.db)
-        var words = a.tail(from: 0)
-        var rewritten = false
-        if let strategy = parsed.strategy {
-            if stream.trim(strategy, approximate: parsed.approximate, limit: parsed.limit) > 0 {
-                e.notify(.stream, "xtrim", key, db: c.db)
-            }
-            if parsed.approximate {
-                rewriteTrim(&words, stream, parsed)
-                rewritten = true
-            }
+        e.modified(c.db, a, 1)
+        e.notify(.stream, "xadd", a, 1, db: c.db)
+        if let strategy = parsed.strategy, stream.trim(strategy, approximate: parsed.approximate, limit: parsed.limit) > 0 {
+            e.notify(.stream, "xtrim", a, 1, db: c.db)
         }
-        if parsed.id?.seqGiven != true {
-            words[parsed.idIndex] = newID.bytes
-            rewritten = true
+        // What replicas get: the generated ID, and `~` trims as what they left.
+        if e.propagates && (parsed.approximate || parsed.id?.seqGiven != true) {
+            var words = a.tail(from: 0)
+            if parsed.approximate { rewriteTrim(&words, stream, parsed) }
+            if parsed.id?.seqGiven != true { words[parsed.idIndex] = newID.bytes }
+            e.propagate(as: words)
         }
-        if rewritten { e.propagate(as: words) }
-        e.signalReady(c.db, key)
+        if !e.blockedByKey.isEmpty { e.signalReady(c.db, a[1]) }
     }
 
     static func xtrim(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -263,9 +251,18 @@ enum StreamCommands {
         guard let found = read(e, c, a[1]) else { return }
         guard let stream = found else { return c.reply.emptyArray() }
         if count == 0 { return c.reply.nullArray() }
-        let entries = collect(stream, from: start, to: end, reverse: reverse, count: count < 0 ? 0 : Int(count))
+        let limit = count < 0 ? 0 : Int(count)
+        var entries: [(node: StreamNode, entry: StreamEntry)] = []
+        stream.forEach(from: start, to: end, reverse: reverse) { node, entry in
+            entries.append((node, entry))
+            return limit == 0 || entries.count < limit
+        }
         c.reply.array(entries.count)
-        for entry in entries { reply(c, entry.id, entry.pairs) }
+        for (node, entry) in entries {
+            c.reply.array(2)
+            c.reply.bulk(entry.id.bytes)
+            node.writePairs(entry, into: &c.reply)
+        }
     }
 
     /// streamReplyWithRange's entries, `count` at most (0: all).

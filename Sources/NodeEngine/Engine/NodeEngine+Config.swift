@@ -7,6 +7,8 @@ extension NodeEngine {
         encodingLimits = config.encodingLimits
         maxmemory = config.integer("maxmemory")
         minReplicasToWrite = config.integer("min-replicas-to-write")
+        streamNodeLimits = StreamValue.NodeLimits(maxBytes: Int(config.integer("stream-node-max-bytes")),
+                                                  maxEntries: Int(config.integer("stream-node-max-entries")))
         scripting.busyReplyThreshold = config.integer("busy-reply-threshold")
         usesLFU = config["maxmemory-policy"].hasSuffix("lfu")
         slowlogThreshold = config.integer("slowlog-log-slower-than")

@@ -16,6 +16,8 @@ public final class NodeEngine {
     var maxmemory: Int64 = 0
     /// min-replicas-to-write, read on every write on a master.
     var minReplicasToWrite: Int64 = 0
+    /// stream-node-max-bytes and -entries, read on every XADD.
+    var streamNodeLimits = StreamValue.NodeLimits(maxBytes: 4096, maxEntries: 100)
     /// maxmemory-policy is one of the LFU ones: access stamps count accesses (NodeEngine+AccessStamps).
     var usesLFU = false
     let hashSeed: UInt64

@@ -22,7 +22,27 @@ struct StreamID: Comparable, Hashable, Sendable {
     }
 
     var text: String { "\(ms)-\(seq)" }
-    var bytes: [UInt8] { Array(text.utf8) }
+
+    /// <ms>-<seq> as bytes, written without a String.
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(41)
+        Self.appendDigits(ms, to: &out)
+        out.append(UInt8(ascii: "-"))
+        Self.appendDigits(seq, to: &out)
+        return out
+    }
+
+    static func appendDigits(_ value: UInt64, to out: inout [UInt8]) {
+        if value == 0 { return out.append(48) }
+        let start = out.count
+        var rest = value
+        while rest > 0 {
+            out.append(UInt8(48 + rest % 10))
+            rest /= 10
+        }
+        out[start...].reverse()
+    }
 
     /// The 16-byte key of RDB files and PELs.
     var key: [UInt8] {

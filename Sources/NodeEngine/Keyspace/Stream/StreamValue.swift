@@ -37,9 +37,16 @@ final class StreamNode {
 
     /// Every entry of the node, tombstones included, in ID order.
     func entries() -> [StreamEntry] {
+        var found: [StreamEntry] = []
+        forEachEntry { found.append($0); return true }
+        return found
+    }
+
+    /// The entries in ID order, read as they are reached, until `body` returns false.
+    @inline(__always)
+    func forEachEntry(_ body: (StreamEntry) -> Bool) {
         let lp = listpack
         let master = masterFields
-        var found: [StreamEntry] = []
         var cursor = master.entriesAt
         while let flagsAt = cursor {
             let flags = lp.integer(flagsAt)
@@ -54,13 +61,38 @@ final class StreamNode {
                 fieldCount = Int(lp.integer(p))
                 p = lp.next(p)!
             }
-            found.append(StreamEntry(id: id, flagsAt: flagsAt, flags: flags, fieldCount: fieldCount, fieldsAt: p, masterFieldsAt: master.at))
+            if !body(StreamEntry(id: id, flagsAt: flagsAt, flags: flags, fieldCount: fieldCount, fieldsAt: p, masterFieldsAt: master.at)) { return }
             // Past the fields and values to the lp-count, then to the next entry.
             var lpCount = p
             for _ in 0..<(sameFields ? fieldCount : fieldCount * 2) { lpCount = lp.next(lpCount)! }
             cursor = lp.next(lpCount)
         }
-        return found
+    }
+
+    /// The entry's pairs straight from the listpack into a reply.
+    func writePairs(_ entry: StreamEntry, into reply: inout ReplyBuffer) {
+        let lp = listpack
+        reply.array(entry.fieldCount * 2)
+        var p: Int? = entry.fieldsAt
+        var masterField: Int? = entry.masterFieldsAt
+        let sameFields = entry.flags & Self.sameFieldsFlag != 0
+        func write(_ position: Int) {
+            switch lp.element(position) {
+            case .integer(let value): reply.bulk(value)
+            case .string(let range): lp.bytes.withUnsafeBytes { reply.bulk(UnsafeRawBufferPointer(rebasing: $0[range])) }
+            }
+        }
+        for _ in 0..<entry.fieldCount {
+            if sameFields {
+                write(masterField!)
+                masterField = lp.next(masterField!)
+            } else {
+                write(p!)
+                p = lp.next(p!)
+            }
+            write(p!)
+            p = lp.next(p!)
+        }
     }
 
     /// The field-value pairs of an entry, flat.
@@ -133,11 +165,12 @@ final class StreamValue {
     enum AppendError: Error { case notGreater, tooLarge }
 
     /// streamAppendItem: `pairs` is field, value, field, value...
-    func append(_ pairs: [[UInt8]], id: StreamID, limits: NodeLimits) throws(AppendError) {
+    func append(_ pairs: some StreamFieldSource, id: StreamID, limits: NodeLimits) throws(AppendError) {
         guard id > lastID else { throw .notGreater }
-        let total = pairs.reduce(0) { $0 + $1.count }
+        var total = 0
+        for index in 0..<pairs.elementCount { total += pairs.elementLength(index) }
         guard total <= Self.listpackMaxSize else { throw .tooLarge }
-        let fieldCount = pairs.count / 2
+        let fieldCount = pairs.elementCount / 2
         let maxBytes = limits.maxBytes == 0 || limits.maxBytes > Self.listpackMaxSize ? Self.listpackMaxSize : limits.maxBytes
         var node = nodes.last
         if let tail = node {
@@ -159,7 +192,7 @@ final class StreamValue {
                 var p = master.at
                 var same = true
                 for index in 0..<fieldCount {
-                    if !target.listpack.equals(p, pairs[index * 2]) { same = false; break }
+                    if !pairs.withElement(index * 2, { target.listpack.equals(p, $0) }) { same = false; break }
                     p = target.listpack.next(p) ?? p
                 }
                 if same { flags |= StreamNode.sameFieldsFlag }
@@ -170,7 +203,7 @@ final class StreamValue {
             lp.append(1)
             lp.append(0)
             lp.append(Int64(fieldCount))
-            for index in 0..<fieldCount { lp.append(pairs[index * 2]) }
+            for index in 0..<fieldCount { pairs.withElement(index * 2) { lp.append($0) } }
             lp.append(0)
             target = StreamNode(master: id, listpack: lp, reserved: reserve)
             nodes.append(target)
@@ -182,8 +215,8 @@ final class StreamValue {
         target.listpack.append(Int64(bitPattern: id.seq &- target.master.seq))
         if !sameFields { target.listpack.append(Int64(fieldCount)) }
         for index in 0..<fieldCount {
-            if !sameFields { target.listpack.append(pairs[index * 2]) }
-            target.listpack.append(pairs[index * 2 + 1])
+            if !sameFields { pairs.withElement(index * 2) { target.listpack.append($0) } }
+            pairs.withElement(index * 2 + 1) { target.listpack.append($0) }
         }
         target.listpack.append(Int64(fieldCount + 3 + (sameFields ? 0 : fieldCount + 1)))
         length += 1
@@ -198,11 +231,13 @@ final class StreamValue {
                  _ body: (StreamNode, StreamEntry) -> Bool) {
         if !reverse {
             var index = nodeIndex(atOrBefore: start) ?? 0
-            while index < nodes.count {
+            var stopped = false
+            while index < nodes.count && !stopped {
                 let node = nodes[index]
-                for entry in node.entries() where entry.id >= start && (tombstones || !entry.isDeleted) {
-                    if entry.id > end { return }
-                    if !body(node, entry) { return }
+                node.forEachEntry { entry in
+                    guard entry.id >= start && (tombstones || !entry.isDeleted) else { return true }
+                    if entry.id > end || !body(node, entry) { stopped = true }
+                    return !stopped
                 }
                 index += 1
             }
@@ -329,4 +364,26 @@ final class StreamValue {
         }
         return deleted
     }
+}
+
+/// Where XADD's field-value pairs come from: the request itself (no copy), or arrays.
+protocol StreamFieldSource {
+    var elementCount: Int { get }
+    func elementLength(_ index: Int) -> Int
+    func withElement<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T
+}
+
+struct ArgumentFields: StreamFieldSource {
+    let arguments: Arguments
+    let first: Int
+
+    var elementCount: Int { arguments.count - first }
+    func elementLength(_ index: Int) -> Int { arguments.length(first + index) }
+    func withElement<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T { arguments.withBytes(first + index, body) }
+}
+
+extension Array: StreamFieldSource where Element == [UInt8] {
+    var elementCount: Int { count }
+    func elementLength(_ index: Int) -> Int { self[index].count }
+    func withElement<T>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> T) -> T { self[index].withUnsafeBytes(body) }
 }
