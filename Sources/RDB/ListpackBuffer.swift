@@ -26,7 +26,12 @@ public struct ListpackBuffer: Equatable, Sendable {
 
     /// lpShrinkToFit: a full node gives back what was reserved for growth.
     public mutating func shrinkToFit() {
-        bytes = Array(bytes)
+        // Array(bytes) and Array(bytes[...]) would keep the buffer; this allocates to size.
+        let old = bytes
+        bytes = [UInt8](unsafeUninitializedCapacity: old.count) { buffer, count in
+            _ = buffer.initialize(from: old)
+            count = old.count
+        }
     }
 
     public func next(_ position: Int) -> Int? {
