@@ -15,12 +15,14 @@ enum StreamInfoCommand {
         e.fail(c, "ERR unknown subcommand or wrong number of arguments for '\(a.string(1))'. Try XINFO HELP.")
     }
 
-    static func lag(_ c: ClientSession, _ stream: StreamValue, _ group: StreamGroup) {
-        if let lag = stream.lag(of: group) { c.reply.integer(lag) } else { c.reply.null() }
-    }
-
-    static func entriesRead(_ c: ClientSession, _ group: StreamGroup) {
+    /// A group's last-delivered-id, entries-read and lag (null when unknown), as both XINFO forms show them.
+    static func progress(_ c: ClientSession, _ stream: StreamValue, _ group: StreamGroup) {
+        c.reply.bulk("last-delivered-id")
+        c.reply.bulk(group.lastID.bytes)
+        c.reply.bulk("entries-read")
         if group.entriesRead != StreamGroup.invalidEntriesRead { c.reply.integer(group.entriesRead) } else { c.reply.null() }
+        c.reply.bulk("lag")
+        if let lag = stream.lag(of: group) { c.reply.integer(lag) } else { c.reply.null() }
     }
 
     static func stream(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) {
@@ -76,12 +78,7 @@ enum StreamInfoCommand {
             c.reply.map(7)
             c.reply.bulk("name")
             c.reply.bulk(group.name)
-            c.reply.bulk("last-delivered-id")
-            c.reply.bulk(group.lastID.bytes)
-            c.reply.bulk("entries-read")
-            entriesRead(c, group)
-            c.reply.bulk("lag")
-            lag(c, stream, group)
+            progress(c, stream, group)
             c.reply.bulk("pel-count")
             c.reply.integer(group.pending.count)
             c.reply.bulk("pending")
@@ -128,12 +125,7 @@ enum StreamInfoCommand {
             c.reply.integer(group.consumers.count)
             c.reply.bulk("pending")
             c.reply.integer(group.pending.count)
-            c.reply.bulk("last-delivered-id")
-            c.reply.bulk(group.lastID.bytes)
-            c.reply.bulk("entries-read")
-            entriesRead(c, group)
-            c.reply.bulk("lag")
-            lag(c, stream, group)
+            progress(c, stream, group)
         }
     }
 

@@ -41,14 +41,7 @@ final class StreamGroup {
         self.entriesRead = entriesRead
     }
 
-    private func position(_ name: [UInt8]) -> Int {
-        var low = 0, high = consumers.count
-        while low < high {
-            let middle = (low + high) / 2
-            if consumers[middle].name.lexicographicallyPrecedes(name) { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
+    private func position(_ name: [UInt8]) -> Int { sortedPosition(consumers, name, \.name) }
 
     func consumer(_ name: [UInt8]) -> StreamConsumer? {
         let index = position(name)
@@ -86,14 +79,7 @@ struct StreamGroups {
 
     var count: Int { all.count }
 
-    private func position(_ name: [UInt8]) -> Int {
-        var low = 0, high = all.count
-        while low < high {
-            let middle = (low + high) / 2
-            if all[middle].name.lexicographicallyPrecedes(name) { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
+    private func position(_ name: [UInt8]) -> Int { sortedPosition(all, name, \.name) }
 
     subscript(name: [UInt8]) -> StreamGroup? {
         let index = position(name)
@@ -116,4 +102,14 @@ struct StreamGroups {
         all.remove(at: index)
         return true
     }
+}
+
+/// Where `name` is or would go among `items` kept in the radix tree's byte order.
+func sortedPosition<T>(_ items: [T], _ name: [UInt8], _ key: (T) -> [UInt8]) -> Int {
+    var low = 0, high = items.count
+    while low < high {
+        let middle = (low + high) / 2
+        if key(items[middle]).lexicographicallyPrecedes(name) { low = middle + 1 } else { high = middle }
+    }
+    return low
 }

@@ -69,51 +69,44 @@ final class StreamNode {
         }
     }
 
+    /// The listpack positions of an entry's fields and values, in order
+    /// (a SAMEFIELDS entry's field names are the master entry's).
+    func forEachElement(_ entry: StreamEntry, _ body: (Int) -> Void) {
+        let lp = listpack
+        var p = entry.fieldsAt
+        var masterField = entry.masterFieldsAt
+        let sameFields = entry.flags & Self.sameFieldsFlag != 0
+        for index in 0..<entry.fieldCount {
+            let last = index == entry.fieldCount - 1
+            if sameFields {
+                body(masterField)
+                if !last { masterField = lp.next(masterField)! }
+            } else {
+                body(p)
+                p = lp.next(p)!
+            }
+            body(p)
+            if !last { p = lp.next(p)! }
+        }
+    }
+
     /// The entry's pairs straight from the listpack into a reply.
     func writePairs(_ entry: StreamEntry, into reply: inout ReplyBuffer) {
         let lp = listpack
         reply.array(entry.fieldCount * 2)
-        var p: Int? = entry.fieldsAt
-        var masterField: Int? = entry.masterFieldsAt
-        let sameFields = entry.flags & Self.sameFieldsFlag != 0
-        func write(_ position: Int) {
+        forEachElement(entry) { position in
             switch lp.element(position) {
             case .integer(let value): reply.bulk(value)
             case .string(let range): lp.bytes.withUnsafeBytes { reply.bulk(UnsafeRawBufferPointer(rebasing: $0[range])) }
             }
         }
-        for _ in 0..<entry.fieldCount {
-            if sameFields {
-                write(masterField!)
-                masterField = lp.next(masterField!)
-            } else {
-                write(p!)
-                p = lp.next(p!)
-            }
-            write(p!)
-            p = lp.next(p!)
-        }
     }
 
     /// The field-value pairs of an entry, flat.
     func pairs(_ entry: StreamEntry) -> [[UInt8]] {
-        let lp = listpack
         var pairs: [[UInt8]] = []
         pairs.reserveCapacity(entry.fieldCount * 2)
-        var p: Int? = entry.fieldsAt
-        var masterField: Int? = entry.masterFieldsAt
-        let sameFields = entry.flags & Self.sameFieldsFlag != 0
-        for _ in 0..<entry.fieldCount {
-            if sameFields {
-                pairs.append(lp.value(masterField!))
-                masterField = lp.next(masterField!)
-            } else {
-                pairs.append(lp.value(p!))
-                p = lp.next(p!)
-            }
-            pairs.append(lp.value(p!))
-            p = lp.next(p!)
-        }
+        forEachElement(entry) { pairs.append(listpack.value($0)) }
         return pairs
     }
 
