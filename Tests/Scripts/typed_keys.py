@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes, or verifies, keys of every type across all slots of a cluster
 through redis-py's RedisCluster: strings (short, integer, long), lists,
-sets (integers and words), hashes and sorted sets, small and large enough
+sets (integers and words), hashes, sorted sets and streams (with a consumer
+group holding a pending entry), small and large enough
 to take both encodings, some with a TTL. Each key's content follows from
 its number, so `verify` knows what every key must hold. Prints a JSON line:
 {"written"|"verified": n, "wrong": [...]}; exits 1 if anything is wrong."""
@@ -21,6 +22,8 @@ def content(i):
     if kind == 2: return 'set', sorted({str(j * 7) if i % 2 else f'm{j}' for j in range(size)})
     if kind == 3: return 'hash', {f'f{j}': f'v{i}-{j}' + ('y' * 70 if i % 11 == 0 else '') for j in range(size)}
     if kind == 4: return 'zset', {f'z{j}': j * 0.5 - i % 3 for j in range(size)}
+    if i % 2:  # a stream; now and then one of several nodes (100 entries each)
+        return 'stream', [(f'{j + 1}-{j % 3}', {'f': f'v{i}-{j}', 'n': str(j)}) for j in range(150 if i % 25 == 11 else 3 + i % 7)]
     return 'string', 'w' * (i % 300)
 
 wrong = []
@@ -34,13 +37,23 @@ for i in range(count):
         elif kind == 'set': client.sadd(key, *value)
         elif kind == 'hash': client.hset(key, mapping=value)
         elif kind == 'zset': client.zadd(key, value)
+        elif kind == 'stream':
+            pipe = client.pipeline()
+            for entry_id, fields in value: pipe.xadd(key, fields, id=entry_id)
+            pipe.execute()
+            client.xgroup_create(key, 'g', id='0')
+            client.xreadgroup('g', 'c', {key: '>'}, count=1)
         if i % 10 == 0: client.expire(key, 3600)
         continue
     if kind == 'string': got = client.get(key)
     elif kind == 'list': got = client.lrange(key, 0, -1)
     elif kind == 'set': got = sorted(client.smembers(key))
     elif kind == 'hash': got = client.hgetall(key)
-    else: got = dict(client.zrange(key, 0, -1, withscores=True))
+    elif kind == 'zset': got = dict(client.zrange(key, 0, -1, withscores=True))
+    else:
+        got = [tuple(entry) for entry in client.xrange(key)]
+        value = [tuple(entry) for entry in value]
+        if client.xpending(key, 'g')['pending'] != 1: got = None
     if got != value or (i % 10 == 0 and client.ttl(key) <= 0):
         wrong.append(key)
 print(json.dumps({('written' if mode == 'write' else 'verified'): count, 'wrong': wrong[:20]}))
