@@ -206,6 +206,60 @@ import Testing
         XINFO STREAM s
         """
 
+    static let claims = """
+        XADD s 1-0 a 1
+        XADD s 2-0 a 2
+        XADD s 3-0 a 3
+        XADD s 4-0 a 4
+        XGROUP CREATE s g 0
+        XREADGROUP GROUP g alice STREAMS s >
+        XCLAIM s g bob 0 1-0 2-0 9-0 JUSTID RETRYCOUNT 7
+        XCLAIM s g bob 0 3-0 TIME 1000 JUSTID
+        XCLAIM s g bob 0 3-0 IDLE -5 JUSTID
+        XCLAIM s g bob 0 3-0 RETRYCOUNT x
+        XCLAIM s g bob 0 3-0 TIME x
+        XCLAIM s g bob 0 3-0 IDLE x
+        XCLAIM s g bob 0 3-0 LASTID bad
+        XCLAIM s g carol 0 4-0 LASTID 10-0 JUSTID
+        XINFO GROUPS s
+        XCLAIM s g carol 0 1-5 FORCE JUSTID
+        XCLAIM s g carol 0 5-0 FORCE JUSTID
+        XCLAIM s g carol 3600000 1-0 JUSTID
+        XCLAIM s g carol -1 1-0 JUSTID
+        XPENDING s g
+        XDEL s 2-0
+        XCLAIM s g dave 0 2-0 JUSTID
+        XPENDING s g
+        XAUTOCLAIM s g erin 0 0-0 COUNT 1 JUSTID
+        XAUTOCLAIM s g erin 0 (1-0 COUNT 1 JUSTID
+        XAUTOCLAIM s g erin 0 - COUNT 2 JUSTID
+        XAUTOCLAIM s g erin 3600000 0-0
+        XAUTOCLAIM s g erin 0 0-0 COUNT -1
+        XAUTOCLAIM s g erin x 0-0
+        XAUTOCLAIM s g erin 0 bad
+        XAUTOCLAIM s g erin 0 (18446744073709551615-18446744073709551615
+        XPENDING s g IDLE 3600000 - + 10
+        XPENDING s g IDLE x - + 10
+        XPENDING s g IDLE 0 - + 10 erin extra
+        XPENDING s g - + x
+        ? XPENDING s g (0-0 (9-0 10 erin
+        XREAD COUNT 1 STREAMS s 0-0
+        XREAD COUNT -5 STREAMS s 0-0
+        XREAD BLOCK -1 STREAMS s $
+        XREAD BLOCK x STREAMS s $
+        XREAD COUNT 1 STREAMS s s 0-0
+        XREAD STREAMS s bad
+        ? XINFO STREAM s FULL COUNT 0
+        ? XINFO STREAM s FULL COUNT -1
+        XINFO STREAM s FULL COUNT x
+        XINFO STREAM s FULL LIMIT 1
+        XINFO STREAM s EXTRA
+        XINFO STREAM nokey
+        XINFO GROUPS nokey
+        XINFO CONSUMERS s nogroup
+        XINFO FOO s
+        """
+
     @Test func addingEntries() async throws {
         try await DifferentialHarness.compare(["adding": Self.adding])
     }
@@ -220,6 +274,10 @@ import Testing
 
     @Test func nodesAsRedisServerLaysThemOut() async throws {
         try await DifferentialHarness.compare(["nodes": Self.nodes])
+    }
+
+    @Test func claimingAndReadingOptions() async throws {
+        try await DifferentialHarness.compare(["claims": Self.claims])
     }
 
     @Test func consumerGroups() async throws {
