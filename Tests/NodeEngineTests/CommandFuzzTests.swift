@@ -87,7 +87,15 @@ import Testing
         ["BITFIELD", "bits", "OVERFLOW", "WRAP", "INCRBY", "u63", "0", small], ["BITFIELD", "bits", "SET", "u8", "#4611686018427387904", "1"],
         ["SCAN", "18446744073709551615", "COUNT", big], ["SCAN", "0", "COUNT", small], ["HSCAN", "hash", "0", "COUNT", big],
         ["SORT", "list", "LIMIT", big, big], ["SORT", "list", "LIMIT", small, small], ["LCS", "str", "str", "MINMATCHLEN", small],
-        ["BLPOP", "list", "1e30"], ["BLPOP", "nolist", big], ["OBJECT", "FREQ", "str"], ["DEBUG", "SLEEP", "-1"],
+        ["BLPOP", "list", "1e30"], ["BLPOP", "nolist", big], ["BLPOP", "nolist", "9223372036854775.5"], ["WAIT", "1", big],
+        ["CLIENT", "PAUSE", big, "WRITE"], ["XREAD", "BLOCK", big, "STREAMS", "nostream", "$"],
+        ["XREADGROUP", "GROUP", "g", "c", "BLOCK", big, "STREAMS", "stream", ">"],
+        ["XADD", "stream", "18446744073709551615-18446744073709551615", "f", "v"], ["XADD", "stream", "*", "f", "v"],
+        ["XRANGE", "stream", "(18446744073709551615-18446744073709551614", "+", "COUNT", big],
+        ["XADD", "stream", "MAXLEN", "~", big, "LIMIT", big, "*", "f", "v"], ["XTRIM", "stream", "MINID", "~", "18446744073709551615"],
+        ["XCLAIM", "stream", "g", "c", big, "1-1", "IDLE", small], ["XCLAIM", "stream", "g", "c", "0", "1-1", "TIME", big, "RETRYCOUNT", small],
+        ["XAUTOCLAIM", "stream", "g", "c", small, "0", "COUNT", big], ["XPENDING", "stream", "g", "IDLE", small, "-", "+", big],
+        ["XINFO", "STREAM", "stream", "FULL", "COUNT", big], ["XSETID", "stream", "18446744073709551615-18446744073709551615", "ENTRIESADDED", big], ["OBJECT", "FREQ", "str"], ["DEBUG", "SLEEP", "-1"],
         ["CLIENT", "LIST", "ID", big], ["SLOWLOG", "GET", big], ["PUBSUB", "NUMSUB"], ["COMMAND", "GETKEYS", "GET"],
     ])
     func extremesAnswerWithoutTrapping(words: [String]) throws {
@@ -98,6 +106,9 @@ import Testing
         node.run("SADD", "set", "1", "2", "x")
         node.run("ZADD", "zset", "1", "a", "2", "b")
         node.run("SETBIT", "bits", "7", "1")
+        node.run("XADD", "stream", "1-1", "f", "v")
+        node.run("XGROUP", "CREATE", "stream", "g", "0")
+        node.run("XREADGROUP", "GROUP", "g", "c", "STREAMS", "stream", ">")
         node.run("SET", "str2", "1")
         node.run("SET", "str3", "-1")
         node.run("SET", "str4", "1e4932")

@@ -18,7 +18,7 @@ enum BlockingCommands {
             e.fail(c, "ERR timeout is negative")
             return nil
         }
-        return milliseconds > 0 ? milliseconds + e.now : 0
+        return milliseconds > 0 ? e.deadline(after: milliseconds) : 0
     }
 
     static func blpop(_ e: NodeEngine, _ c: ClientSession, _ a: Arguments) { pop(e, c, a, head: true) }
@@ -95,6 +95,13 @@ struct BlockedCommand {
 }
 
 extension NodeEngine {
+    /// `milliseconds` from now, or the end of time for a timeout past it (a
+    /// client's BLPOP k 9223372036854775 must not overflow the clock).
+    func deadline(after milliseconds: Int64) -> Int64 {
+        let (sum, overflow) = now.addingReportingOverflow(milliseconds)
+        return overflow ? .max : sum
+    }
+
     /// Parks `client` on `keys`, or inside MULTI answers as a timeout at once.
     func block(_ client: ClientSession, keys: [[UInt8]], deadline: Int64, arguments: Arguments, kind given: BlockedCommand.Kind? = nil) {
         if client.inExec {

@@ -137,7 +137,7 @@ enum ClientCommands {
         }
         guard let timeout = a.integer(2) else { return e.fail(c, "ERR timeout is not an integer or out of range") }
         guard timeout >= 0 else { return e.fail(c, "ERR timeout is negative") }
-        let end = timeout > 0 ? e.now + timeout : 0
+        let end = timeout > 0 ? e.deadline(after: timeout) : 0
         // A later pause extends an earlier one; ALL wins over WRITE while both last.
         if end > e.pauseUntil || (all && !e.pauseAll) {
             e.pauseAll = all || (e.pauseAll && e.pauseUntil > e.now)

@@ -121,7 +121,7 @@ enum ReplicationCommands {
         guard timeout >= 0 else { return e.fail(c, "ERR timeout is negative") }
         let acknowledged = e.replicasAcknowledging(c.writeOffset)
         if acknowledged >= wanted || c.inExec { return c.reply.integer(acknowledged) }
-        e.blockForReplicas(c, wanted: wanted, offset: c.writeOffset, deadline: timeout > 0 ? e.now + timeout : 0, arguments: a)
+        e.blockForReplicas(c, wanted: wanted, offset: c.writeOffset, deadline: timeout > 0 ? e.deadline(after: timeout) : 0, arguments: a)
     }
 }
 

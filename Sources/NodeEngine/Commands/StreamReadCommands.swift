@@ -115,7 +115,7 @@ enum StreamReadCommands {
         e.preventPropagation()
         guard timeout >= 0 else { return c.reply.nullArray() }
         if c.inExec || c === e.scripting.client { return c.reply.nullArray() }
-        let deadline = timeout > 0 ? e.now + timeout : 0
+        let deadline = timeout > 0 ? e.deadline(after: timeout) : 0
         e.block(c, keys: keys, deadline: deadline, arguments: a,
                 kind: .stream(StreamWait(ids: ids, count: count > 0 ? count : blockedDefaultCount, group: groupRead)))
     }
