@@ -82,7 +82,7 @@ enum StreamInfoCommand {
             c.reply.bulk("pel-count")
             c.reply.integer(group.pending.count)
             c.reply.bulk("pending")
-            let pending = limit == 0 ? group.pending.all : Array(group.pending.all.prefix(limit))
+            let pending = group.pending.prefix(limit)
             c.reply.array(pending.count)
             for (id, entry) in pending {
                 c.reply.array(4)
@@ -102,7 +102,7 @@ enum StreamInfoCommand {
                 c.reply.bulk("pel-count")
                 c.reply.integer(consumer.pending.count)
                 c.reply.bulk("pending")
-                let owned = limit == 0 ? consumer.pending.all : Array(consumer.pending.all.prefix(limit))
+                let owned = consumer.pending.prefix(limit)
                 c.reply.array(owned.count)
                 for (id, entry) in owned {
                     c.reply.array(3)

@@ -101,6 +101,16 @@ struct SortedIDMap<Value> {
         }
     }
 
+    /// The first `count` entries (all when 0), without building the rest.
+    func prefix(_ count: Int) -> [(id: StreamID, value: Value)] {
+        var taken: [(id: StreamID, value: Value)] = []
+        forEach { id, value in
+            taken.append((id, value))
+            return count == 0 || taken.count < count
+        }
+        return taken
+    }
+
     var ids: [StreamID] { chunks.flatMap(\.keys) }
     var all: [(id: StreamID, value: Value)] { chunks.flatMap { zip($0.keys, $0.values).map { ($0, $1) } } }
 }
